@@ -1,0 +1,278 @@
+"""The `mcpscale` command line: parse arguments, call the core, print. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import EXIT_GATE_FAILED, GateFailed, UserError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="mcpscale",
+    help="Readiness assessment and phase-gate roadmap planning for scaling MCP across the "
+    "enterprise.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+)
+questionnaires_app = typer.Typer(
+    help="List and show the bundled questionnaires.", invoke_without_command=True
+)
+app.add_typer(questionnaires_app, name="questionnaires")
+
+
+def handle_errors(command: F) -> F:
+    """User errors become one line on stderr and exit 2; failed gates exit 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except UserError as exc:
+            for line in str(exc).splitlines():
+                typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except GateFailed as exc:
+            typer.echo(f"gate failed: {exc}", err=True)
+            raise typer.Exit(EXIT_GATE_FAILED) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _stdout() -> Any:
+    from rich.console import Console
+
+    return Console(soft_wrap=False)
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Write to --output atomically, or to standard output."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from .yamlio import write_atomic
+
+    write_atomic(output, text)
+    typer.echo(f"wrote {output}", err=True)
+
+
+def _print(renderables: list[Any], output: Path | None) -> None:
+    """Print rich renderables to the terminal, or as plain text to --output."""
+    if output is None:
+        console = _stdout()
+        for renderable in renderables:
+            console.print(renderable)
+        return
+    import io
+
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=110, no_color=True)
+    for renderable in renderables:
+        console.print(renderable)
+    _emit(buffer.getvalue(), output)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mcpscale {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Assess MCP readiness, score maturity and plan the roadmap."""
+
+
+QuestionnaireOption = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        metavar="ID|PATH",
+        help="Bundled questionnaire id or path to a questionnaire file or "
+        "pack folder. Default: the one the answers name.",
+    ),
+]
+ProfileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--profile",
+        "-p",
+        help="Organisation profile YAML (kind: "
+        "profile): applies_if conditions and target overrides.",
+    ),
+]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+]
+
+
+@questionnaires_app.callback()
+@handle_errors
+def questionnaires_list(ctx: typer.Context) -> None:
+    """List the bundled questionnaires (id, version, questions, dimensions)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from .packs import bundled_pack_paths, load_pack
+
+    table = Table(title="Bundled questionnaires")
+    for column in ("ID", "Version", "Questions", "Dimensions", "Title"):
+        table.add_column(column)
+    for path in bundled_pack_paths().values():
+        q = load_pack(path).questionnaire
+        table.add_row(
+            q.id, q.version, str(len(q.questions)), ", ".join(d.id for d in q.dimensions), q.title
+        )
+    _stdout().print(table)
+
+
+@questionnaires_app.command("show")
+@handle_errors
+def questionnaires_show(
+    questionnaire: Annotated[str, typer.Argument(metavar="ID|PATH")],
+) -> None:
+    """Print one questionnaire readably: scale, dimensions, every question and its choices."""
+    from .packs import resolve_pack
+    from .presentation import questionnaire_renderables
+
+    console = _stdout()
+    for renderable in questionnaire_renderables(resolve_pack(questionnaire).questionnaire):
+        console.print(renderable)
+
+
+@app.command()
+@handle_errors
+def validate(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Questionnaires, answers and profiles, or folders of them.")
+    ],
+    questionnaire: QuestionnaireOption = None,
+) -> None:
+    """Check any mix of questionnaire, answers and profile files; report every problem."""
+    from .validate import check_paths
+
+    checked = check_paths(paths, questionnaire)
+    problems = sorted((p for c in checked for p in c.problems), key=lambda p: p.sort_key)
+    for problem in problems:
+        typer.echo(str(problem))
+    bad = sum(1 for c in checked if c.problems)
+    typer.echo(
+        f"{len(checked) - bad} valid, {bad} invalid ({len(problems)} problem"
+        f"{'s' * (len(problems) != 1)})",
+        err=True,
+    )
+    if bad:
+        raise typer.Exit(EXIT_GATE_FAILED)
+
+
+class ScoreFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class AggregateChoice(StrEnum):
+    mean = "mean"
+    median = "median"
+
+
+@app.command()
+@handle_errors
+def score(
+    answers: Annotated[
+        list[Path],
+        typer.Argument(metavar="ANSWERS_OR_DIRS...", help="Answers files or folders of them."),
+    ],
+    profile: ProfileOption = None,
+    questionnaire: QuestionnaireOption = None,
+    output_format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
+    output: OutputOption = None,
+    aggregate: Annotated[
+        AggregateChoice, typer.Option(help="How respondents' levels combine per question.")
+    ] = AggregateChoice.mean,
+    fail_under: Annotated[
+        float | None, typer.Option(metavar="X", help="Exit 1 when the overall score is below X.")
+    ] = None,
+    fail_under_dimension: Annotated[
+        list[str] | None,
+        typer.Option(metavar="DIM=X", help="Exit 1 when a dimension scores below X (repeatable)."),
+    ] = None,
+) -> None:
+    """Score answers: maturity per dimension, targets, gaps, coverage, disagreements."""
+    from .assessment import assess_files
+    from .output import disagreements_table, result_csv, result_json, result_table
+    from .thresholds import check_thresholds, parse_dimension_thresholds
+
+    per_dimension = parse_dimension_thresholds(fail_under_dimension or [])
+    result = assess_files(answers, profile, questionnaire, aggregate.value)
+    checks = check_thresholds(result, fail_under, per_dimension)
+    if output_format is ScoreFormat.json:
+        _emit(result_json(result), output)
+    elif output_format is ScoreFormat.csv:
+        _emit(result_csv(result), output)
+    else:
+        renderables = [result_table(result)]
+        if result.disagreements:
+            renderables.append(disagreements_table(result))
+        _print(renderables, output)
+    for check in checks:
+        typer.echo(f"{'PASS' if check.passed else 'FAIL'} {check.message}", err=True)
+    failed = [c.message for c in checks if not c.passed]
+    if failed:
+        raise GateFailed("; ".join(failed))
+
+
+@app.command()
+@handle_errors
+def demo(
+    output_dir: Annotated[Path, typer.Option(help="Where to write the results.")] = Path(
+        "mcpscale-demo"
+    ),
+) -> None:
+    """Run the main job on the bundled example workshop and print what it wrote."""
+    from .demo import run_demo
+    from .output import result_table
+
+    outcome = run_demo(output_dir)
+    _print([result_table(outcome.result)], None)
+    for path in outcome.written:
+        typer.echo(f"wrote {path}")
+
+
+class SchemaKind(StrEnum):
+    questionnaire = "questionnaire"
+    answers = "answers"
+    profile = "profile"
+
+
+@app.command()
+@handle_errors
+def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which file format.")]) -> None:
+    """Print the JSON Schema of a file format, for editors that validate YAML as you type."""
+    from .schemas import json_schema
+
+    _emit(json_schema(kind.value), None)
+
+
+def main() -> None:
+    app()

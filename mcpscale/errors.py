@@ -1,0 +1,58 @@
+"""The two ways mcpscale stops on purpose, and the only place that knows exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_GATE_FAILED = 1
+EXIT_USER_ERROR = 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one input file, located as precisely as we can."""
+
+    path: str
+    line: int | None
+    column: int | None
+    message: str
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return self.path, self.line or 0, self.column or 0, self.message
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+class UserError(Exception):
+    """Bad input or usage: the user can fix it. Exit code 2, never a traceback."""
+
+    exit_code = EXIT_USER_ERROR
+
+    def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
+
+    @classmethod
+    def from_problems(cls, problems: list[Problem]) -> UserError:
+        return cls("\n".join(str(p) for p in problems), problems)
+
+    @classmethod
+    def at(
+        cls, path: str | Path, message: str, line: int | None = None, column: int | None = None
+    ) -> UserError:
+        return cls.from_problems([Problem(str(path), line, column, message)])
+
+
+class GateFailed(Exception):
+    """A quality gate (--fail-under, --max-drop) did not hold. Exit code 1."""
+
+    exit_code = EXIT_GATE_FAILED

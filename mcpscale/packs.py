@@ -1,0 +1,83 @@
+"""Finds content packs: the bundled ones inside the package, or any folder or file a user names.
+
+A pack is a folder holding `questionnaire.yaml` (and, for planning, more files
+beside it); a lone questionnaire YAML file works too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from .errors import UserError
+from .models import Questionnaire
+from .suggest import did_you_mean
+
+QUESTIONNAIRE_FILE = "questionnaire.yaml"
+
+
+def data_dir(name: str) -> Path:
+    """A bundled data folder: inside the installed package, or at the checkout's top."""
+    packaged = Path(str(resources.files("mcpscale"))) / name
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / name
+
+
+@dataclass(frozen=True)
+class Pack:
+    questionnaire: Questionnaire
+    path: Path  # the questionnaire file
+    folder: Path | None  # the pack folder, when the questionnaire lives in one
+
+
+def bundled_pack_paths() -> dict[str, Path]:
+    """Bundled questionnaire id -> its questionnaire file, read from the files themselves."""
+    root = data_dir("questionnaires")
+    found: dict[str, Path] = {}
+    if root.is_dir():
+        for folder in sorted(root.iterdir()):
+            candidate = folder / QUESTIONNAIRE_FILE
+            if candidate.is_file():
+                found[load_pack(candidate).questionnaire.id] = candidate
+    return found
+
+
+def resolve_pack(ref: str) -> Pack:
+    """`ref` is a path (file or pack folder) or a bundled id, optionally id@version."""
+    path = Path(ref)
+    if path.is_dir():
+        path = path / QUESTIONNAIRE_FILE
+        if not path.is_file():
+            raise UserError.at(ref, f"not a content pack: it holds no {QUESTIONNAIRE_FILE}")
+        return load_pack(path)
+    if path.is_file() or path.suffix in (".yaml", ".yml"):
+        return load_pack(path)
+    wanted_id, _, wanted_version = ref.partition("@")
+    bundled = bundled_pack_paths()
+    if wanted_id not in bundled:
+        raise UserError(
+            f"unknown questionnaire '{wanted_id}'{did_you_mean(wanted_id, bundled)}; bundled: "
+            f"{', '.join(sorted(bundled)) or 'none'}. Pass a path to use your own: "
+            "--questionnaire path/to/questionnaire.yaml"
+        )
+    pack = load_pack(bundled[wanted_id])
+    if wanted_version and wanted_version != pack.questionnaire.version:
+        raise UserError(
+            f"questionnaire '{wanted_id}' is bundled at version {pack.questionnaire.version}, "
+            f"not {wanted_version}; pass the questionnaire file of version {wanted_version} "
+            "with --questionnaire PATH"
+        )
+    return pack
+
+
+@cache
+def load_pack(path: Path) -> Pack:
+    from .validate import load_questionnaire
+
+    resolved = path.resolve()
+    questionnaire = load_questionnaire(resolved)
+    folder = resolved.parent if resolved.name == QUESTIONNAIRE_FILE else None
+    return Pack(questionnaire, resolved, folder)

@@ -1,0 +1,124 @@
+"""Properties of the scoring maths that hold for every questionnaire and every set of answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mcpscale.models import AnswerSet, Questionnaire
+from mcpscale.scoring import result_to_dict, score_answers
+
+
+@st.composite
+def questionnaires(draw: st.DrawFn) -> Questionnaire:
+    low = draw(st.integers(-1, 2))
+    levels = list(range(low, low + draw(st.integers(2, 6))))
+    dimensions = [f"d{i}" for i in range(draw(st.integers(1, 4)))]
+    questions = []
+    for i in range(draw(st.integers(len(dimensions), 12))):
+        questions.append(
+            {
+                "id": f"q{i}",
+                "dimension": dimensions[i % len(dimensions)],
+                "text": "?",
+                "weight": draw(st.floats(0.1, 5, allow_nan=False)),
+                "allow_na": True,
+                "choices": [{"id": f"c{level}", "label": "x", "level": level} for level in levels],
+            }
+        )
+    return Questionnaire.model_validate(
+        {
+            "kind": "questionnaire",
+            "id": "gen",
+            "version": "1",
+            "title": "generated",
+            "scale": [{"level": level, "name": f"L{level}"} for level in levels],
+            "dimensions": [
+                {"id": d, "name": d, "weight": draw(st.floats(0.1, 5))} for d in dimensions
+            ],
+            "questions": questions,
+        }
+    )
+
+
+@st.composite
+def assessments(draw: st.DrawFn) -> tuple[Questionnaire, list[AnswerSet]]:
+    q = draw(questionnaires())
+    choice_ids = [c.id for c in q.questions[0].choices] + ["unknown", "na"]
+    answer_sets = []
+    for person in range(draw(st.integers(1, 6))):
+        answers: dict[str, Any] = {}
+        for question in q.questions:
+            if draw(st.booleans()) or person == 0:
+                answers[question.id] = draw(st.sampled_from(choice_ids))
+        answer_sets.append(
+            AnswerSet.model_validate(
+                {
+                    "kind": "answers",
+                    "questionnaire": "gen",
+                    "answers": answers,
+                    "assessed_at": dt.date(2026, 1, 1 + person),
+                    "respondent": {"name": f"person {person}", "role": "r"},
+                }
+            )
+        )
+    return q, answer_sets
+
+
+@settings(max_examples=200, deadline=None)
+@given(assessments(), st.sampled_from(["mean", "median"]))
+def test_scores_stay_within_the_scale(
+    case: tuple[Questionnaire, list[AnswerSet]], aggregate: str
+) -> None:
+    q, answer_sets = case
+    result = score_answers(q, answer_sets, aggregate=aggregate)  # type: ignore[arg-type]
+    scores = [x.score for x in result.questions] + [d.score for d in result.dimensions]
+    for score in [*scores, result.overall.score]:
+        assert score is None or q.min_level - 1e-9 <= score <= q.max_level + 1e-9
+    for dimension in result.dimensions:
+        assert dimension.coverage is None or 0 <= dimension.coverage <= 1
+        assert dimension.gap is None or dimension.gap >= 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(assessments(), st.randoms(use_true_random=False))
+def test_reordering_respondents_changes_nothing(
+    case: tuple[Questionnaire, list[AnswerSet]], rng: random.Random
+) -> None:
+    q, answer_sets = case
+    shuffled = list(answer_sets)
+    rng.shuffle(shuffled)
+    assert result_to_dict(score_answers(q, shuffled)) == result_to_dict(
+        score_answers(q, answer_sets)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(assessments(), st.data())
+def test_raising_one_answer_never_lowers_its_dimension(
+    case: tuple[Questionnaire, list[AnswerSet]], data: st.DataObject
+) -> None:
+    q, answer_sets = case
+    person = data.draw(st.integers(0, len(answer_sets) - 1))
+    question = data.draw(st.sampled_from(q.questions))
+    levels = [c.level for c in question.choices]
+    current = answer_sets[person].answers.get(question.id)
+    current_level = question.choice(current.choice) if current else None
+    floor = current_level.level if current_level else None
+    higher = [lv for lv in levels if floor is not None and lv > floor]
+    if not higher:
+        return
+    raised_level = data.draw(st.sampled_from(higher))
+    raised = answer_sets[person].model_copy(deep=True)
+    raised.answers[question.id] = raised.answers[question.id].model_copy(
+        update={"choice": f"c{raised_level}"}
+    )
+    changed = [raised if i == person else a for i, a in enumerate(answer_sets)]
+    before = score_answers(q, answer_sets).dimension(question.dimension).score
+    after = score_answers(q, changed).dimension(question.dimension).score
+    assert before is not None and after is not None
+    assert after >= before - 1e-12
