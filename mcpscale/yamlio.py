@@ -163,8 +163,12 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         message, mark = _yaml_problem(exc, text)
+        if "maximum nesting depth" in message:  # newer libyaml stops deep files itself
+            message = _TOO_DEEP
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise UserError.at(path, f"invalid YAML: {message}", line, column) from None
+        raise UserError.at(
+            path, message if message == _TOO_DEEP else f"invalid YAML: {message}", line, column
+        ) from None
     except yaml.YAMLError as exc:
         raise UserError.at(path, f"invalid YAML: {exc}") from None
     except _DuplicateKey as exc:
