@@ -136,8 +136,11 @@ def questionnaires_list(ctx: typer.Context) -> None:
     from .packs import bundled_pack_paths, load_pack
 
     table = Table(title="Bundled questionnaires")
-    for column in ("ID", "Version", "Questions", "Dimensions", "Title"):
-        table.add_column(column)
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Version", no_wrap=True)
+    table.add_column("Questions", justify="right")
+    table.add_column("Dimensions")
+    table.add_column("Title")
     for path in bundled_pack_paths().values():
         q = load_pack(path).questionnaire
         table.add_row(

@@ -44,9 +44,13 @@ def questionnaire_renderables(q: Questionnaire) -> list[Any]:
                 extras.append(f"applies if {question.applies_if}")
             if extras:
                 lines.append(f"[dim]{escape('; '.join(extras))}[/dim]")
+            parts.append(Text.from_markup("\n".join(lines)))
+            choices = Table.grid(padding=(0, 1))
+            choices.add_column(justify="right", no_wrap=True)
+            choices.add_column(style="cyan", no_wrap=True)
+            choices.add_column()
             for choice in question.choices:
-                lines.append(
-                    f"  {choice.level}  [cyan]{escape(choice.id)}[/cyan]  {escape(choice.label)}"
-                )
-            parts.append(Text.from_markup("\n".join(lines) + "\n"))
+                choices.add_row(f"  {choice.level}", choice.id, choice.label)
+            parts.append(choices)
+            parts.append(Text(""))
     return parts
