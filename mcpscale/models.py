@@ -142,6 +142,16 @@ class Answer(Strict):
 
     _ids = field_validator("choice", mode="before")(_text_id)
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        """Editors must accept the shorthand too: a bare choice id is an answer."""
+        return {
+            "anyOf": [
+                {"type": "string", "description": "Shorthand for {choice: <id>}."},
+                handler(core_schema),
+            ]
+        }
+
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
