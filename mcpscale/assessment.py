@@ -3,10 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+from .models import Profile, Questionnaire
 from .scoring import Aggregate, Result, score_answers
 from .validate import load_answer_sets, load_profile
+
+
+@dataclass(frozen=True)
+class Assessment:
+    questionnaire: Questionnaire
+    profile: Profile | None
+    result: Result
+
+
+def load_assessment(
+    answer_paths: Sequence[Path],
+    profile_path: Path | None = None,
+    questionnaire_ref: str | None = None,
+    aggregate: Aggregate = "mean",
+) -> Assessment:
+    questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
+    profile = load_profile(profile_path, questionnaire) if profile_path else None
+    return Assessment(
+        questionnaire, profile, score_answers(questionnaire, answer_sets, profile, aggregate)
+    )
 
 
 def assess_files(
@@ -15,6 +37,4 @@ def assess_files(
     questionnaire_ref: str | None = None,
     aggregate: Aggregate = "mean",
 ) -> Result:
-    questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
-    profile = load_profile(profile_path, questionnaire) if profile_path else None
-    return score_answers(questionnaire, answer_sets, profile, aggregate)
+    return load_assessment(answer_paths, profile_path, questionnaire_ref, aggregate).result

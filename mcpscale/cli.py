@@ -245,6 +245,47 @@ def score(
         raise GateFailed("; ".join(failed))
 
 
+class ReportFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+
+
+@app.command()
+@handle_errors
+def report(
+    answers: Annotated[
+        list[Path],
+        typer.Argument(metavar="ANSWERS_OR_DIRS...", help="Answers files or folders of them."),
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="report.pdf or report.html")],
+    profile: ProfileOption = None,
+    questionnaire: QuestionnaireOption = None,
+    output_format: Annotated[
+        ReportFormat | None, typer.Option("--format", "-f", help="Default: from the suffix.")
+    ] = None,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option(help="Templates here override the bundled ones by file name."),
+    ] = None,
+    title: Annotated[str, typer.Option(help="The report's title.")] = "MCP readiness assessment",
+    classification: Annotated[
+        str, typer.Option(help="Marking on the cover and every page.")
+    ] = "Confidential",
+    assessor: Annotated[str | None, typer.Option(help="Named on the cover.")] = None,
+) -> None:
+    """Write the assessment as a PDF or a self-contained HTML report."""
+    from .assessment import load_assessment
+    from .report import ReportOptions, report_format, write_reports
+
+    fmt = report_format(output, output_format.value if output_format else None)
+    assessment = load_assessment(answers, profile, questionnaire)
+    options = ReportOptions(
+        title=title, classification=classification, assessor=assessor, template_dir=template_dir
+    )
+    write_reports(assessment.result, assessment.questionnaire, {fmt: output}, options)
+    typer.echo(f"wrote {output}")
+
+
 @app.command()
 @handle_errors
 def demo(

@@ -24,13 +24,24 @@ def example_dir(name: str = "acme") -> Path:
 
 
 def run_demo(output_dir: Path) -> DemoOutcome:
-    from .assessment import assess_files
+    from .assessment import load_assessment
+    from .report import ReportOptions, write_reports
 
     example = example_dir()
     problems = [p for c in check_paths([example]) for p in c.problems]
     if problems:  # the bundled example is ours: this is a packaging bug, say so plainly
         raise UserError.from_problems(problems)
-    result = assess_files([example / "answers"], example / "profile.yaml")
+    assessment = load_assessment([example / "answers"], example / "profile.yaml")
     results_path = output_dir / "results.json"
-    write_atomic(results_path, result_json(result))
-    return DemoOutcome(result, [results_path])
+    write_atomic(results_path, result_json(assessment.result))
+    reports = {fmt: output_dir / f"report.{fmt}" for fmt in ("pdf", "html")}
+    written = [
+        *write_reports(
+            assessment.result,
+            assessment.questionnaire,
+            reports,
+            ReportOptions(assessor="mcpscale demo"),
+        ),
+        results_path,
+    ]
+    return DemoOutcome(assessment.result, written)

@@ -351,15 +351,20 @@ _Dumper.add_representer(str, _str_representer)
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same directory, then rename over the target.
+    """Write text via a temporary file in the same directory, then rename over the target.
 
     A crash or Ctrl-C leaves either the old file or the new one, never half of one.
     """
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
+    """write_atomic for bytes (a PDF)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

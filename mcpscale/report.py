@@ -1,0 +1,290 @@
+"""Builds the report: template context from a Result, jinja2 rendering, WeasyPrint to PDF.
+
+Everything users wrote is escaped (autoescape is on for every template), and WeasyPrint
+may load nothing but files inside the bundled templates and the --template-dir: a note
+holding `<img src="file:///etc/passwd">` renders as text and fetches nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import UserError
+from .output import fmt_percent, fmt_score
+from .packs import data_dir
+from .scoring import DimensionScore, Result
+
+REPORT_TEMPLATES = "report"
+DEFAULT_CLASSIFICATION = "Confidential"
+DEFAULT_BRAND_COLOUR = "#0b3d91"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    title: str = "MCP readiness assessment"
+    classification: str = DEFAULT_CLASSIFICATION
+    assessor: str | None = None
+    brand_name: str = "mcpscale"
+    brand_colour: str = DEFAULT_BRAND_COLOUR
+    template_dir: Path | None = None
+
+
+def report_date() -> dt.date:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except ValueError:
+            raise UserError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970"
+            ) from None
+    return dt.date.today()
+
+
+def template_dirs(options: ReportOptions) -> list[Path]:
+    """Where templates and assets come from, first match wins: the override, then ours."""
+    bundled = data_dir("templates") / REPORT_TEMPLATES
+    if options.template_dir is None:
+        return [bundled]
+    if not options.template_dir.is_dir():
+        raise UserError.at(options.template_dir, "--template-dir is not a directory")
+    return [options.template_dir.resolve(), bundled]
+
+
+def _dimension_view(d: DimensionScore) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "name": d.name,
+        "score_text": fmt_score(d.score),
+        "level_text": "-" if d.level is None else f"{d.level} {d.level_name}",
+        "target_text": f"{d.target:g}",
+        "gap_text": fmt_score(d.gap),
+        "coverage_text": fmt_percent(d.coverage),
+        "unknown": d.unknown,
+        "not_applicable": d.not_applicable,
+        "answered": d.answered,
+        "applicable": d.applicable,
+    }
+
+
+def build_context(
+    result: Result,
+    options: ReportOptions,
+    area_names: dict[str, dict[str, str]],
+    dimension_descriptions: dict[str, str],
+    scale_descriptions: dict[int, str],
+    with_charts: bool = True,
+) -> dict[str, Any]:
+    """Everything the templates show, as plain data; text is escaped by the templates."""
+    from . import charts
+
+    dimensions = []
+    for d in result.dimensions:
+        view = _dimension_view(d)
+        view["description"] = dimension_descriptions.get(d.id, "")
+        questions = [q for q in result.questions if q.dimension == d.id]
+        areas: dict[str | None, list[dict[str, Any]]] = {}
+        for q in questions:
+            areas.setdefault(q.area, []).append(
+                {
+                    "id": q.id,
+                    "text": q.text,
+                    "status": q.status,
+                    "score_text": fmt_score(q.score),
+                    "disagreement": q.disagreement,
+                    "answers": [
+                        {
+                            "respondent": a.respondent,
+                            "answer_text": (
+                                f"{a.level} ({a.choice})"
+                                if a.level is not None
+                                else {"unknown": "don't know", "na": "not applicable"}.get(
+                                    a.choice, a.choice
+                                )
+                            ),
+                            "note": a.note,
+                        }
+                        for a in q.answers
+                    ],
+                }
+            )
+        names = area_names.get(d.id, {})
+        view["areas"] = [
+            {"name": names.get(area, area) if area else "Questions", "questions": qs}
+            for area, qs in areas.items()
+        ]
+        view["chart"] = charts.question_spread(result, d.id) if with_charts and d.answered else ""
+        dimensions.append(view)
+    gaps = sorted((d for d in result.dimensions if d.gap), key=lambda d: (-(d.gap or 0), d.id))[:3]
+    groups = sorted({r.group for r in result.respondents if r.group})
+    overall = result.overall
+    toc = [
+        {"id": "summary", "title": "Executive summary"},
+        {"id": "maturity", "title": "Maturity by dimension"},
+        *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
+        {"id": "disagreements", "title": "Disagreements to resolve"},
+        {"id": "plan", "title": "Roadmap, budget and return"},
+        {"id": "appendix", "title": "Appendix: method, respondents, evidence"},
+    ]
+    return {
+        "version": __version__,
+        "title": options.title,
+        "organisation": result.profile_name or "Unnamed organisation",
+        "classification": options.classification,
+        "assessor": options.assessor,
+        "brand_name": options.brand_name,
+        "brand_colour": options.brand_colour,
+        "report_date": report_date().isoformat(),
+        "created": report_date().isoformat(),
+        "questionnaire": {
+            "title": result.questionnaire_title,
+            "version": result.questionnaire_version,
+        },
+        "aggregate": result.aggregate,
+        "overall": {
+            "score_text": fmt_score(overall.score),
+            "level_text": "-" if overall.level is None else f"{overall.level} {overall.level_name}",
+        },
+        "groups_text": ", ".join(groups) if groups else "",
+        "verdict": None,
+        "summary_lines": [],
+        "largest_gaps": [_dimension_view(d) for d in gaps],
+        "dimensions": dimensions,
+        "disagreements": [
+            {"question": d.question, "text": d.text, "levels": sorted(d.levels.items())}
+            for d in result.disagreements
+        ],
+        "respondents": [
+            {
+                "name": r.name,
+                "role": r.role,
+                "group": r.group,
+                "assessed_at": r.assessed_at,
+                "answered": r.answered,
+            }
+            for r in result.respondents
+        ],
+        "evidence": [
+            {"question": q.id, "respondent": a.respondent, "link": link}
+            for q in result.questions
+            for a in q.answers
+            for link in a.evidence
+        ],
+        "scale": [
+            {"level": level, "name": name, "description": scale_descriptions.get(level, "")}
+            for level, name in result.scale
+        ],
+        "charts": {"radar": charts.maturity_radar(result) if with_charts else ""},
+        "toc": toc,
+        "plan_sections": [
+            {
+                "id": "plan",
+                "title": "Roadmap, budget and return",
+                "text": "This report covers the assessment only; the roadmap, budget, return "
+                "and risk sections are added by `mcpscale plan` once it is available.",
+            }
+        ],
+    }
+
+
+def render_html(context: dict[str, Any], options: ReportOptions) -> str:
+    import jinja2
+
+    dirs = template_dirs(options)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+        autoescape=True,  # everything, whatever the template's name
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    try:
+        css = environment.loader.get_source(environment, "print.css")[0]  # type: ignore[union-attr]
+        return environment.get_template("base.html").render(**context, css=css)
+    except jinja2.TemplateSyntaxError as exc:
+        raise UserError.at(
+            exc.filename or exc.name or "template", exc.message or "", exc.lineno
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise UserError(f"report template error: {exc}") from None
+
+
+def locked_url_fetcher(allowed_roots: Sequence[Path]) -> Any:
+    """A WeasyPrint URL fetcher that serves only files below `allowed_roots` (and data:)."""
+    from urllib.parse import unquote, urlparse
+
+    from weasyprint.urls import URLFetcher
+
+    roots = [root.resolve() for root in allowed_roots]
+
+    class LockedFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if path.is_file() and any(path.is_relative_to(root) for root in roots):
+                    return super().fetch(url, headers)
+            raise ValueError(f"mcpscale reports load only their own assets, not {url}")
+
+    return LockedFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+def render_pdf(html: str, options: ReportOptions) -> bytes:
+    import logging
+
+    from weasyprint import HTML
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused fetches are expected
+    dirs = template_dirs(options)
+    document = HTML(string=html, base_url=str(dirs[-1]) + "/", url_fetcher=locked_url_fetcher(dirs))
+    return document.write_pdf(pdf_identifier=b"mcpscale-report", uncompressed_pdf=False)  # type: ignore[no-any-return]
+
+
+def report_format(output: Path, requested: str | None) -> str:
+    """--format, or the output's suffix."""
+    if requested:
+        return requested
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix in ("pdf", "html"):
+        return suffix
+    if suffix == "htm":
+        return "html"
+    raise UserError(
+        f"cannot tell the report format from '{output.name}'; name it .pdf or "
+        ".html, or pass --format pdf|html"
+    )
+
+
+def assessment_context(
+    result: Result, questionnaire: Any, options: ReportOptions
+) -> dict[str, Any]:
+    return build_context(
+        result,
+        options,
+        {d.id: {a.id: a.name for a in d.areas} for d in questionnaire.dimensions},
+        {d.id: d.description for d in questionnaire.dimensions},
+        {s.level: s.description for s in questionnaire.scale},
+    )
+
+
+def write_reports(
+    result: Result, questionnaire: Any, outputs: dict[str, Path], options: ReportOptions
+) -> list[Path]:
+    """Render the HTML once and write it in each requested format ({"pdf": path, ...})."""
+    from .yamlio import write_atomic, write_atomic_bytes
+
+    html = render_html(assessment_context(result, questionnaire, options), options)
+    for fmt, path in outputs.items():
+        if fmt == "html":
+            write_atomic(path, html)
+        else:
+            write_atomic_bytes(path, render_pdf(html, options))
+    return list(outputs.values())
