@@ -259,6 +259,78 @@ def demo(
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+@handle_errors
+def assess(
+    respondent: Annotated[str, typer.Option(help="The respondent's name.")],
+    role: Annotated[str, typer.Option(help="The respondent's role, e.g. 'CTO'.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Answers file; an existing one is resumed.")
+    ],
+    group: Annotated[
+        str | None, typer.Option(help="Stakeholder group, e.g. security, business.")
+    ] = None,
+    questionnaire: QuestionnaireOption = None,
+    profile: ProfileOption = None,
+    review: Annotated[
+        bool, typer.Option(help="Walk the answered questions again, current answer as default.")
+    ] = False,
+    notes: Annotated[
+        bool, typer.Option(help="Ask for a note and an evidence link after each answer.")
+    ] = True,
+) -> None:
+    """Interview one respondent question by question, saving after every answer."""
+    from .models import Respondent
+    from .output import result_table
+    from .tui import run_assess
+
+    console = _stdout()
+    person = Respondent(name=respondent, role=role, group=group)
+    outcome = run_assess(
+        console, output, person, questionnaire, profile_path=profile, review=review, notes=notes
+    )
+    if outcome.result is not None:
+        console.print(result_table(outcome.result))
+        console.print(f"Answers saved in {output}", highlight=False)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+@handle_errors
+def workshop(
+    respondents: Annotated[
+        str,
+        typer.Option(
+            metavar="'NAME:ROLE[:GROUP],...'",
+            help="The people in the room, e.g. 'Ana Silva:CTO:business,Ben Ode:CISO:security'.",
+        ),
+    ],
+    output_dir: Annotated[
+        Path, typer.Option(help="One answers file per respondent; existing ones are resumed.")
+    ],
+    questionnaire: QuestionnaireOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """The room answers together; where levels span 2 or more, note the discussion."""
+    from .output import disagreements_table, result_table
+    from .tui import parse_respondents, run_workshop
+
+    console = _stdout()
+    people = parse_respondents(respondents)
+    outcome = run_workshop(
+        console, output_dir, people, questionnaire, profile, respondents_text=respondents
+    )
+    if outcome.result is not None:
+        console.print(result_table(outcome.result))
+        if outcome.result.disagreements:
+            console.print(disagreements_table(outcome.result))
+        else:
+            console.print("The room agreed on every question (no levels span 2 or more).")
+        for file in outcome.files:
+            console.print(f"Answers saved in {file}", highlight=False)
+    raise typer.Exit(outcome.exit_code)
+
+
 class SchemaKind(StrEnum):
     questionnaire = "questionnaire"
     answers = "answers"
