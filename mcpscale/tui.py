@@ -241,7 +241,9 @@ def resume_command(
 def _say_stopped(console: Console, how: str, files: Sequence[Path], resume: str) -> None:
     saved = ", ".join(str(f) for f in files)
     with contextlib.suppress(OSError):  # the terminal may be gone after a hang-up
-        console.print(f"\n[bold]{how.capitalize()}:[/bold] answers saved in {escape(saved)}")
+        console.print(
+            f"\n[bold]{how.capitalize()}:[/bold] answers saved in {escape(saved)}", soft_wrap=True
+        )
         console.print(f"Resume with: [bold]{escape(resume)}[/bold]", soft_wrap=True)
 
 
@@ -299,12 +301,14 @@ def run_assess(
 
     console.print(
         f"[bold]{escape(questionnaire.title)} {questionnaire.version}[/bold] · "
-        f"{escape(respondent.name)} ({escape(respondent.role)}) · saving to {escape(str(output))}"
+        f"{escape(respondent.name)} ({escape(respondent.role)}) · saving to {escape(str(output))}",
+        soft_wrap=True,
     )
     if answers:
         console.print(
             f"{interview.answered} of {interview.total} answered so far; "
-            + ("reviewing from the first question" if review else "resuming")
+            + ("reviewing from the first question" if review else "resuming"),
+            highlight=False,
         )
     _say_skipped(console, interview, profile)
     prompter = Prompter(console)
@@ -400,7 +404,8 @@ def run_workshop(
 
     console.print(
         f"[bold]{escape(questionnaire.title)} {questionnaire.version}[/bold] · workshop with "
-        f"{', '.join(escape(r.name) for r in respondents)} · saving to {escape(str(output_dir))}/"
+        f"{', '.join(escape(r.name) for r in respondents)} · saving to {escape(str(output_dir))}/",
+        soft_wrap=True,
     )
     _say_skipped(console, room, profile)
     prompter = Prompter(console)
