@@ -28,6 +28,10 @@ questionnaires_app = typer.Typer(
     help="List and show the bundled questionnaires.", invoke_without_command=True
 )
 app.add_typer(questionnaires_app, name="questionnaires")
+form_app = typer.Typer(
+    help="Offline forms: export the questionnaire as xlsx/csv, import filled ones."
+)
+app.add_typer(form_app, name="form")
 
 
 def handle_errors(command: F) -> F:
@@ -329,6 +333,52 @@ def workshop(
         for file in outcome.files:
             console.print(f"Answers saved in {file}", highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
+
+
+class FormFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@form_app.command("export")
+@handle_errors
+def form_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The form file to write.")],
+    form_format: Annotated[FormFormat, typer.Option("--format", "-f")] = FormFormat.xlsx,
+    questionnaire: QuestionnaireOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """Write the questionnaire as a spreadsheet: one row per question, a dropdown of choices."""
+    from .forms import export_form
+    from .packs import resolve_pack
+    from .tui import DEFAULT_QUESTIONNAIRE
+    from .validate import load_profile
+
+    q = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE).questionnaire
+    organisation = load_profile(profile, q) if profile else None
+    count = export_form(q, organisation, output, form_format.value)
+    typer.echo(f"wrote {output} ({count} questions of {q.ref})", err=True)
+
+
+@form_app.command("import")
+@handle_errors
+def form_import(
+    form: Annotated[Path, typer.Argument(help="A filled form (.xlsx or .csv).")],
+    respondent: Annotated[str, typer.Option(help="The respondent's name.")],
+    role: Annotated[str, typer.Option(help="The respondent's role.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The answers file to write.")],
+    group: Annotated[str | None, typer.Option(help="Stakeholder group.")] = None,
+    questionnaire: QuestionnaireOption = None,
+) -> None:
+    """Read a filled form into an answers file; every bad cell is reported as sheet!cell."""
+    from .forms import import_form
+    from .models import Respondent
+    from .yamlio import dump_yaml
+
+    person = Respondent(name=respondent, role=role, group=group)
+    _, document = import_form(form, person, questionnaire)
+    _emit(dump_yaml(document), output)
+    typer.echo(f"{len(document['answers'])} answers from {form}", err=True)
 
 
 class SchemaKind(StrEnum):
