@@ -12,7 +12,7 @@ import re
 import shlex
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -238,13 +238,25 @@ def resume_command(
     return shlex.join([*words, *flags])
 
 
-def _say_stopped(console: Console, how: str, files: Sequence[Path], resume: str) -> None:
+def _stop(
+    console: Console,
+    stop: Stopped | KeyboardInterrupt,
+    save: Callable[[], None],
+    files: Sequence[Path],
+    resume: str,
+) -> Outcome:
+    """Save once more (Ctrl-C may come between two saves), say how to resume, and return."""
+    if not isinstance(stop, Stopped):
+        stop = Stopped("interrupted", EXIT_INTERRUPTED)
+    save()
     saved = ", ".join(str(f) for f in files)
     with contextlib.suppress(OSError):  # the terminal may be gone after a hang-up
         console.print(
-            f"\n[bold]{how.capitalize()}:[/bold] answers saved in {escape(saved)}", soft_wrap=True
+            f"\n[bold]{stop.how.capitalize()}:[/bold] answers saved in {escape(saved)}",
+            soft_wrap=True,
         )
         console.print(f"Resume with: [bold]{escape(resume)}[/bold]", soft_wrap=True)
+    return Outcome(None, list(files), stop.how, stop.exit_code)
 
 
 def _say_skipped(console: Console, interview: Interview, profile: Profile | None) -> None:
@@ -332,10 +344,8 @@ def run_assess(
                     _ask_note(prompter, interview)
                     save()
                 interview.advance()
-    except Stopped as stop:
-        save()
-        _say_stopped(console, stop.how, [output], resume)
-        return Outcome(None, [output], stop.how, stop.exit_code)
+    except (Stopped, KeyboardInterrupt) as stop:
+        return _stop(console, stop, save, [output], resume)
     answer_set = _answer_set(questionnaire, respondent, interview.answers)
     return Outcome(score_answers(questionnaire, [answer_set], profile), [output])
 
@@ -445,10 +455,8 @@ def run_workshop(
                 save()
                 revisit = False
                 room.position = _next_open(interviews, room.position + 1)
-    except Stopped as stop:
-        save()
-        _say_stopped(console, stop.how, files, resume)
-        return Outcome(None, files, stop.how, stop.exit_code)
+    except (Stopped, KeyboardInterrupt) as stop:
+        return _stop(console, stop, save, files, resume)
     answer_sets = [
         _answer_set(questionnaire, person, interview.answers)
         for person, interview in zip(respondents, interviews, strict=True)

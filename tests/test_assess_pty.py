@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -33,18 +34,23 @@ def spawn(output: Path) -> object:
     )
 
 
+def answer(child: object, number: int, key: str, note: str = "") -> None:
+    """Answer question `number` of 4 with `key`, then the note and evidence prompts."""
+    child.expect(f"Question {number} of 4")
+    child.expect("Answer")
+    child.sendline(key)
+    child.expect("Note")
+    child.sendline(note)
+    child.expect("Evidence link")
+    child.sendline("")
+
+
 def test_ctrl_c_midway_saves_a_valid_file_and_the_same_command_resumes(
     cli: Cli, tmp_path: Path
 ) -> None:
     output = tmp_path / "ana.yaml"
     child = spawn(output)
-    child.expect("Question 1 of 4")
-    child.expect("Answer")
-    child.sendline("3")
-    child.expect("Note")
-    child.sendline("Scripts in the ops repo")
-    child.expect("Evidence link")
-    child.sendline("")
+    answer(child, 1, "3", "Scripts in the ops repo")
     child.expect("Question 2 of 4")
     child.expect("Answer")
     child.sendintr()  # Ctrl-C at the prompt
@@ -63,13 +69,7 @@ def test_ctrl_c_midway_saves_a_valid_file_and_the_same_command_resumes(
     child = spawn(output)
     child.expect("1 of 4 answered so far; resuming")
     for number, key in [(2, "4"), (3, "n"), (4, "some")]:
-        child.expect(f"Question {number} of 4")
-        child.expect("Answer")
-        child.sendline(key)
-        child.expect("Note")
-        child.sendline("")
-        child.expect("Evidence link")
-        child.sendline("")
+        answer(child, number, key)
     child.expect("Answers saved in")
     child.expect(pexpect.EOF)
     child.close()
@@ -80,3 +80,17 @@ def test_ctrl_c_midway_saves_a_valid_file_and_the_same_command_resumes(
         "people.a": "na",
         "people.b": "some",
     }
+
+
+def test_a_closed_terminal_saves_what_was_answered(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "ana.yaml"
+    child = spawn(output)
+    answer(child, 1, "all")
+    child.expect("Question 2 of 4")
+    child.expect("Answer")
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert load_yaml(output).data["answers"] == {"tech.a": "all"}
+    assert cli("validate", output, "--questionnaire", TINY).exit_code == 0
