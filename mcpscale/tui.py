@@ -346,6 +346,11 @@ def run_assess(
                 interview.advance()
     except (Stopped, KeyboardInterrupt) as stop:
         return _stop(console, stop, save, [output], resume)
+    console.print(
+        f"\n[bold]Done:[/bold] {interview.answered} of {interview.total} questions answered. "
+        f"{escape(respondent.name)}'s scores:",
+        highlight=False,
+    )
     answer_set = _answer_set(questionnaire, respondent, interview.answers)
     return Outcome(score_answers(questionnaire, [answer_set], profile), [output])
 
@@ -457,6 +462,7 @@ def run_workshop(
                 room.position = _next_open(interviews, room.position + 1)
     except (Stopped, KeyboardInterrupt) as stop:
         return _stop(console, stop, save, files, resume)
+    console.print("\n[bold]Done:[/bold] the room's scores:")
     answer_sets = [
         _answer_set(questionnaire, person, interview.answers)
         for person, interview in zip(respondents, interviews, strict=True)
