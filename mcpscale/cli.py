@@ -344,7 +344,10 @@ class FormFormat(StrEnum):
 @handle_errors
 def form_export(
     output: Annotated[Path, typer.Option("--output", "-o", help="The form file to write.")],
-    form_format: Annotated[FormFormat, typer.Option("--format", "-f")] = FormFormat.xlsx,
+    form_format: Annotated[
+        FormFormat | None,
+        typer.Option("--format", "-f", help="Default: from the --output suffix, else xlsx."),
+    ] = None,
     questionnaire: QuestionnaireOption = None,
     profile: ProfileOption = None,
 ) -> None:
@@ -356,6 +359,8 @@ def form_export(
 
     q = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE).questionnaire
     organisation = load_profile(profile, q) if profile else None
+    if form_format is None:
+        form_format = FormFormat.csv if output.suffix.lower() == ".csv" else FormFormat.xlsx
     count = export_form(q, organisation, output, form_format.value)
     typer.echo(f"wrote {output} ({count} questions of {q.ref})", err=True)
 

@@ -134,6 +134,9 @@ class Prompter:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.interactive = sys.stdin.isatty()
+        if self.interactive:
+            with contextlib.suppress(ImportError):  # arrow keys and line editing at prompts
+                import readline  # noqa: F401
 
     def ask(self, prompt: str) -> str:
         try:
@@ -384,17 +387,12 @@ def run_workshop(
 ) -> Outcome:
     """The room answers together: each respondent in turn, a discussion where they differ."""
     files = [output_dir / f"{slugify(r.name)}.yaml" for r in respondents]
-    opened = [
-        open_answers(f, questionnaire_ref, r) for f, r in zip(files, respondents, strict=True)
-    ]
+    pairs = list(zip(files, respondents, strict=True))
+    # A resumed workshop answers the questionnaire its saved files name; new files follow.
+    saved = [open_answers(f, questionnaire_ref, r) for f, r in pairs if f.exists()]
+    ref = questionnaire_ref or (saved[0][0].ref if saved else None)
+    opened = [open_answers(f, ref, r) for f, r in pairs]
     questionnaire = opened[0][0]
-    for (other, _), file in zip(opened, files, strict=True):
-        if other.ref != questionnaire.ref:
-            raise UserError.at(
-                file,
-                f"answers {other.ref}, the room answers {questionnaire.ref}; "
-                "use another --output-dir",
-            )
     profile = None
     if profile_path is not None:
         from .validate import load_profile

@@ -235,3 +235,14 @@ def test_workshop_refuses_malformed_respondents(cli: Cli, tmp_path: Path) -> Non
     result = cli("workshop", "--respondents", "Ana Silva", "--output-dir", tmp_path)
     assert result.exit_code == 2
     assert "should be Name:Role or Name:Role:group" in result.output
+
+
+def test_a_broken_answers_file_is_reported_and_left_alone(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "ana.yaml"
+    broken = "kind: answers\nquestionnaire: tiny@2\nrespondent: {name: Ana Silva, role: CTO}\n"
+    broken += "assessed_at: 2026-01-01\nanswers:\n  tech.a: sometimes\n"
+    output.write_text(broken, encoding="utf-8")
+    result = assess(cli, output, ["1"])
+    assert result.exit_code == 2
+    assert f"error: {output}:6:11: unknown choice 'sometimes'" in result.output
+    assert output.read_text(encoding="utf-8") == broken

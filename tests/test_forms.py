@@ -164,3 +164,9 @@ def test_csv_form_fills_with_ids_or_numbers(cli: Cli, tmp_path: Path) -> None:
     )
     assert bad.exit_code == 2
     assert "error: form.csv!H4: unknown choice 'everything' for question tech.hipaa" in bad.output
+
+
+def test_the_format_follows_the_output_suffix(cli: Cli, tmp_path: Path) -> None:
+    form = tmp_path / "form.csv"
+    assert cli("form", "export", "-o", form, "-q", TINY).exit_code == 0
+    assert form.read_text(encoding="utf-8").startswith("id,questionnaire,dimension")
