@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, UserError
-from .interview import answers_document, assessment_date
+from .interview import answers_document, assessment_date, match_choice
 from .models import NOT_APPLICABLE, UNKNOWN, Answer, Profile, Question, Questionnaire, Respondent
 from .scoring import question_applies
 from .suggest import did_you_mean
@@ -309,24 +309,13 @@ def _problem(cell: Cell, message: str) -> Problem:
 def parse_answer(question: Question, text: str) -> str | Problem:
     """The choice id an answer cell names: 'clustered - ...', 'clustered', '3', 'unknown'."""
     typed = text.strip().split(" - ", 1)[0].strip()
-    lowered = typed.casefold()
+    choice = match_choice(question, typed)
+    if choice == NOT_APPLICABLE and not question.allow_na:
+        message = f"question {question.id} does not allow 'na'; pick a choice or 'unknown'"
+        return Problem("", None, None, message)
+    if choice is not None:
+        return choice
     ids = [c.id for c in question.choices]
-    if lowered.isdigit() and 1 <= int(lowered) <= len(ids):
-        return ids[int(lowered) - 1]
-    if lowered == UNKNOWN:
-        return UNKNOWN
-    if lowered == NOT_APPLICABLE:
-        if question.allow_na:
-            return NOT_APPLICABLE
-        return Problem(
-            "",
-            None,
-            None,
-            f"question {question.id} does not allow 'na'; pick a choice or 'unknown'",
-        )
-    for choice_id in ids:
-        if choice_id.casefold() == lowered:
-            return choice_id
     allowed = ", ".join([*ids, UNKNOWN, *([NOT_APPLICABLE] if question.allow_na else [])])
     return Problem(
         "",

@@ -35,6 +35,25 @@ def key_help(question: Question) -> str:
     return keys + ", ? help, b back, q save and quit"
 
 
+def _is_number(text: str) -> bool:
+    """0-9 only: str.isdigit() also accepts '¹', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
+def match_choice(question: Question, typed: str) -> str | None:
+    """The answer `typed` names: a choice's number or id (any case), 'unknown' or 'na'.
+
+    'na' is returned even where the question does not allow it, so callers can say so.
+    """
+    lowered = typed.strip().casefold()
+    if _is_number(lowered):
+        number = int(lowered)
+        return question.choices[number - 1].id if 1 <= number <= len(question.choices) else None
+    if lowered in (UNKNOWN, NOT_APPLICABLE):
+        return lowered
+    return next((c.id for c in question.choices if c.id.casefold() == lowered), None)
+
+
 def parse_key(question: Question, text: str, default: str | None = None) -> Key:
     """Interpret one typed line for `question`; Enter keeps `default` when there is one."""
     typed = text.strip()
@@ -43,29 +62,19 @@ def parse_key(question: Question, text: str, default: str | None = None) -> Key:
         if default is not None:
             return Key("keep", default)
         return Key("invalid", hint=f"type an answer: {key_help(question)}")
-    if lowered.isdigit():
-        number = int(lowered)
-        if 1 <= number <= len(question.choices):
-            return Key("answer", question.choices[number - 1].id)
-        return Key("invalid", hint=f"there is no choice {number}; pick 1-{len(question.choices)}")
-    if lowered == "?":
-        return Key("help")
-    if lowered == "b":
-        return Key("back")
-    if lowered == "q":
-        return Key("quit")
-    if lowered in ("u", UNKNOWN):
-        return Key("answer", UNKNOWN)
-    if lowered in ("n", NOT_APPLICABLE):
-        if question.allow_na:
-            return Key("answer", NOT_APPLICABLE)
+    actions: dict[str, Action] = {"?": "help", "b": "back", "q": "quit"}
+    if lowered in actions:
+        return Key(actions[lowered])
+    choice = match_choice(question, {"u": UNKNOWN, "n": NOT_APPLICABLE}.get(lowered, typed))
+    if choice == NOT_APPLICABLE and not question.allow_na:
         return Key(
             "invalid",
             hint="this question cannot be 'not applicable'; pick a choice, or u if you don't know",
         )
-    for choice in question.choices:
-        if choice.id.casefold() == lowered:
-            return Key("answer", choice.id)
+    if choice is not None:
+        return Key("answer", choice)
+    if _is_number(lowered):
+        return Key("invalid", hint=f"there is no choice {lowered}; pick 1-{len(question.choices)}")
     ids = [c.id for c in question.choices]
     return Key(
         "invalid", hint=f"unknown key '{typed}'{did_you_mean(typed, ids)}; {key_help(question)}"
@@ -84,7 +93,7 @@ def choice_label(question: Question, choice_id: str) -> str:
 def assessment_date() -> dt.date:
     """Today, or the day of SOURCE_DATE_EPOCH when set, so test and build output is stable."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
+    if epoch and _is_number(epoch.strip()):
         return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
     return dt.date.today()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mcpscale.interview import (
     Interview,
@@ -128,3 +130,20 @@ def test_spread_ignores_unknown_and_na(tiny: Questionnaire) -> None:
 def test_source_date_epoch_fixes_the_assessment_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
     assert assessment_date() == dt.date(2026, 1, 1)
+
+
+TINY_QUESTIONNAIRE = resolve_pack(str(TINY)).questionnaire
+
+
+@given(st.sampled_from(TINY_QUESTIONNAIRE.questions), st.text(max_size=20))
+def test_any_typed_line_is_an_allowed_answer_an_action_or_a_hint(question, text: str) -> None:
+    key = parse_key(question, text)
+    allowed = (
+        {c.id for c in question.choices} | {"unknown"} | ({"na"} if question.allow_na else set())
+    )
+    if key.action == "answer":
+        assert key.choice in allowed
+    elif key.action == "invalid":
+        assert key.hint
+    else:
+        assert key.action in ("help", "back", "quit")
