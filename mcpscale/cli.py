@@ -115,6 +115,16 @@ QuestionnaireOption = Annotated[
         "pack folder. Default: the one the answers name.",
     ),
 ]
+NewQuestionnaireOption = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        metavar="ID|PATH",
+        help="Bundled questionnaire id or path to a questionnaire file or pack folder. "
+        "Default: the one existing answers name, else mcp-enterprise-readiness.",
+    ),
+]
 ProfileOption = Annotated[
     Path | None,
     typer.Option(
@@ -274,7 +284,7 @@ def assess(
     group: Annotated[
         str | None, typer.Option(help="Stakeholder group, e.g. security, business.")
     ] = None,
-    questionnaire: QuestionnaireOption = None,
+    questionnaire: NewQuestionnaireOption = None,
     profile: ProfileOption = None,
     review: Annotated[
         bool, typer.Option(help="Walk the answered questions again, current answer as default.")
@@ -312,7 +322,7 @@ def workshop(
     output_dir: Annotated[
         Path, typer.Option(help="One answers file per respondent; existing ones are resumed.")
     ],
-    questionnaire: QuestionnaireOption = None,
+    questionnaire: NewQuestionnaireOption = None,
     profile: ProfileOption = None,
 ) -> None:
     """The room answers together; where levels span 2 or more, note the discussion."""
@@ -348,7 +358,7 @@ def form_export(
         FormFormat | None,
         typer.Option("--format", "-f", help="Default: from the --output suffix, else xlsx."),
     ] = None,
-    questionnaire: QuestionnaireOption = None,
+    questionnaire: NewQuestionnaireOption = None,
     profile: ProfileOption = None,
 ) -> None:
     """Write the questionnaire as a spreadsheet: one row per question, a dropdown of choices."""
