@@ -322,7 +322,13 @@ def run_assess(
     if answers:
         console.print(
             f"{interview.answered} of {interview.total} answered so far; "
-            + ("reviewing from the first question" if review else "resuming"),
+            + (
+                "reviewing from the first question"
+                if review
+                else "all done; pass --review to walk them again"
+                if interview.done
+                else "resuming"
+            ),
             highlight=False,
         )
     _say_skipped(console, interview, profile)

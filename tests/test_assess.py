@@ -246,3 +246,12 @@ def test_a_broken_answers_file_is_reported_and_left_alone(cli: Cli, tmp_path: Pa
     assert result.exit_code == 2
     assert f"error: {output}:6:11: unknown choice 'sometimes'" in result.output
     assert output.read_text(encoding="utf-8") == broken
+
+
+def test_a_finished_file_says_how_to_change_answers(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "ana.yaml"
+    assess(cli, output, ["1", "2", "3", "4", "4"], "--no-notes")
+    again = assess(cli, output, [], "--no-notes")
+    assert again.exit_code == 0
+    assert "5 of 5 answered so far; all done; pass --review to walk them again" in again.output
+    assert "Question" not in again.output
