@@ -197,10 +197,13 @@ def workshop(cli: Cli, out: Path, keys: list[str]) -> object:
 def test_workshop_asks_everyone_notes_disagreements_and_scores_the_room(
     cli: Cli, tmp_path: Path
 ) -> None:
-    # tech.a: 1 vs 4 -> discussion; tech.b: 2 vs 3; people.a: n vs u; people.b: 4 vs 4
-    keys = ["1", "4", "Ben counts the new pipeline", "2", "3", "n", "u", "all", "4"]
+    # tech.a: 1 vs 4 -> discussion; tech.b: ? then 2, n refused then 3; people.a: n vs u;
+    # people.b: 4 vs 4
+    keys = ["1", "4", "Ben counts the new pipeline", "?", "2", "n", "3", "n", "u", "all", "4"]
     result = workshop(cli, tmp_path, keys)
     assert result.exit_code == 0, result.output
+    assert "This question has no help text." in result.output
+    assert "this question cannot be 'not applicable'" in result.output
     assert "The room disagrees: levels span 3" in result.output
     assert "skipped tech.hipaa" in result.output
     assert "Disagreements" in result.output and "tech.a" in result.output
