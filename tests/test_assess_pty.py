@@ -7,13 +7,11 @@ import signal
 import sys
 from pathlib import Path
 
-import pytest
+import pexpect
 
 from mcpscale.yamlio import load_yaml
 
 from .conftest import ROOT, TINY, Cli
-
-pexpect = pytest.importorskip("pexpect")
 
 TIMEOUT = 20  # seconds for any one screen; start-up imports rich and pydantic
 
