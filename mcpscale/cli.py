@@ -28,6 +28,10 @@ questionnaires_app = typer.Typer(
     help="List and show the bundled questionnaires.", invoke_without_command=True
 )
 app.add_typer(questionnaires_app, name="questionnaires")
+form_app = typer.Typer(
+    help="Offline forms: export the questionnaire as xlsx/csv, import filled ones."
+)
+app.add_typer(form_app, name="form")
 
 
 def handle_errors(command: F) -> F:
@@ -109,6 +113,16 @@ QuestionnaireOption = Annotated[
         metavar="ID|PATH",
         help="Bundled questionnaire id or path to a questionnaire file or "
         "pack folder. Default: the one the answers name.",
+    ),
+]
+NewQuestionnaireOption = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        metavar="ID|PATH",
+        help="Bundled questionnaire id or path to a questionnaire file or pack folder. "
+        "Default: the one existing answers name, else mcp-enterprise-readiness.",
     ),
 ]
 ProfileOption = Annotated[
@@ -301,6 +315,129 @@ def demo(
     _print([result_table(outcome.result)], None)
     for path in outcome.written:
         typer.echo(f"wrote {path}")
+
+
+@app.command()
+@handle_errors
+def assess(
+    respondent: Annotated[str, typer.Option(help="The respondent's name.")],
+    role: Annotated[str, typer.Option(help="The respondent's role, e.g. 'CTO'.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Answers file; an existing one is resumed.")
+    ],
+    group: Annotated[
+        str | None, typer.Option(help="Stakeholder group, e.g. security, business.")
+    ] = None,
+    questionnaire: NewQuestionnaireOption = None,
+    profile: ProfileOption = None,
+    review: Annotated[
+        bool, typer.Option(help="Walk the answered questions again, current answer as default.")
+    ] = False,
+    notes: Annotated[
+        bool, typer.Option(help="Ask for a note and an evidence link after each answer.")
+    ] = True,
+) -> None:
+    """Interview one respondent question by question, saving after every answer."""
+    from .models import Respondent
+    from .output import result_table
+    from .tui import run_assess
+
+    console = _stdout()
+    person = Respondent(name=respondent, role=role, group=group)
+    outcome = run_assess(
+        console, output, person, questionnaire, profile_path=profile, review=review, notes=notes
+    )
+    if outcome.result is not None:
+        console.print(result_table(outcome.result))
+        console.print(f"Answers saved in {output}", highlight=False, soft_wrap=True)
+    raise typer.Exit(outcome.exit_code)
+
+
+@app.command()
+@handle_errors
+def workshop(
+    respondents: Annotated[
+        str,
+        typer.Option(
+            metavar="'NAME:ROLE[:GROUP],...'",
+            help="The people in the room, e.g. 'Ana Silva:CTO:business,Ben Ode:CISO:security'.",
+        ),
+    ],
+    output_dir: Annotated[
+        Path, typer.Option(help="One answers file per respondent; existing ones are resumed.")
+    ],
+    questionnaire: NewQuestionnaireOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """The room answers together; where levels span 2 or more, note the discussion."""
+    from .output import disagreements_table, result_table
+    from .tui import parse_respondents, run_workshop
+
+    console = _stdout()
+    people = parse_respondents(respondents)
+    outcome = run_workshop(
+        console, output_dir, people, questionnaire, profile, respondents_text=respondents
+    )
+    if outcome.result is not None:
+        console.print(result_table(outcome.result))
+        if outcome.result.disagreements:
+            console.print(disagreements_table(outcome.result))
+        else:
+            console.print("The room agreed on every question (no levels span 2 or more).")
+        for file in outcome.files:
+            console.print(f"Answers saved in {file}", highlight=False, soft_wrap=True)
+    raise typer.Exit(outcome.exit_code)
+
+
+class FormFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@form_app.command("export")
+@handle_errors
+def form_export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The form file to write.")],
+    form_format: Annotated[
+        FormFormat | None,
+        typer.Option("--format", "-f", help="Default: from the --output suffix, else xlsx."),
+    ] = None,
+    questionnaire: NewQuestionnaireOption = None,
+    profile: ProfileOption = None,
+) -> None:
+    """Write the questionnaire as a spreadsheet: one row per question, a dropdown of choices."""
+    from .forms import export_form
+    from .packs import resolve_pack
+    from .tui import DEFAULT_QUESTIONNAIRE
+    from .validate import load_profile
+
+    q = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE).questionnaire
+    organisation = load_profile(profile, q) if profile else None
+    if form_format is None:
+        form_format = FormFormat.csv if output.suffix.lower() == ".csv" else FormFormat.xlsx
+    count = export_form(q, organisation, output, form_format.value)
+    typer.echo(f"wrote {output} ({count} questions of {q.ref})", err=True)
+
+
+@form_app.command("import")
+@handle_errors
+def form_import(
+    form: Annotated[Path, typer.Argument(help="A filled form (.xlsx or .csv).")],
+    respondent: Annotated[str, typer.Option(help="The respondent's name.")],
+    role: Annotated[str, typer.Option(help="The respondent's role.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The answers file to write.")],
+    group: Annotated[str | None, typer.Option(help="Stakeholder group.")] = None,
+    questionnaire: QuestionnaireOption = None,
+) -> None:
+    """Read a filled form into an answers file; every bad cell is reported as sheet!cell."""
+    from .forms import import_form
+    from .models import Respondent
+    from .yamlio import dump_yaml
+
+    person = Respondent(name=respondent, role=role, group=group)
+    _, document = import_form(form, person, questionnaire)
+    _emit(dump_yaml(document), output)
+    typer.echo(f"{len(document['answers'])} answers from {form}", err=True)
 
 
 class SchemaKind(StrEnum):
