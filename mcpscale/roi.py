@@ -97,6 +97,7 @@ class RoiResult:
     simulation: Simulation | None
     sensitivity: tuple[Sensitivity, ...]
     assumptions: dict[str, Estimate]
+    model: NpvModel  # NPV as a function of the assumptions, for simulation and sensitivity
 
 
 # ---------------------------------------------------------------- the formulas
@@ -248,7 +249,7 @@ def project(
         name: npv(discount_rate, _yearly(streams[name], horizon_years)) for name in STREAMS
     }
     base_present_costs = present_costs / cost_factor if cost_factor else 0.0
-    model = _NpvModel(unit_present, base_present_costs, benefit_factor, 1 + cost_risk)
+    model = NpvModel(unit_present, base_present_costs, benefit_factor, 1 + cost_risk)
     invested = present_costs > 0
     return RoiResult(
         discount_rate=discount_rate,
@@ -276,11 +277,12 @@ def project(
         else None,
         sensitivity=sensitivity(model, assumptions) if invested else (),
         assumptions=dict(assumptions),
+        model=model,
     )
 
 
 @dataclass(frozen=True)
-class _NpvModel:
+class NpvModel:
     """NPV as a function of the assumptions: sum of factor x unit PV, minus scaled costs."""
 
     unit_present: Mapping[str, float]
@@ -298,7 +300,7 @@ class _NpvModel:
 
 
 def simulate(
-    model: _NpvModel, assumptions: Mapping[str, Estimate], draws: int, seed: int
+    model: NpvModel, assumptions: Mapping[str, Estimate], draws: int, seed: int
 ) -> Simulation:
     import numpy as np
 
@@ -321,7 +323,7 @@ def simulate(
     )
 
 
-def sensitivity(model: _NpvModel, assumptions: Mapping[str, Estimate]) -> tuple[Sensitivity, ...]:
+def sensitivity(model: NpvModel, assumptions: Mapping[str, Estimate]) -> tuple[Sensitivity, ...]:
     """Each model input at its low and its high, the others at most likely; largest swing first."""
     likely = {name: estimate.likely for name, estimate in assumptions.items()}
     rows = []
