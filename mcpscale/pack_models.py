@@ -6,9 +6,10 @@ or initiative exist? does the trigger parse?) are checked in validate.py with li
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from .strict import Id, Strict, _text_id
 
@@ -143,11 +144,34 @@ class Estimate(Strict):
             )
         return self
 
+    def merged(self, override: Mapping[Any, float]) -> Estimate:
+        """This estimate with some of low, likely, high replaced; ValueError if out of order."""
+        fields: dict[str, Any] = self.model_dump()
+        fields.update((str(key), value) for key, value in override.items())
+        try:
+            return Estimate(**fields)
+        except ValidationError as exc:
+            raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
 
 class RiskAdjustment(Strict):
     benefits: float = Field(0.15, ge=0, lt=1, description="Share by which benefits are reduced.")
     costs: float = Field(0.10, ge=0, description="Share by which costs are raised.")
     source: str = ""
+
+
+def merged_risk_adjustment(
+    default: RiskAdjustment, override: Mapping[Any, float]
+) -> RiskAdjustment:
+    """The pack's risk adjustment with a profile's overrides; ValueError if out of range."""
+    fields: dict[str, Any] = default.model_dump()
+    fields.update((str(key), value) for key, value in override.items())
+    try:
+        return RiskAdjustment(**fields)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(step) for step in error["loc"])
+        raise ValueError(f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}") from None
 
 
 class BenefitRamp(Strict):

@@ -13,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .budget import Budget, CostInputs, build_budget
 from .errors import UserError
 from .gates import GateReadiness, gate_readiness
 from .models import Profile
-from .pack_models import Economics, Estimate, RiskAdjustment
+from .pack_models import Economics, Estimate, RiskAdjustment, merged_risk_adjustment
 from .risks import FiredRisk, fired_risks
 from .roadmap import Roadmap, build_roadmap, derive_team_size
 from .roi import (
@@ -33,7 +31,6 @@ from .roi import (
 )
 from .scorefacts import score_facts
 from .scoring import Result
-from .suggest import did_you_mean
 from .validate import PlanContent
 
 PLAN_SCHEMA = "mcpscale/plan@1"
@@ -110,7 +107,7 @@ def build_plan(
     roi = None
     if roadmap is not None and budget is not None and economics is not None:
         assumptions = merged_assumptions(economics, profile)
-        adjustment = merged_risk_adjustment(economics.risk_adjustment, profile)
+        adjustment = risk_adjustment(economics, profile)
         ramp = ramp_by_month(roadmap.phases, economics.benefit_ramp, 12 * horizon)
         if not roadmap.initiatives:  # nothing to do: the plan adds no benefit
             ramp = [0.0] * len(ramp)
@@ -163,32 +160,25 @@ def build_plan(
 
 
 def merged_assumptions(economics: Economics, profile: Profile) -> dict[str, Estimate]:
-    """The pack's ranges with the profile's `economics:` overrides applied."""
+    """The pack's ranges with the profile's `economics:` overrides applied.
+
+    validate.load_plan_profile has checked the overrides with line numbers already."""
     merged = dict(economics.assumptions)
     for name, override in profile.economics.items():
         if name not in merged:
-            raise UserError(
-                f"profile '{profile.name}': economics: unknown assumption '{name}'"
-                f"{did_you_mean(name, merged)}; assumptions: {', '.join(sorted(merged))}"
-            )
+            raise UserError(f"profile '{profile.name}': economics: unknown assumption '{name}'")
         try:
-            fields: dict[str, Any] = merged[name].model_dump()
-            fields.update((str(key), value) for key, value in override.items())
-            merged[name] = Estimate(**fields)
-        except ValidationError as exc:
-            message = exc.errors()[0]["msg"].removeprefix("Value error, ")
-            raise UserError(f"profile '{profile.name}': economics: {name}: {message}") from None
+            merged[name] = merged[name].merged(override)
+        except ValueError as exc:
+            raise UserError(f"profile '{profile.name}': economics: {name}: {exc}") from None
     return merged
 
 
-def merged_risk_adjustment(default: RiskAdjustment, profile: Profile) -> RiskAdjustment:
+def risk_adjustment(economics: Economics, profile: Profile) -> RiskAdjustment:
     try:
-        fields: dict[str, Any] = default.model_dump()
-        fields.update((str(key), value) for key, value in profile.risk_adjustment.items())
-        return RiskAdjustment(**fields)
-    except ValidationError as exc:
-        message = exc.errors()[0]["msg"]
-        raise UserError(f"profile '{profile.name}': risk_adjustment: {message}") from None
+        return merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
+    except ValueError as exc:
+        raise UserError(f"profile '{profile.name}': risk_adjustment: {exc}") from None
 
 
 def _month_after(assessed_at: str | None) -> dt.date:
@@ -211,13 +201,13 @@ def plan_from_files(
 ) -> Plan:
     from .packs import resolve_pack
     from .scoring import score_answers
-    from .validate import load_answer_sets, load_plan_content, load_profile
+    from .validate import load_answer_sets, load_plan_content, load_plan_profile
 
     questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
     pack = resolve_pack(questionnaire_ref or questionnaire.id)
-    profile = load_profile(profile_path, questionnaire)
-    result = score_answers(questionnaire, answer_sets, profile)
     content = load_plan_content(pack)
+    profile = load_plan_profile(profile_path, questionnaire, content.economics)
+    result = score_answers(questionnaire, answer_sets, profile)
     return build_plan(result, profile, content, horizon_years, simulations, seed)
 
 

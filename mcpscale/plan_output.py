@@ -44,23 +44,13 @@ ROADMAP_COLUMNS = [
 def plan_csv(plan: Plan) -> str:
     """One row per initiative on the roadmap, in start order; full precision."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ROADMAP_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(
+        buffer, fieldnames=ROADMAP_COLUMNS, lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
-    for item in plan.roadmap.initiatives if plan.roadmap else ():
-        writer.writerow(
-            {
-                "id": item.id,
-                "title": item.initiative.title,
-                "dimension": item.initiative.dimension,
-                "phase": item.phase,
-                "start_month": item.start_month,
-                "end_month": item.end_month,
-                "fte": item.fte,
-                "fired": item.fired,
-                "critical": item.critical,
-                "depends_on": " ".join(item.initiative.depends_on),
-            }
-        )
+    roadmap = plan_to_dict(plan)["roadmap"]
+    for row in roadmap["initiatives"] if roadmap else ():
+        writer.writerow({**row, "depends_on": " ".join(row["depends_on"])})
     return buffer.getvalue()
 
 

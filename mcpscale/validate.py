@@ -559,6 +559,48 @@ def load_profile(path: Path, q: Questionnaire | None = None) -> Profile:
     return profile
 
 
+def profile_plan_problems(
+    profile: Profile, document: YamlDocument, economics: Economics | None
+) -> list[Problem]:
+    """The profile's economics and risk_adjustment overrides against the pack's economics."""
+    from .pack_models import merged_risk_adjustment
+
+    report = _Reporter(document)
+    if economics is None:
+        for key in ("economics", "risk_adjustment"):
+            if getattr(profile, key):
+                report.add([key], f"{key}: this pack has no economics.yaml to override", key=True)
+        return report.problems
+    names = sorted(economics.assumptions)
+    for name, override in profile.economics.items():
+        if name not in economics.assumptions:
+            report.add(
+                ["economics", name],
+                f"economics: unknown assumption '{name}'{did_you_mean(name, names)}; "
+                f"assumptions: {', '.join(names)}",
+                key=True,
+            )
+            continue
+        try:
+            economics.assumptions[name].merged(override)
+        except ValueError as exc:
+            report.add(["economics", name], f"economics: {name}: {exc}")
+    try:
+        merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
+    except ValueError as exc:
+        report.add(["risk_adjustment"], f"risk_adjustment: {exc}")
+    return report.problems
+
+
+def load_plan_profile(path: Path, q: Questionnaire, economics: Economics | None) -> Profile:
+    profile, document = _load(path, Profile)
+    problems = profile_problems(profile, document, q)
+    problems += profile_plan_problems(profile, document, economics)
+    if problems:
+        raise UserError.from_problems(problems)
+    return profile
+
+
 def read_answer_documents(paths: Sequence[Path]) -> list[YamlDocument]:
     """Parse the answers files among `paths`, each once.
 
