@@ -282,15 +282,20 @@ def plan(
         typer.Option(min=1, max=10, metavar="N", help="Years after year 0. Default: profile, 3."),
     ] = None,
     simulations: Annotated[
-        int, typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none).")
-    ] = 10_000,
-    seed: Annotated[int, typer.Option(metavar="S", help="Seed of the Monte Carlo.")] = 20261,
+        int | None,
+        typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
+    ] = None,
 ) -> None:
     """Plan: phase-gate roadmap, gate readiness, budget, ROI with uncertainty, risk register."""
     from .plan import plan_from_files
     from .plan_output import plan_csv, plan_json, plan_renderables
 
-    built = plan_from_files(answers, profile, questionnaire, horizon_years, simulations, seed)
+    built = plan_from_files(
+        answers, profile, questionnaire, horizon_years, simulations=simulations, seed=seed
+    )
     if output_format is ScoreFormat.json:
         _emit(plan_json(built), output)
     elif output_format is ScoreFormat.csv:

@@ -153,6 +153,14 @@ class Estimate(Strict):
         except ValidationError as exc:
             raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
 
+    def merged_for(self, name: str, override: Mapping[Any, float]) -> Estimate:
+        """`merged`, then the model's own rules for the assumption `name`."""
+        merged = self.merged(override)
+        problem = assumption_problem(name, merged)
+        if problem:
+            raise ValueError(problem.removeprefix(f"{name}: "))
+        return merged
+
 
 class RiskAdjustment(Strict):
     benefits: float = Field(0.15, ge=0, lt=1, description="Share by which benefits are reduced.")
@@ -183,6 +191,15 @@ class BenefitRamp(Strict):
     after: float = Field(1.0, ge=0, le=1)
 
 
+def assumption_problem(name: str, estimate: Estimate) -> str | None:
+    """Values the ROI model cannot use: a speed-up below 1, a negative share or factor."""
+    if name == "time_to_market_speedup" and estimate.low < 1:
+        return f"{name}: low must be at least 1 (a speed-up below 1 is a slow-down)"
+    if name in ECONOMIC_INPUTS and estimate.low < 0:
+        return f"{name}: low must be 0 or more"
+    return None
+
+
 # The assumptions the ROI model reads; an economics file must give each one.
 ECONOMIC_INPUTS = (
     "developer_productivity_gain",
@@ -208,4 +225,8 @@ class Economics(Strict):
         missing = [name for name in ECONOMIC_INPUTS if name not in self.assumptions]
         if missing:
             raise ValueError(f"assumptions lack {', '.join(missing)}")
+        for name, estimate in self.assumptions.items():
+            problem = assumption_problem(name, estimate)
+            if problem:
+                raise ValueError(problem)
         return self

@@ -168,7 +168,7 @@ def merged_assumptions(economics: Economics, profile: Profile) -> dict[str, Esti
         if name not in merged:
             raise UserError(f"profile '{profile.name}': economics: unknown assumption '{name}'")
         try:
-            merged[name] = merged[name].merged(override)
+            merged[name] = merged[name].merged_for(name, override)
         except ValueError as exc:
             raise UserError(f"profile '{profile.name}': economics: {name}: {exc}") from None
     return merged
@@ -196,9 +196,10 @@ def plan_from_files(
     profile_path: Path,
     questionnaire_ref: str | None = None,
     horizon_years: int | None = None,
-    simulations: int = DEFAULT_SIMULATIONS,
-    seed: int = DEFAULT_SEED,
+    simulations: int | None = None,
+    seed: int | None = None,
 ) -> Plan:
+    """None for simulations or seed means the default (10,000 draws, seed 20261)."""
     from .packs import resolve_pack
     from .scoring import score_answers
     from .validate import load_answer_sets, load_plan_content, load_plan_profile
@@ -208,7 +209,14 @@ def plan_from_files(
     content = load_plan_content(pack)
     profile = load_plan_profile(profile_path, questionnaire, content.economics)
     result = score_answers(questionnaire, answer_sets, profile)
-    return build_plan(result, profile, content, horizon_years, simulations, seed)
+    return build_plan(
+        result,
+        profile,
+        content,
+        horizon_years,
+        DEFAULT_SIMULATIONS if simulations is None else simulations,
+        DEFAULT_SEED if seed is None else seed,
+    )
 
 
 # ---------------------------------------------------------------- JSON

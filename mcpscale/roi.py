@@ -305,9 +305,12 @@ def simulate(
     import numpy as np
 
     rng = np.random.default_rng(seed)
+    # Only the model's inputs are drawn, in a fixed order, so that adding an informational
+    # assumption to economics.yaml does not change the draws.
     values = {
         name: pert(rng, estimate.low, estimate.likely, estimate.high, draws)
-        for name, estimate in sorted(assumptions.items())
+        for name in ECONOMIC_INPUTS
+        for estimate in [assumptions[name]]
     }
     npv_draws, cost_draws = model.npv_and_cost(values)
     npv_array = np.asarray(npv_draws, dtype=float)

@@ -582,7 +582,7 @@ def profile_plan_problems(
             )
             continue
         try:
-            economics.assumptions[name].merged(override)
+            economics.assumptions[name].merged_for(name, override)
         except ValueError as exc:
             report.add(["economics", name], f"economics: {name}: {exc}")
     try:

@@ -233,3 +233,12 @@ def test_bundled_pack_has_the_content_the_issue_asks_for() -> None:
         "organisational",
     }
     assert content.economics and content.economics.risk_adjustment.benefits == 0.15
+
+
+def test_a_speedup_below_one_is_refused(cli: Cli, tmp_path: Path) -> None:
+    profile = acme_profile_with(
+        tmp_path, "economics: {time_to_market_speedup: {low: 0.5, likely: 1, high: 2}}\n"
+    )
+    result = cli("plan", ACME / "answers", "--profile", profile)
+    assert result.exit_code == 2
+    assert "time_to_market_speedup: low must be at least 1" in result.stderr
