@@ -55,13 +55,16 @@ def plan_csv(plan: Plan) -> str:
 
 
 def money(amount: float | None, currency: str) -> str:
+    """Thousands or millions; the currency is in each table's title, to keep columns narrow."""
     if amount is None:
         return "-"
     sign = "-" if amount < 0 else ""
     value = abs(amount)
+    if value < 0.5:
+        return "0"
     if value >= 1e6:
-        return f"{sign}{currency} {value / 1e6:,.2f}M"
-    return f"{sign}{currency} {value / 1e3:,.0f}k"
+        return f"{sign}{value / 1e6:,.2f}M"
+    return f"{sign}{value / 1e3:,.0f}k"
 
 
 def _percent(value: float | None) -> str:
@@ -198,7 +201,7 @@ def _roi_tables(plan: Plan) -> list[Any]:
     assert roi is not None
     currency = plan.profile.currency
     flows = Table(
-        title="Risk-adjusted cash flows (TEI style)",
+        title=f"Risk-adjusted cash flows, TEI style ({currency})",
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption=f"benefits -{roi.benefit_risk:.0%}, costs +{roi.cost_risk:.0%}; "
@@ -215,7 +218,9 @@ def _roi_tables(plan: Plan) -> list[Any]:
             money(c.present_benefits - c.present_costs, currency),
             money(c.cumulative_net, currency),
         )
-    headline = Table(title="Return on investment", box=box.SIMPLE_HEAD, title_justify="left")
+    headline = Table(
+        title=f"Return on investment ({currency})", box=box.SIMPLE_HEAD, title_justify="left"
+    )
     headline.add_column("Measure")
     headline.add_column("Most likely", justify="right")
     headline.add_column("P10", justify="right")
@@ -245,17 +250,28 @@ def _roi_tables(plan: Plan) -> list[Any]:
         "",
         "",
     )
+    notes = []
     if sim:
-        headline.caption = (
+        notes.append(
             f"{sim.draws:,} PERT draws, seed {sim.seed}; P(ROI > 0) = {sim.prob_positive:.0%}"
         )
+    benchmark = roi.assumptions.get("roi_benchmark")
+    if benchmark is not None:
+        notes.append(
+            f"reported for mature deployments: {benchmark.likely:g}:1 on average, "
+            f"up to {benchmark.high:g}:1"
+        )
+    headline.caption = "\n".join(notes) or None
     sensitivity = Table(
-        title="Sensitivity of NPV (each input at its low and high, others most likely)",
+        title=f"Sensitivity of NPV ({currency}): each input at its low and high, "
+        "the others at most likely",
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
     for column in ("Input", "Low", "High", "NPV at low", "NPV at high", "Swing"):
-        sensitivity.add_column(column, justify="left" if column == "Input" else "right")
+        sensitivity.add_column(
+            column, justify="left" if column == "Input" else "right", no_wrap=column == "Input"
+        )
     for s in roi.sensitivity:
         sensitivity.add_row(
             s.input,

@@ -242,3 +242,23 @@ def test_a_speedup_below_one_is_refused(cli: Cli, tmp_path: Path) -> None:
     result = cli("plan", ACME / "answers", "--profile", profile)
     assert result.exit_code == 2
     assert "time_to_market_speedup: low must be at least 1" in result.stderr
+
+
+def test_validate_points_at_a_gate_criterion_on_an_unknown_question(
+    cli: Cli, tmp_path: Path
+) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    gates = pack / "gates.yaml"
+    text = gates.read_text(encoding="utf-8")
+    assert "question.skl.core-team" in text
+    gates.write_text(text.replace("question.skl.core-team", "question.skl.core-teem"), "utf-8")
+    line = next(
+        number
+        for number, content in enumerate(text.splitlines(), start=1)
+        if "question.skl.core-team" in content
+    )
+    result = cli("validate", pack)
+    assert result.exit_code == 1
+    assert f"gates.yaml:{line}:" in result.stdout
+    assert "did you mean 'question.skl.core-team'" in result.stdout
