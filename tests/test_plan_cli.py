@@ -262,3 +262,51 @@ def test_validate_points_at_a_gate_criterion_on_an_unknown_question(
     assert result.exit_code == 1
     assert f"gates.yaml:{line}:" in result.stdout
     assert "did you mean 'question.skl.core-team'" in result.stdout
+
+
+def test_a_custom_pack_on_another_scale_gets_a_full_plan(cli: Cli, tmp_path: Path) -> None:
+    pack = tmp_path / "tiny-pack"
+    shutil.copytree(TINY, pack)
+    shutil.copy(PACK / "economics.yaml", pack / "economics.yaml")
+    (pack / "initiatives.yaml").write_text(
+        """kind: initiatives
+initiatives:
+  - {id: pipeline, title: Deploy from a pipeline, dimension: tech,
+     triggers: {question.tech.a: "< 2"}, phase: 1, duration_months: {low: 2, high: 3},
+     effort_fte_months: 4, costs: {one_off: {software: 10000}}}
+  - {id: coaching, title: Coach the teams, dimension: people,
+     triggers: {gap.people: "> 0"}, phase: 2, duration_months: {low: 1, high: 2},
+     effort_fte_months: 2, depends_on: [pipeline]}
+""",
+        "utf-8",
+    )
+    (pack / "gates.yaml").write_text(
+        """kind: gates
+phases:
+  - {phase: 1, name: Start, duration_months: {low: 2, high: 4},
+     entry: [{name: Someone deploys, condition: {dimension.tech: ">= 1"}}]}
+  - {phase: 2, name: Grow, duration_months: {low: 2, high: 4},
+     entry: [{name: Tech established, condition: {dimension.tech: ">= 2"}}]}
+  - {phase: 3, name: Run, duration_months: {low: 1, high: 2}}
+""",
+        "utf-8",
+    )
+    (pack / "risks.yaml").write_text(
+        """kind: risks
+risks:
+  - {id: manual-deploys, title: Manual deploys break, category: operational,
+     probability: 4, impact: 3, trigger: {question.tech.a: "<= 2"}, mitigations: [pipeline]}
+""",
+        "utf-8",
+    )
+    assert cli("validate", pack).exit_code == 0
+    data = cli.json(
+        "plan", TINY / "answers", "--profile", TINY / "profile.yaml", "--questionnaire", pack
+    )
+    initiatives = data["roadmap"]["initiatives"]
+    # tech.a scores 2.0 (Ana 3, Ben 1): pipeline does not fire, but coaching needs it.
+    assert [(i["id"], i["fired"]) for i in initiatives] == [("pipeline", False), ("coaching", True)]
+    assert [g["ready"] for g in data["gates"]] == [True, False, True]
+    assert [r["id"] for r in data["risks"]] == ["manual-deploys"]
+    assert data["roi"]["cash_flows"][0]["costs"] > 0
+    assert data["missing"] == []
