@@ -136,3 +136,21 @@ def test_sensitivity_lists_the_largest_swing_first() -> None:
     swings = [row.swing for row in roi.sensitivity]
     assert swings == sorted(swings, reverse=True)
     assert roi.sensitivity[0].input == "compute_cost_reduction"
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.fixed_dictionaries({name: estimates for name in ECONOMIC_INPUTS}),
+    st.lists(st.floats(0.0, 1e4), min_size=24, max_size=24),
+    st.floats(0.0, 0.3),
+)
+def test_the_simulation_model_agrees_with_the_cash_flows_at_most_likely(
+    assumptions: dict[str, Estimate], monthly: list[float], rate: float
+) -> None:
+    """The vectorised NPV the simulation uses is the NPV of the cash flows it reports."""
+    assumptions["time_to_market_speedup"] = Estimate(low=1.5, likely=2.5, high=3.0)
+    every_stream = {name: [100.0 * (i + 1)] * 24 for i, name in enumerate(STREAMS)}
+    roi = project(1000, monthly, every_stream, assumptions, 2, rate, 0.15, 0.1, 0)
+    likely = {name: e.likely for name, e in assumptions.items()}
+    model_npv, _ = roi.model.npv_and_cost(likely)
+    assert model_npv == pytest.approx(roi.npv, rel=1e-9, abs=1e-6)
