@@ -440,10 +440,59 @@ def form_import(
     typer.echo(f"{len(document['answers'])} answers from {form}", err=True)
 
 
+@app.command()
+@handle_errors
+def plan(
+    answers: Annotated[
+        list[Path],
+        typer.Argument(metavar="ANSWERS_OR_DIRS...", help="Answers files or folders of them."),
+    ],
+    profile: Annotated[
+        Path,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Organisation profile YAML with the financial inputs (every one optional).",
+        ),
+    ],
+    questionnaire: QuestionnaireOption = None,
+    output_format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
+    output: OutputOption = None,
+    horizon_years: Annotated[
+        int | None,
+        typer.Option(min=1, max=10, metavar="N", help="Years after year 0. Default: profile, 3."),
+    ] = None,
+    simulations: Annotated[
+        int | None,
+        typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
+    ] = None,
+) -> None:
+    """Plan: phase-gate roadmap, gate readiness, budget, ROI with uncertainty, risk register."""
+    from .plan import plan_from_files
+    from .plan_output import plan_csv, plan_json, plan_renderables
+
+    built = plan_from_files(
+        answers, profile, questionnaire, horizon_years, simulations=simulations, seed=seed
+    )
+    if output_format is ScoreFormat.json:
+        _emit(plan_json(built), output)
+    elif output_format is ScoreFormat.csv:
+        _emit(plan_csv(built), output)
+    else:
+        _print(plan_renderables(built), output)
+
+
 class SchemaKind(StrEnum):
     questionnaire = "questionnaire"
     answers = "answers"
     profile = "profile"
+    initiatives = "initiatives"
+    gates = "gates"
+    risks = "risks"
+    economics = "economics"
 
 
 @app.command()

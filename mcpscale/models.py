@@ -10,27 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from .pack_models import Economics, GateSet, InitiativeSet, RiskSet
+from .strict import Id, Strict, _text_id
 
 UNKNOWN = "unknown"
 NOT_APPLICABLE = "na"
 RESERVED_CHOICE_IDS = frozenset({UNKNOWN, NOT_APPLICABLE, "u", "n", "b", "q"})
-
-
-class Strict(BaseModel):
-    """Unknown keys are errors, so a typo such as `wieght:` never passes silently."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-def _text_id(value: Any) -> Any:
-    """YAML reads `1.0` or `3` as numbers; ids and versions are text."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-Id = str
 
 
 class ScaleLevel(Strict):
@@ -196,6 +183,46 @@ class Profile(Strict):
         default_factory=dict,
         description="Target level per dimension id; overrides the questionnaire's.",
     )
+    # Financial inputs for `mcpscale plan`; every one is optional (defaults in README).
+    currency: str = Field("EUR", min_length=1, description="Label for every amount.")
+    ai_developers: int | None = Field(
+        None, ge=1, description="AI developer headcount; default 1% of size (at least 5), or 25."
+    )
+    developer_annual_cost: float = Field(
+        150_000, gt=0, description="Loaded annual cost of one developer."
+    )
+    ai_compute_annual_spend: float | None = Field(
+        None, ge=0, description="Yearly AI compute bill; default 50,000 per AI application."
+    )
+    ai_applications: int = Field(10, ge=0, description="AI applications in production today.")
+    new_ai_applications_per_year: int = Field(4, ge=0)
+    annual_value_per_application: float | None = Field(
+        None,
+        ge=0,
+        description="Yearly value of one AI application; without it, no "
+        "time-to-market benefit is counted.",
+    )
+    application_build_months: float = Field(6, gt=0, description="Months to build one AI app.")
+    developers_per_application: float = Field(4, gt=0, description="Developers building one app.")
+    core_team_size: int | None = Field(
+        None, ge=1, description="Core MCP team; default derived from size within 5-15."
+    )
+    salary_inflation: float = Field(0.03, ge=0, lt=1, description="Yearly rise of salaries.")
+    discount_rate: float = Field(0.10, ge=0, lt=1)
+    horizon_years: int = Field(3, ge=1, le=10)
+    cost_multiplier: float = Field(
+        1.0, gt=0, description="Scales the pack's initiative costs (exchange rate, size)."
+    )
+    plan_start: dt.date | None = Field(
+        None, description="First day of the roadmap; default the month after the assessment."
+    )
+    risk_adjustment: dict[Literal["benefits", "costs"], float] = Field(
+        default_factory=dict, description="Overrides economics.yaml's risk adjustment."
+    )
+    economics: dict[Id, dict[Literal["low", "likely", "high"], float]] = Field(
+        default_factory=dict,
+        description="Overrides of economic ranges, e.g. {compute_cost_reduction: {low: 0.1}}.",
+    )
 
     def facts(self) -> dict[str, Any]:
         """What `applies_if` conditions can test."""
@@ -214,4 +241,9 @@ MODELS: dict[str, type[Strict]] = {
     "questionnaire": Questionnaire,
     "answers": AnswerSet,
     "profile": Profile,
+    "initiatives": InitiativeSet,
+    "gates": GateSet,
+    "risks": RiskSet,
+    "economics": Economics,
 }
+PLAN_KINDS = ("initiatives", "gates", "risks", "economics")

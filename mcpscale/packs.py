@@ -16,6 +16,13 @@ from .models import Questionnaire
 from .suggest import did_you_mean
 
 QUESTIONNAIRE_FILE = "questionnaire.yaml"
+# The optional planning files of a pack folder, by kind.
+PLAN_FILES = {
+    "initiatives": "initiatives.yaml",
+    "gates": "gates.yaml",
+    "risks": "risks.yaml",
+    "economics": "economics.yaml",
+}
 
 
 def data_dir(name: str) -> Path:
@@ -31,6 +38,13 @@ class Pack:
     questionnaire: Questionnaire
     path: Path  # the questionnaire file
     folder: Path | None  # the pack folder, when the questionnaire lives in one
+
+    def plan_files(self) -> dict[str, Path]:
+        """The planning files this pack has, by kind; a pack may have none of them."""
+        if self.folder is None:
+            return {}
+        found = {kind: self.folder / name for kind, name in PLAN_FILES.items()}
+        return {kind: path for kind, path in found.items() if path.is_file()}
 
 
 def bundled_pack_paths() -> dict[str, Path]:

@@ -20,6 +20,7 @@ from .errors import Problem, UserError
 from .models import (
     MODELS,
     NOT_APPLICABLE,
+    PLAN_KINDS,
     PROFILE_FACTS,
     RESERVED_CHOICE_IDS,
     UNKNOWN,
@@ -28,6 +29,7 @@ from .models import (
     Questionnaire,
     Strict,
 )
+from .pack_models import Economics, GateSet, InitiativeSet, RiskSet
 from .suggest import did_you_mean
 from .yamlio import YamlDocument, YamlPath, iter_yaml_files, load_yaml
 
@@ -381,6 +383,153 @@ def duplicate_respondent_problems(
     return problems
 
 
+# ---------------------------------------------------------------- planning files
+
+
+def _condition_problem(
+    report: _Reporter, at: YamlPath, raw: Any, allowed: Sequence[str], label: str
+) -> None:
+    from .scorefacts import FACTS_HELP
+
+    try:
+        parse_condition(raw, allowed)
+    except ConditionError as exc:
+        message = str(exc)
+        if "conditions can test" in message:  # the list of every question is too long
+            message = message.split("; conditions can test")[0] + f"; {FACTS_HELP}"
+        report.add(at, f"{label}: {message}")
+
+
+def initiatives_problems(
+    initiatives: InitiativeSet, document: YamlDocument, q: Questionnaire
+) -> list[Problem]:
+    from .roadmap import cycle_message, find_cycle
+    from .scorefacts import fact_names
+
+    report = _Reporter(document)
+    facts = fact_names(q)
+    dimension_ids = [d.id for d in q.dimensions]
+    ids = [i.id for i in initiatives.initiatives]
+    for index, initiative in enumerate(initiatives.initiatives):
+        at: list[str | int] = ["initiatives", index]
+        if initiative.id in ids[:index]:
+            report.add([*at, "id"], f"duplicate initiative id '{initiative.id}'")
+        if initiative.dimension not in dimension_ids:
+            report.add(
+                [*at, "dimension"],
+                f"unknown dimension '{initiative.dimension}'"
+                f"{did_you_mean(initiative.dimension, dimension_ids)}; dimensions of {q.id}: "
+                f"{', '.join(dimension_ids)}",
+            )
+        _condition_problem(report, [*at, "triggers"], initiative.triggers, facts, "triggers")
+        for position, dependency in enumerate(initiative.depends_on):
+            if dependency not in ids:
+                report.add(
+                    [*at, "depends_on", position],
+                    f"unknown initiative '{dependency}'{did_you_mean(dependency, ids)} "
+                    "in depends_on",
+                )
+            elif dependency == initiative.id:
+                report.add([*at, "depends_on", position], "an initiative cannot depend on itself")
+    cycle = find_cycle({i.id: i.depends_on for i in initiatives.initiatives})
+    if cycle and len(cycle) > 2:
+        index = ids.index(cycle[0])
+        report.add(["initiatives", index, "depends_on"], cycle_message(cycle))
+    return report.problems
+
+
+def gates_problems(gates: GateSet, document: YamlDocument, q: Questionnaire) -> list[Problem]:
+    from .scorefacts import fact_names
+
+    report = _Reporter(document)
+    facts = fact_names(q)
+    for index, gate in enumerate(gates.phases):
+        for which in ("entry", "exit"):
+            for position, criterion in enumerate(getattr(gate, which)):
+                _condition_problem(
+                    report,
+                    ["phases", index, which, position, "condition"],
+                    criterion.condition,
+                    facts,
+                    "condition",
+                )
+    return report.problems
+
+
+def risks_problems(
+    risks: RiskSet,
+    document: YamlDocument,
+    q: Questionnaire,
+    initiative_ids: Sequence[str] | None,
+) -> list[Problem]:
+    """`initiative_ids` None: the pack has no initiatives file to check mitigations against."""
+    from .scorefacts import fact_names
+
+    report = _Reporter(document)
+    facts = fact_names(q)
+    ids = [r.id for r in risks.risks]
+    for index, risk in enumerate(risks.risks):
+        at: list[str | int] = ["risks", index]
+        if risk.id in ids[:index]:
+            report.add([*at, "id"], f"duplicate risk id '{risk.id}'")
+        _condition_problem(report, [*at, "trigger"], risk.trigger, facts, "trigger")
+        if initiative_ids is None:
+            continue
+        for position, mitigation in enumerate(risk.mitigations):
+            if mitigation not in initiative_ids:
+                report.add(
+                    [*at, "mitigations", position],
+                    f"unknown initiative '{mitigation}'{did_you_mean(mitigation, initiative_ids)}"
+                    " in mitigations; mitigations name initiatives in initiatives.yaml",
+                )
+    return report.problems
+
+
+def plan_file_problems(
+    model: Strict, document: YamlDocument, q: Questionnaire, initiative_ids: Sequence[str] | None
+) -> list[Problem]:
+    if isinstance(model, InitiativeSet):
+        return initiatives_problems(model, document, q)
+    if isinstance(model, GateSet):
+        return gates_problems(model, document, q)
+    if isinstance(model, RiskSet):
+        return risks_problems(model, document, q, initiative_ids)
+    return []
+
+
+@dataclass(frozen=True)
+class PlanContent:
+    """A pack's planning files; any of them may be missing."""
+
+    initiatives: InitiativeSet | None = None
+    gates: GateSet | None = None
+    risks: RiskSet | None = None
+    economics: Economics | None = None
+
+
+def load_plan_content(pack: Any) -> PlanContent:
+    """Read and check the planning files of a pack (packs.Pack); raise every problem at once."""
+    loaded: dict[str, tuple[Strict, YamlDocument]] = {}
+    problems: list[Problem] = []
+    for kind, path in pack.plan_files().items():
+        document = load_yaml(path)
+        checked = read_model(document, MODELS[kind])
+        problems.extend(checked.problems)
+        if checked.model is not None:
+            loaded[kind] = (checked.model, document)
+    initiative_ids = None
+    if "initiatives" in loaded:
+        initiative_set = loaded["initiatives"][0]
+        assert isinstance(initiative_set, InitiativeSet)
+        initiative_ids = [i.id for i in initiative_set.initiatives]
+    for model, document in loaded.values():
+        problems.extend(plan_file_problems(model, document, pack.questionnaire, initiative_ids))
+    if problems:
+        raise UserError.from_problems(problems)
+    models = {kind: model for kind, (model, _) in loaded.items()}
+    return PlanContent(**models)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- loading for commands
 
 
@@ -407,6 +556,48 @@ def load_profile(path: Path, q: Questionnaire | None = None) -> Profile:
         problems = profile_problems(profile, document, q)
         if problems:
             raise UserError.from_problems(problems)
+    return profile
+
+
+def profile_plan_problems(
+    profile: Profile, document: YamlDocument, economics: Economics | None
+) -> list[Problem]:
+    """The profile's economics and risk_adjustment overrides against the pack's economics."""
+    from .pack_models import merged_risk_adjustment
+
+    report = _Reporter(document)
+    if economics is None:
+        for key in ("economics", "risk_adjustment"):
+            if getattr(profile, key):
+                report.add([key], f"{key}: this pack has no economics.yaml to override", key=True)
+        return report.problems
+    names = sorted(economics.assumptions)
+    for name, override in profile.economics.items():
+        if name not in economics.assumptions:
+            report.add(
+                ["economics", name],
+                f"economics: unknown assumption '{name}'{did_you_mean(name, names)}; "
+                f"assumptions: {', '.join(names)}",
+                key=True,
+            )
+            continue
+        try:
+            economics.assumptions[name].merged_for(name, override)
+        except ValueError as exc:
+            report.add(["economics", name], f"economics: {name}: {exc}")
+    try:
+        merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
+    except ValueError as exc:
+        report.add(["risk_adjustment"], f"risk_adjustment: {exc}")
+    return report.problems
+
+
+def load_plan_profile(path: Path, q: Questionnaire, economics: Economics | None) -> Profile:
+    profile, document = _load(path, Profile)
+    problems = profile_problems(profile, document, q)
+    problems += profile_plan_problems(profile, document, economics)
+    if problems:
+        raise UserError.from_problems(problems)
     return profile
 
 
@@ -530,6 +721,11 @@ def check_paths(paths: Iterable[Path], questionnaire_ref: str | None = None) -> 
             result.problems.extend(_relocate(exc, result.document, ["questionnaire"]))
             continue
         result.problems.extend(answers_problems(answers, result.document, q))
+    for result in checked:
+        if result.model is None or result.document is None:
+            continue
+        if result.document.kind in PLAN_KINDS:
+            result.problems.extend(_plan_file_cross_checks(result, questionnaire_ref))
     answer_docs = [
         (c.model, c.document)
         for c in checked
@@ -545,3 +741,39 @@ def _relocate(exc: UserError, document: YamlDocument, path: YamlPath) -> list[Pr
     """A resolution error, reported at the line of the answers file that caused it."""
     line, column = document.locate(path) or (None, None)
     return [Problem(str(document.path), line, column, str(exc))]
+
+
+def _plan_file_cross_checks(checked: Checked, questionnaire_ref: str | None) -> list[Problem]:
+    """A planning file is checked against the questionnaire beside it (or --questionnaire)."""
+    from .packs import PLAN_FILES, QUESTIONNAIRE_FILE, resolve_pack
+
+    assert checked.document is not None and checked.model is not None
+    document = checked.document
+    folder = document.path.parent
+    ref = questionnaire_ref
+    if ref is None:
+        if not (folder / QUESTIONNAIRE_FILE).is_file():
+            return [
+                Problem(
+                    str(document.path),
+                    None,
+                    None,
+                    f"cannot check its references: no {QUESTIONNAIRE_FILE} beside it; "
+                    "pass --questionnaire ID|PATH",
+                )
+            ]
+        ref = str(folder)
+    try:
+        q = resolve_pack(ref).questionnaire
+    except UserError as exc:
+        return [Problem(str(document.path), None, None, f"cannot check its references: {exc}")]
+    initiative_ids = None
+    initiatives_path = folder / PLAN_FILES["initiatives"]
+    if isinstance(checked.model, RiskSet) and initiatives_path.is_file():
+        try:
+            initiatives_checked = read_model(load_yaml(initiatives_path), InitiativeSet)
+        except UserError:
+            initiatives_checked = Checked(None, None)
+        if isinstance(initiatives_checked.model, InitiativeSet):
+            initiative_ids = [i.id for i in initiatives_checked.model.initiatives]
+    return plan_file_problems(checked.model, document, q, initiative_ids)

@@ -20,7 +20,7 @@ def test_help_and_version_do_not_import_heavy_libraries() -> None:
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from mcpscale.cli import app\n"
-        "for args in (['--help'], ['--version'], ['score', '--help']):\n"
+        "for args in (['--help'], ['--version'], ['score', '--help'], ['plan', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
         "{'pandas', 'matplotlib', 'weasyprint', 'numpy', 'openpyxl'})\n"
