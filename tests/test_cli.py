@@ -134,3 +134,13 @@ def test_unknown_questionnaire_id_suggests(cli: Cli) -> None:
     result = cli("score", TINY / "answers", "--questionnaire", "tinny")
     assert result.exit_code == 2
     assert "unknown questionnaire 'tinny'" in result.stderr
+
+
+def test_written_files_get_the_usual_permissions(cli: Cli, tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "results.json"
+    assert cli("score", *TINY_ARGS, "--format", "json", "--output", target).exit_code == 0
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
