@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich import box
@@ -46,23 +47,30 @@ DIMENSION_COLUMNS = [
 ]
 
 
+def csv_text(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> str:
+    """CSV with a header row; keys beyond `columns` are ignored."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(
+        buffer, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore"
+    )
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
 def result_csv(result: Result) -> str:
     """One row per dimension plus an `overall` row first; full precision."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=DIMENSION_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerow(
-        {
-            "id": "overall",
-            "name": "Overall",
-            "score": result.overall.score,
-            "level": result.overall.level,
-            "level_name": result.overall.level_name,
-        }
+    overall = {
+        "id": "overall",
+        "name": "Overall",
+        "score": result.overall.score,
+        "level": result.overall.level,
+        "level_name": result.overall.level_name,
+    }
+    dimensions = (
+        {column: getattr(d, column) for column in DIMENSION_COLUMNS} for d in result.dimensions
     )
-    for d in result.dimensions:
-        writer.writerow({column: getattr(d, column) for column in DIMENSION_COLUMNS})
-    return buffer.getvalue()
+    return csv_text(DIMENSION_COLUMNS, [overall, *dimensions])
 
 
 def result_table(result: Result) -> Table:

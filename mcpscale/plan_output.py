@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from .output import result_table, to_json
+from .output import csv_text, result_table, to_json
 from .pack_models import COST_CATEGORIES
 from .plan import Plan, add_months, plan_to_dict
 
@@ -43,15 +41,11 @@ ROADMAP_COLUMNS = [
 
 def plan_csv(plan: Plan) -> str:
     """One row per initiative on the roadmap, in start order; full precision."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(
-        buffer, fieldnames=ROADMAP_COLUMNS, lineterminator="\n", extrasaction="ignore"
-    )
-    writer.writeheader()
     roadmap = plan_to_dict(plan)["roadmap"]
-    for row in roadmap["initiatives"] if roadmap else ():
-        writer.writerow({**row, "depends_on": " ".join(row["depends_on"])})
-    return buffer.getvalue()
+    rows = roadmap["initiatives"] if roadmap else []
+    return csv_text(
+        ROADMAP_COLUMNS, ({**row, "depends_on": " ".join(row["depends_on"])} for row in rows)
+    )
 
 
 def money(amount: float | None, currency: str) -> str:
