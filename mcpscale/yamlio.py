@@ -30,11 +30,28 @@ MAX_DEPTH = 200
 # Below this many nesting characters libyaml cannot recurse deep enough to crash, so the
 # slower event scan is skipped for everyday files.
 _SAFE_NESTING_CHARACTERS = 10_000
+_MAX_REMEMBERED_TAGS = 20_000
 _TOO_DEEP = f"YAML nests more than {MAX_DEPTH} levels deep; is this the right file?"
 
 
 class SafeLoader(_BaseLoader):
     """A value YAML recognises but cannot build (2026-13-45, 0x_) fails at its line."""
+
+    # Resolving a plain scalar's tag tries PyYAML's regular expressions in Python and
+    # took a third of parsing an answers file; the same few hundred keys and choice ids
+    # recur in every file, so their tags are remembered (bounded: notes are unique).
+    _scalar_tags: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._scalar_tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._scalar_tags) < _MAX_REMEMBERED_TAGS:
+                self._scalar_tags[key] = tag
+        return tag
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -350,16 +367,18 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_representer)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write via a temporary file in the same directory, then rename over the target.
 
     A crash or Ctrl-C leaves either the old file or the new one, never half of one.
+    Text is written as UTF-8, exactly as given; bytes (a PNG) as they are.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
