@@ -392,7 +392,10 @@ def portfolio(
     profile: ProfileOption = None,
     questionnaire: QuestionnaireOption = None,
     output_dir: Annotated[
-        Path, typer.Option(help="Where portfolio.csv, portfolio.json and the heat map go.")
+        Path,
+        typer.Option(
+            "--output-dir", "-o", help="Where portfolio.csv, portfolio.json and the heat map go."
+        ),
     ] = Path("portfolio"),
     image_format: Annotated[ImageFormat, typer.Option(help="Heat map format.")] = ImageFormat.svg,
     aggregate: Annotated[
