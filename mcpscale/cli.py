@@ -208,6 +208,11 @@ class AggregateChoice(StrEnum):
     median = "median"
 
 
+AggregateOption = Annotated[
+    AggregateChoice, typer.Option(help="How respondents' levels combine per question.")
+]
+
+
 @app.command()
 @handle_errors
 def score(
@@ -219,9 +224,7 @@ def score(
     questionnaire: QuestionnaireOption = None,
     output_format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
     output: OutputOption = None,
-    aggregate: Annotated[
-        AggregateChoice, typer.Option(help="How respondents' levels combine per question.")
-    ] = AggregateChoice.mean,
+    aggregate: AggregateOption = AggregateChoice.mean,
     fail_under: Annotated[
         float | None, typer.Option(metavar="X", help="Exit 1 when the overall score is below X.")
     ] = None,
@@ -398,9 +401,7 @@ def portfolio(
         ),
     ] = Path("portfolio"),
     image_format: Annotated[ImageFormat, typer.Option(help="Heat map format.")] = ImageFormat.svg,
-    aggregate: Annotated[
-        AggregateChoice, typer.Option(help="How respondents' levels combine per question.")
-    ] = AggregateChoice.mean,
+    aggregate: AggregateOption = AggregateChoice.mean,
     jobs: Annotated[
         int | None, typer.Option(metavar="N", help="Processes to score with (default: CPUs).")
     ] = None,
