@@ -20,7 +20,7 @@ from .scoring import Aggregate
 PORTFOLIO_SCHEMA = "mcpscale/portfolio@1"
 UNIT_PROFILE = "profile.yaml"
 # Below this many units a process pool costs more to start than it saves.
-_POOL_MIN_UNITS = 20
+_POOL_MIN_UNITS = 50
 
 
 class DimensionCell(NamedTuple):
