@@ -11,6 +11,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mcpscale.history import SavedResult, check_regressions, compare_results
 
 from .conftest import TINY, Cli
 
@@ -252,3 +256,49 @@ def test_trend_chart_must_be_svg_or_png(cli: Cli, tmp_path: Path, base: Path) ->
     png = tmp_path / "chart.png"
     assert cli("trend", base, "--output", png).exit_code == 0
     assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_a_dimension_that_is_no_longer_scored_counts_as_a_drop(
+    cli: Cli, tmp_path: Path, base: Path
+) -> None:
+    data = json.loads(base.read_text())
+    data["dimensions"][1]["score"] = None  # people: every answer became unknown
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(data))
+    result = cli("compare", base, new, "--max-drop", "3")
+    assert result.exit_code == 1
+    assert "FAIL people was 2.00 and is no longer scored" in result.stderr
+
+
+def saved(scores: dict[str, float | None], overall: float | None) -> SavedResult:
+    return SavedResult(
+        Path("r.json"),
+        {
+            "schema": "mcpscale/result@1",
+            "questionnaire": {"id": "q"},
+            "overall": {"score": overall},
+            "dimensions": [
+                {"id": i, "name": i, "score": s, "target": 3} for i, s in scores.items()
+            ],
+            "questions": [],
+        },
+    )
+
+
+score_values = st.one_of(st.none(), st.floats(0, 5, allow_nan=False))
+
+
+@given(
+    st.dictionaries(st.sampled_from(["a", "b", "c"]), st.tuples(score_values, score_values)),
+    st.floats(0, 5, allow_nan=False),
+)
+def test_the_gate_fails_exactly_when_a_score_drops_more_than_max_drop(
+    pairs: dict[str, tuple[float | None, float | None]], max_drop: float
+) -> None:
+    old = saved({i: o for i, (o, _) in pairs.items()}, None)
+    new = saved({i: n for i, (_, n) in pairs.items()}, None)
+    checks = check_regressions(compare_results(old, new), max_drop)
+    assert [c.name for c in checks] == ["regression:overall"] + [f"regression:{i}" for i in pairs]
+    for check, (before, after) in zip(checks[1:], pairs.values(), strict=True):
+        dropped = before is not None and (after is None or before - after > max_drop + 1e-9)
+        assert check.passed is not dropped
