@@ -302,3 +302,15 @@ def test_the_gate_fails_exactly_when_a_score_drops_more_than_max_drop(
     for check, (before, after) in zip(checks[1:], pairs.values(), strict=True):
         dropped = before is not None and (after is None or before - after > max_drop + 1e-9)
         assert check.passed is not dropped
+
+
+def test_trend_needs_results_of_one_questionnaire(cli: Cli, tmp_path: Path, base: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = cli("trend", empty)
+    assert result.exit_code == 2 and "no result files" in result.stderr
+    data = json.loads(base.read_text())
+    data["questionnaire"]["id"] = "other"
+    (tmp_path / "other.json").write_text(json.dumps(data))
+    mixed = cli("trend", base, tmp_path / "other.json")
+    assert mixed.exit_code == 2 and "different questionnaires (other, tiny)" in mixed.stderr
