@@ -137,6 +137,18 @@ ProfileOption = Annotated[
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
 ]
+MaxDropOption = Annotated[
+    float | None,
+    typer.Option(
+        metavar="X",
+        help="How far a score may drop from the baseline before the gate fails (default 0: "
+        "any drop fails).",
+    ),
+]
+JunitOption = Annotated[
+    Path | None,
+    typer.Option(metavar="FILE", help="Also write the gates as a JUnit XML report, for CI."),
+]
 
 
 @questionnaires_app.callback()
@@ -213,6 +225,11 @@ class AggregateChoice(StrEnum):
     median = "median"
 
 
+AggregateOption = Annotated[
+    AggregateChoice, typer.Option(help="How respondents' levels combine per question.")
+]
+
+
 @app.command()
 @handle_errors
 def score(
@@ -224,9 +241,7 @@ def score(
     questionnaire: QuestionnaireOption = None,
     output_format: Annotated[ScoreFormat, typer.Option("--format", "-f")] = ScoreFormat.table,
     output: OutputOption = None,
-    aggregate: Annotated[
-        AggregateChoice, typer.Option(help="How respondents' levels combine per question.")
-    ] = AggregateChoice.mean,
+    aggregate: AggregateOption = AggregateChoice.mean,
     fail_under: Annotated[
         float | None, typer.Option(metavar="X", help="Exit 1 when the overall score is below X.")
     ] = None,
@@ -234,6 +249,16 @@ def score(
         list[str] | None,
         typer.Option(metavar="DIM=X", help="Exit 1 when a dimension scores below X (repeatable)."),
     ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="BASE.json",
+            help="An earlier result (score --format json): exit 1 when the overall score or a "
+            "dimension drops from it by more than --max-drop.",
+        ),
+    ] = None,
+    max_drop: MaxDropOption = None,
+    junit: JunitOption = None,
 ) -> None:
     """Score answers: maturity per dimension, targets, gaps, coverage, disagreements."""
     from .assessment import assess_files
@@ -241,8 +266,22 @@ def score(
     from .thresholds import check_thresholds, parse_dimension_thresholds
 
     per_dimension = parse_dimension_thresholds(fail_under_dimension or [])
+    if max_drop is not None and baseline is None:
+        raise UserError("--max-drop needs --baseline BASE.json, the result to compare with")
+    saved_baseline = None
+    if baseline is not None:
+        from .history import load_result
+
+        saved_baseline = load_result(baseline)
     result = assess_files(answers, profile, questionnaire, aggregate.value)
     checks = check_thresholds(result, fail_under, per_dimension)
+    if saved_baseline is not None:
+        from .history import check_regressions, compare_results, parse_result
+        from .scoring import result_to_dict
+
+        current = parse_result(result_to_dict(result), output or Path("this score"))
+        comparison = compare_results(saved_baseline, current)
+        checks += check_regressions(comparison, max_drop or 0.0)
     if output_format is ScoreFormat.json:
         _emit(result_json(result), output)
     elif output_format is ScoreFormat.csv:
@@ -252,6 +291,15 @@ def score(
         if result.disagreements:
             renderables.append(disagreements_table(result))
         _print(renderables, output)
+    _finish_gates(checks, junit, "mcpscale.score")
+
+
+def _finish_gates(checks: list[Any], junit: Path | None, suite: str) -> None:
+    """Report every gate (stderr, and --junit), then exit 1 if any failed."""
+    if junit is not None:
+        from .junit import junit_xml
+
+        _emit(junit_xml(suite, checks), junit)
     for check in checks:
         typer.echo(f"{'PASS' if check.passed else 'FAIL'} {check.message}", err=True)
     failed = [c.message for c in checks if not c.passed]
@@ -262,6 +310,12 @@ def score(
 class ReportFormat(StrEnum):
     pdf = "pdf"
     html = "html"
+
+
+class CompareFormat(StrEnum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
 
 
 @app.command()
@@ -298,6 +352,163 @@ def report(
     )
     write_reports(assessment.result, assessment.questionnaire, {fmt: output}, options)
     typer.echo(f"wrote {output}")
+
+
+@app.command()
+@handle_errors
+def compare(
+    base: Annotated[Path, typer.Argument(metavar="BASE.json", help="The earlier result.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW.json", help="The later result.")],
+    max_drop: MaxDropOption = None,
+    output_format: Annotated[
+        CompareFormat, typer.Option("--format", "-f", help="markdown suits a pull-request comment.")
+    ] = CompareFormat.table,
+    output: OutputOption = None,
+    junit: JunitOption = None,
+) -> None:
+    """Compare two results per dimension and question; exit 1 when a score drops too far."""
+    from .history import (
+        check_regressions,
+        compare_results,
+        comparison_markdown,
+        comparison_renderables,
+        comparison_to_dict,
+        load_result,
+    )
+    from .output import to_json
+
+    comparison = compare_results(load_result(base), load_result(new))
+    checks = check_regressions(comparison, max_drop or 0.0)
+    if output_format is CompareFormat.json:
+        _emit(to_json(comparison_to_dict(comparison, checks)), output)
+    elif output_format is CompareFormat.markdown:
+        _emit(comparison_markdown(comparison, checks), output)
+    else:
+        _print(comparison_renderables(comparison), output)
+    _finish_gates(checks, junit, "mcpscale.compare")
+
+
+class TrendFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+@handle_errors
+def trend(
+    results: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="RESULTS_OR_DIRS...", help="Result JSON files, or folders holding them."
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Draw the line chart with targets to this .svg or .png."
+        ),
+    ] = None,
+    output_format: Annotated[TrendFormat, typer.Option("--format", "-f")] = TrendFormat.table,
+) -> None:
+    """Scores over time: results ordered by assessment date, with deltas and a chart."""
+    from .history import (
+        build_trend,
+        collect_results,
+        image_format_of,
+        trend_chart,
+        trend_csv,
+        trend_table,
+        trend_to_dict,
+    )
+    from .output import to_json
+
+    image_format = image_format_of(output) if output is not None else None
+    series = build_trend(collect_results(results))
+    if output_format is TrendFormat.json:
+        _emit(to_json(trend_to_dict(series)), None)
+    elif output_format is TrendFormat.csv:
+        _emit(trend_csv(series), None)
+    else:
+        _print([trend_table(series)], None)
+    if output is not None and image_format is not None:
+        from .yamlio import write_atomic
+
+        write_atomic(output, trend_chart(series, image_format))
+        typer.echo(f"wrote {output}", err=True)
+
+
+class ImageFormat(StrEnum):
+    svg = "svg"
+    png = "png"
+
+
+@app.command()
+@handle_errors
+def portfolio(
+    root: Annotated[Path, typer.Argument(help="A folder holding one folder per business unit.")],
+    profile_per_unit: Annotated[
+        bool, typer.Option(help="Each unit folder holds its own profile.yaml.")
+    ] = False,
+    profile: ProfileOption = None,
+    questionnaire: QuestionnaireOption = None,
+    output_dir: Annotated[
+        Path,
+        typer.Option(
+            "--output-dir", "-o", help="Where portfolio.csv, portfolio.json and the heat map go."
+        ),
+    ] = Path("portfolio"),
+    image_format: Annotated[ImageFormat, typer.Option(help="Heat map format.")] = ImageFormat.svg,
+    aggregate: AggregateOption = AggregateChoice.mean,
+    jobs: Annotated[
+        int | None, typer.Option(metavar="N", help="Processes to score with (default: CPUs).")
+    ] = None,
+    keep_going: Annotated[
+        bool, typer.Option(help="Exit 0 even when some units could not be scored.")
+    ] = False,
+) -> None:
+    """Score every business unit under ROOT: a units x dimensions table and a heat map."""
+    from .portfolio import (
+        failures_message,
+        portfolio_table,
+        score_portfolio,
+        write_outputs,
+    )
+
+    scored = score_portfolio(root, profile_per_unit, profile, questionnaire, aggregate.value, jobs)
+    if 0 < len(scored.units) <= 50:
+        _print([portfolio_table(scored)], None)
+    for path in write_outputs(scored, output_dir, image_format.value):
+        typer.echo(f"wrote {path}", err=True)
+    typer.echo(
+        f"{len(scored.units)} units scored, {len(scored.failures)} could not be scored", err=True
+    )
+    if scored.failures:
+        message = failures_message(scored)
+        if not keep_going:
+            raise UserError(message)
+        for line in message.splitlines():
+            typer.echo(f"warning: {line}", err=True)
+
+
+class CiChoice(StrEnum):
+    github = "github"
+    gitlab = "gitlab"
+
+
+@app.command()
+@handle_errors
+def init(
+    folder: Annotated[Path, typer.Argument(metavar="[DIR]", help="Where to scaffold.")] = Path("."),
+    ci: Annotated[
+        CiChoice | None, typer.Option(help="Also write a pipeline that re-scores every quarter.")
+    ] = None,
+) -> None:
+    """Scaffold a workspace to commit: profile.yaml, answers/, results/ and a CI pipeline."""
+    from .scaffold import init_workspace
+
+    for path in init_workspace(folder, None if ci is None else ci.value):
+        typer.echo(f"wrote {path}")
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -30,11 +31,28 @@ MAX_DEPTH = 200
 # Below this many nesting characters libyaml cannot recurse deep enough to crash, so the
 # slower event scan is skipped for everyday files.
 _SAFE_NESTING_CHARACTERS = 10_000
+_MAX_REMEMBERED_TAGS = 20_000
 _TOO_DEEP = f"YAML nests more than {MAX_DEPTH} levels deep; is this the right file?"
 
 
 class SafeLoader(_BaseLoader):
     """A value YAML recognises but cannot build (2026-13-45, 0x_) fails at its line."""
+
+    # Resolving a plain scalar's tag tries PyYAML's regular expressions in Python and
+    # took a third of parsing an answers file; the same few hundred keys and choice ids
+    # recur in every file, so their tags are remembered (bounded: notes are unique).
+    _scalar_tags: dict[tuple[str, Any], str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = self._scalar_tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._scalar_tags) < _MAX_REMEMBERED_TAGS:
+                self._scalar_tags[key] = tag
+        return tag
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         try:
@@ -121,12 +139,13 @@ def _mark(node: yaml.Node) -> Location:
 def load_yaml(path: Path) -> YamlDocument:
     """Parse one YAML file safely; every failure is a UserError naming file and line."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError:
         raise UserError.at(path, "no such file or directory") from None
     except OSError as exc:
         raise UserError.at(path, f"cannot read file: {exc.strerror}") from None
-    if path.is_dir():
+    size = status.st_size
+    if stat.S_ISDIR(status.st_mode):
         raise UserError.at(path, "is a directory, expected a YAML file")
     if size > MAX_FILE_BYTES:
         raise UserError.at(
@@ -158,9 +177,13 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
             return YamlDocument(path, None, None)
         if "&" in text:  # only anchors make aliases, and only aliases make bombs
             _check_node_tree(root, path)
+            data = loader.construct_document(root)
         else:
             _check_tree_depth(root, path)
-        data = loader.construct_document(root)
+            try:
+                data = _construct_plain(loader, root)
+            except _Unusual:
+                data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         message, mark = _yaml_problem(exc, text)
         if "maximum nesting depth" in message:  # newer libyaml stops deep files itself
@@ -249,6 +272,55 @@ def _check_depth(text: str, path: Path) -> None:
                 depth -= 1
     finally:
         loader.dispose()
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Unusual(Exception):
+    """The tree holds something _construct_plain leaves to PyYAML's constructor."""
+
+
+def _construct_plain(loader: SafeLoader, root: yaml.Node) -> Any:
+    """The data of an alias-free tree, as PyYAML's constructor builds it, three times faster.
+
+    PyYAML's general constructor costs more than parsing itself for an answers file; this
+    builds plain mappings, lists and strings directly, and hands every other scalar (dates,
+    numbers, booleans) to the loader, so values and errors are the same. Explicit tags,
+    merge keys and unhashable keys raise _Unusual: the caller uses the constructor then.
+    Depth is checked beforehand, so the recursion is bounded.
+    """
+
+    def build(node: yaml.Node) -> Any:
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            return node.value if node.tag == _STR_TAG else loader.construct_object(node)
+        if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
+            return [build(item) for item in node.value]
+        if kind is not yaml.MappingNode or node.tag != _MAP_TAG:
+            raise _Unusual
+        seen: dict[Any, yaml.Node] = {}  # duplicates first, as SafeLoader.construct_mapping
+        for key_node, _ in node.value:
+            if type(key_node) is yaml.ScalarNode:
+                if key_node.tag == _MERGE_TAG:
+                    raise _Unusual
+                if key_node.value in seen:
+                    raise _DuplicateKey(key_node, seen[key_node.value].start_mark.line + 1)
+                seen[key_node.value] = key_node
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = build(key_node)
+            try:
+                hash(key)
+            except TypeError:
+                raise _Unusual from None
+            mapping[key] = build(value_node)
+        return mapping
+
+    return build(root)
 
 
 def _check_tree_depth(root: yaml.Node, path: Path) -> None:
@@ -350,12 +422,13 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_representer)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text via a temporary file in the same directory, then rename over the target.
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write via a temporary file in the same directory, then rename over the target.
 
     A crash or Ctrl-C leaves either the old file or the new one, never half of one.
+    Text is written as UTF-8, exactly as given; bytes (a PNG) as they are.
     """
-    write_atomic_bytes(path, text.encode("utf-8"))
+    write_atomic_bytes(path, text if isinstance(text, bytes) else text.encode("utf-8"))
 
 
 def write_atomic_bytes(path: Path, data: bytes) -> None:

@@ -1,0 +1,123 @@
+"""Time `mcpscale portfolio` at 10, 100 and 1,000 business units x 5 respondents.
+
+Run: python benchmarks/bench_portfolio.py [--units 10 100 1000] [--respondents 5] [--jobs N]
+
+Generates each portfolio (seeded: every run scores the same answers) in a temporary
+folder, then times `mcpscale portfolio ROOT` end to end in a fresh process, as a user
+runs it (interpreter start, imports, parsing, scoring, CSV/JSON and the heat map), and
+prints the time per unit so growth can be read off: linear growth keeps it flat.
+A second column times the same run on one process (--jobs 1) to show what the pool buys.
+With --phases, the largest portfolio is also timed step by step in this process (one
+core), to show where the time goes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# This checkout's mcpscale, even where another copy is installed; and bench_score beside us.
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).parent)]
+
+from bench_score import generate  # noqa: E402
+
+CHECKOUT = Path(__file__).resolve().parent.parent
+
+
+def generate_portfolio(root: Path, units: int, respondents: int) -> None:
+    for unit in range(units):
+        generate(root / f"unit-{unit:04d}", respondents, seed=unit)
+
+
+def time_portfolio(root: Path, output_dir: Path, jobs: int | None) -> tuple[float, float]:
+    """Wall-clock and CPU seconds (all processes) of one `mcpscale portfolio` run."""
+    command = [sys.executable, "-m", "mcpscale", "portfolio", str(root)]
+    command += ["--output-dir", str(output_dir), "--keep-going"]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
+    env = {**os.environ, "PYTHONPATH": str(CHECKOUT)}
+    before = _children_cpu()
+    start = time.perf_counter()
+    subprocess.run(command, check=True, env=env, capture_output=True)
+    return time.perf_counter() - start, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def phases(root: Path, output_dir: Path) -> dict[str, float]:
+    """CPU seconds per step of `portfolio` on one process: where the time goes.
+
+    Unit by unit, as portfolio works, so nothing piles up in memory: each unit's files are
+    parsed, then read into models and checked (parsing again), then scored.
+    """
+    from mcpscale.portfolio import Portfolio, UnitJob, UnitScore, score_unit, write_outputs
+    from mcpscale.scoring import score_answers
+    from mcpscale.validate import load_answer_sets
+    from mcpscale.yamlio import iter_yaml_files, load_yaml
+
+    times = dict.fromkeys(
+        ["parse YAML", "parse + build models + check answers", "score", "write outputs"], 0.0
+    )
+    start = time.process_time()
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+
+    times["import pandas and matplotlib"] = time.process_time() - start
+    units = sorted(p for p in root.iterdir() if p.is_dir())
+    for unit in units:
+        start = time.process_time()
+        for file in iter_yaml_files([unit]):
+            load_yaml(file)
+        times["parse YAML"] += time.process_time() - start
+        start = time.process_time()
+        questionnaire, answer_sets = load_answer_sets([unit], None)
+        times["parse + build models + check answers"] += time.process_time() - start
+        start = time.process_time()
+        score_answers(questionnaire, answer_sets)
+        times["score"] += time.process_time() - start
+    scored = [score_unit(UnitJob(u, None, None, "mean")) for u in units]
+    start = time.process_time()
+    write_outputs(Portfolio(tuple(s for s in scored if isinstance(s, UnitScore)), ()), output_dir)
+    times["write outputs"] = time.process_time() - start
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--units", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--respondents", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--phases", action="store_true", help="time each step, largest size")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs; {args.respondents} respondents per unit; best of {args.repeat}")
+    print(f"{'units':>6} {'answers':>8} {'wall':>7} {'CPU':>7} {'per unit':>9} {'1 process':>10}")
+    for units in args.units:
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp) / "units"
+            generate_portfolio(root, units, args.respondents)
+            answers = sum(1 for _ in root.rglob("*.yaml")) * 56
+            out = Path(tmp) / "out"
+            wall, cpu = min(time_portfolio(root, out, None) for _ in range(args.repeat))
+            serial, _ = min(time_portfolio(root, out, 1) for _ in range(args.repeat))
+            steps = {}
+            if args.phases and units == max(args.units):
+                steps = phases(root, out)
+        print(
+            f"{units:>6} {answers:>8} {wall:>6.2f}s {cpu:>6.2f}s {wall / units * 1000:>7.1f}ms "
+            f"{serial:>9.2f}s"
+        )
+        for step, seconds in steps.items():
+            print(f"    {step:<45} {seconds:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

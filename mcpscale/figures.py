@@ -1,0 +1,25 @@
+"""matplotlib set up for files that diff cleanly: the Agg backend, stable ids, no dates."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+
+def pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend (no display needed), imported only when drawing."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams["svg.hashsalt"] = "mcpscale"  # stable element ids instead of random ones
+    return plt
+
+
+def figure_bytes(figure: Any, image_format: str) -> bytes:
+    """SVG or PNG without the creation date, so the same data gives the same file."""
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if image_format == "svg" else {"Software": None}
+    figure.savefig(buffer, format=image_format, metadata=metadata)
+    return buffer.getvalue()

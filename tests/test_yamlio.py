@@ -1,0 +1,85 @@
+"""The fast path that builds plain YAML trees gives exactly what PyYAML's constructor gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mcpscale.errors import UserError
+from mcpscale.yamlio import SafeLoader, parse_yaml
+
+from .conftest import ROOT
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1)),
+    st.text(max_size=20),
+    st.sampled_from(["yes", "no", "on", "~", "0x1F", "1e3", "2026-11-16", "a: b", "- x", ""]),
+)
+documents = st.recursive(
+    scalars,
+    lambda children: st.one_of(
+        st.lists(children, max_size=4),
+        st.dictionaries(st.one_of(st.text(max_size=8), st.integers(0, 9)), children, max_size=4),
+    ),
+    max_leaves=25,
+)
+
+
+def reference(text: str) -> object:
+    """PyYAML's own constructor, with the same loader (duplicate keys, dated errors)."""
+    loader = SafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents, st.booleans())
+def test_plain_trees_build_as_pyyaml_builds_them(data: object, flow: bool) -> None:
+    text = yaml.safe_dump({"key": data}, default_flow_style=flow, allow_unicode=True)
+    assert_same(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: !!set {x, y}\n",  # explicit tags go through PyYAML's constructor
+        "base: {a: 1}\nmerged:\n  <<: {a: 2}\n  b: 3\n",  # merge keys too
+        "a: !!binary aGVsbG8=\n",
+        "? [1, 2]\n: x\n",  # unhashable key: PyYAML's own error
+        "a: 2026-13-45\n",
+        "a: 1\nb: 2\na: 3\n",
+    ],
+)
+def test_unusual_documents_match_pyyaml_or_fail_the_same_way(text: str) -> None:
+    assert_same(text)
+
+
+def assert_same(text: str) -> None:
+    """parse_yaml builds what the reference builds, or refuses what it refuses."""
+    try:
+        expected = reference(text)
+    except Exception:  # noqa: BLE001 - whatever the reference raises, parse_yaml must refuse
+        with pytest.raises(UserError):
+            parse_yaml(text, Path("x.yaml"))
+        return
+    assert parse_yaml(text, Path("x.yaml")).data == expected
+
+
+def test_every_good_yaml_file_in_the_project_builds_the_same() -> None:
+    folders = ("questionnaires", "examples", "tests/data/tiny")
+    files = [p for folder in folders for p in (ROOT / folder).rglob("*.yaml")]
+    assert len(files) >= 8
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert parse_yaml(text, path).data == reference(text), path
