@@ -466,6 +466,10 @@ def portfolio(
     keep_going: Annotated[
         bool, typer.Option(help="Exit 0 even when some units could not be scored.")
     ] = False,
+    report: Annotated[
+        list[ReportFormat] | None,
+        typer.Option(help="Also write portfolio.html / portfolio.pdf (repeatable)."),
+    ] = None,
 ) -> None:
     """Score every business unit under ROOT: a units x dimensions table and a heat map."""
     from .portfolio import (
@@ -480,6 +484,13 @@ def portfolio(
         _print([portfolio_table(scored)], None)
     for path in write_outputs(scored, output_dir, image_format.value):
         typer.echo(f"wrote {path}", err=True)
+    if report:
+        from .portfolio_report import write_portfolio_report
+        from .report import ReportOptions
+
+        formats = sorted({fmt.value for fmt in report})
+        for path in write_portfolio_report(scored, output_dir, formats, ReportOptions()):
+            typer.echo(f"wrote {path}", err=True)
     typer.echo(
         f"{len(scored.units)} units scored, {len(scored.failures)} could not be scored", err=True
     )

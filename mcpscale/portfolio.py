@@ -249,7 +249,8 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
     labelled = rows <= 60
     figure, axes = plt.subplots(figsize=(1.6 + 1.3 * len(columns), min(2 + 0.32 * rows, 40)))
     try:
-        image = axes.imshow(values, cmap="RdYlGn", vmin=low, vmax=high, aspect="auto")
+        # cividis reads the same to people with colour-vision deficiencies
+        image = axes.imshow(values, cmap="cividis", vmin=low, vmax=high, aspect="auto")
         axes.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
         if labelled:
             axes.set_yticks(range(rows), [u.unit for u in portfolio.units])
@@ -259,7 +260,16 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
         if rows <= 40:
             for (row, column), value in np.ndenumerate(values):
                 if value == value:  # not NaN
-                    axes.text(column, row, f"{value:.1f}", ha="center", va="center", fontsize=8)
+                    dark = value < (low + high) / 2  # light text on the dark half
+                    axes.text(
+                        column,
+                        row,
+                        f"{value:.1f}",
+                        ha="center",
+                        va="center",
+                        fontsize=8,
+                        color="white" if dark else "black",
+                    )
         figure.colorbar(image, ax=axes, label="score")
         axes.set_title("Portfolio: score per unit and dimension")
         figure.tight_layout()

@@ -116,3 +116,33 @@ def test_a_process_pool_gives_the_same_table(cli: Cli, tmp_path: Path) -> None:
 def test_empty_root_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     result = cli("portfolio", tmp_path)
     assert result.exit_code == 2 and "holds no unit folders" in result.stderr
+
+
+def test_portfolio_report_in_html_and_pdf_uses_the_report_templates(
+    cli: Cli, portfolio_root: Path, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "out"
+    result = cli(
+        "portfolio",
+        portfolio_root,
+        "--profile-per-unit",
+        "-q",
+        TINY_Q,
+        "--output-dir",
+        out,
+        "--keep-going",
+        "--report",
+        "html",
+        "--report",
+        "pdf",
+    )
+    assert result.exit_code == 0, result.output
+    html = (out / "portfolio.html").read_text()
+    assert "retail" in html and "wholesale" in html
+    assert "<svg" in html  # the heat map, inline
+    assert "broken" in html and "unknown choice" in html  # failures are listed, not hidden
+    assert 'class="cell below">1.62' in html  # retail tech 1.625 is under its target of 2
+    text = "\n".join(p.extract_text() for p in PdfReader(out / "portfolio.pdf").pages)
+    assert "MCP readiness portfolio" in text and "wholesale" in text
