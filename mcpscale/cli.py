@@ -352,8 +352,10 @@ def report(
     with _progress(quiet) as step:
         prepared = prepare(answers, profile, questionnaire, simulations, seed, step)
         written = write_reports(prepared, {fmt: output}, options, step)
-    for path in written:
-        typer.echo(f"wrote {path}")
+    charts = written[1:]  # Markdown: the SVGs written beside it
+    typer.echo(
+        f"wrote {output}" + (f" and {len(charts)} charts in {charts[0].parent}" if charts else "")
+    )
 
 
 @app.command()

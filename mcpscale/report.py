@@ -371,14 +371,15 @@ def chart_files(context: dict[str, Any]) -> dict[str, str]:
 def render_markdown(context: dict[str, Any], options: ReportOptions, chart_dir: str) -> str:
     """The report as Markdown; `chart_dir` is where the SVGs are linked from, relatively."""
     import jinja2
-    from markupsafe import Markup, escape
+    from markupsafe import Markup
 
     def cell(value: Any) -> Markup:
         # Escaped as HTML (Markdown renderers pass HTML through) and as Markdown, so a note
         # holding ![x](http://...) stays text and fetches nothing; kept on one line, one cell.
         raw = "" if value is None else str(value)
         text = "".join(f"\\{char}" if char in MARKDOWN_SPECIALS else char for char in raw)
-        return Markup(" ".join(str(escape(text)).split()))
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return Markup(" ".join(text.split()))
 
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(options)]),
