@@ -127,11 +127,19 @@ def test_demo_is_byte_identical_on_a_second_run(demo_dir: Path, tmp_path: Path) 
         assert (tmp_path / name).read_bytes() == (demo_dir / name).read_bytes(), name
 
 
-def test_markdown_report_links_charts_written_beside_it(cli: Cli, tmp_path: Path) -> None:
+def test_markdown_report_links_charts_written_beside_it(
+    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     output = tmp_path / "wiki" / "report.md"
     args = (ACME / "answers", "--profile", ACME / "profile.yaml", "--simulations", "500")
     result = cli("report", *args, "--output", output)
     assert result.exit_code == 0, result.output
+    again = tmp_path / "again" / "report.md"
+    assert cli("report", *args, "--output", again).exit_code == 0
+    assert again.read_bytes() == output.read_bytes()
+    for chart in (tmp_path / "again" / "report-charts").iterdir():
+        assert chart.read_bytes() == (tmp_path / "wiki" / "report-charts" / chart.name).read_bytes()
     markdown = output.read_text()
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", markdown)
     charts = sorted((tmp_path / "wiki" / "report-charts").glob("*.svg"))
