@@ -158,6 +158,16 @@ def _thousands(currency: str) -> tuple[Any, str]:
 PHASE_COLOURS = {1: SERIES[0], 2: SERIES[1], 3: SERIES[2]}
 
 
+def _money_by_year(axes: Any, plan: Plan, ylabel: str, xlabel: str) -> None:
+    """The shared frame of the cash-flow charts: a zero line, amounts in thousands, legend."""
+    formatter, _ = _thousands(plan.profile.currency)
+    axes.axhline(0, color="#1d2433", linewidth=0.8)
+    axes.yaxis.set_major_formatter(formatter)
+    axes.set_ylabel(ylabel)
+    axes.set_xlabel(xlabel)
+    axes.legend(loc="upper left", frameon=False, fontsize=8)
+
+
 def roadmap_gantt(plan: Plan) -> str:
     """Initiatives by month, coloured by phase, with gate milestones and dependency arrows."""
     from matplotlib.patches import Patch
@@ -284,7 +294,7 @@ def yearly_cash_flows(plan: Plan) -> str:
     plt = _pyplot()
     roi = plan.roi
     assert roi is not None
-    formatter, unit = _thousands(plan.profile.currency)
+    _, unit = _thousands(plan.profile.currency)
     figure, axes = plt.subplots(figsize=(6.4, 3.2))
     years = [f"Year {c.year}" for c in roi.cash_flows]
     axes.bar(
@@ -300,12 +310,8 @@ def yearly_cash_flows(plan: Plan) -> str:
     axes.plot(
         years, [c.net for c in roi.cash_flows], "D", color="#1d2433", markersize=5, label="Net"
     )
-    axes.axhline(0, color="#1d2433", linewidth=0.8)
-    axes.yaxis.set_major_formatter(formatter)
-    axes.set_ylabel(f"Cash flow ({unit})")
-    axes.set_xlabel("Year (0 = initial investment)")
+    _money_by_year(axes, plan, f"Cash flow ({unit})", "Year (0 = initial investment)")
     axes.set_title("Risk-adjusted cash flows per year")
-    axes.legend(loc="upper left", frameon=False, fontsize=8)
     return _svg(figure)
 
 
@@ -314,7 +320,7 @@ def cumulative_cash_flow(plan: Plan) -> str:
     plt = _pyplot()
     roi = plan.roi
     assert roi is not None
-    formatter, unit = _thousands(plan.profile.currency)
+    _, unit = _thousands(plan.profile.currency)
     figure, axes = plt.subplots(figsize=(6.4, 3.2))
     years = [c.year for c in roi.cash_flows]
     band = roi.simulation.cumulative if roi.simulation else ()
@@ -337,13 +343,9 @@ def cumulative_cash_flow(plan: Plan) -> str:
         markersize=4,
         label="Most likely",
     )
-    axes.axhline(0, color="#1d2433", linewidth=0.8)
     axes.set_xticks(years)
-    axes.yaxis.set_major_formatter(formatter)
-    axes.set_ylabel(f"Cumulative net ({unit})")
-    axes.set_xlabel("End of year (0 = initial investment)")
+    _money_by_year(axes, plan, f"Cumulative net ({unit})", "End of year (0 = initial investment)")
     axes.set_title("Cumulative net cash flow with its P10-P90 range")
-    axes.legend(loc="upper left", frameon=False, fontsize=8)
     return _svg(figure)
 
 

@@ -266,6 +266,13 @@ class ReportFormat(StrEnum):
     md = "md"
 
 
+SimulationsOption = Annotated[
+    int | None,
+    typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
+]
+SeedOption = Annotated[
+    int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
+]
 QuietOption = Annotated[
     bool,
     typer.Option(
@@ -333,13 +340,8 @@ def report(
         str, typer.Option(help="Marking on the cover and every page.")
     ] = "Confidential",
     assessor: Annotated[str | None, typer.Option(help="Named on the cover.")] = None,
-    simulations: Annotated[
-        int | None,
-        typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
-    ] = None,
+    simulations: SimulationsOption = None,
+    seed: SeedOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
@@ -522,13 +524,8 @@ def plan(
         int | None,
         typer.Option(min=1, max=10, metavar="N", help="Years after year 0. Default: profile, 3."),
     ] = None,
-    simulations: Annotated[
-        int | None,
-        typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
-    ] = None,
+    simulations: SimulationsOption = None,
+    seed: SeedOption = None,
 ) -> None:
     """Plan: phase-gate roadmap, gate readiness, budget, ROI with uncertainty, risk register."""
     from .plan import plan_from_files

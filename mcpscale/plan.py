@@ -227,8 +227,23 @@ def plan_from_files(
     from .scoring import score_answers
 
     inputs = load_plan_inputs(answer_paths, profile_path, questionnaire_ref)
-    assert inputs.profile is not None and inputs.content is not None
     result = score_answers(inputs.questionnaire, inputs.answer_sets, inputs.profile)
+    plan = plan_inputs(inputs, result, horizon_years, simulations, seed)
+    assert plan is not None  # a profile was given
+    return plan
+
+
+def plan_inputs(
+    inputs: PlanInputs,
+    result: Result,
+    horizon_years: int | None = None,
+    simulations: int | None = None,
+    seed: int | None = None,
+) -> Plan | None:
+    """The plan for scored inputs; None without a profile. None for simulations or seed
+    means the default (10,000 draws, seed 20261)."""
+    if inputs.profile is None or inputs.content is None:
+        return None
     return build_plan(
         result,
         inputs.profile,

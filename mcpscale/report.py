@@ -220,7 +220,17 @@ def render_html(context: dict[str, Any], options: ReportOptions) -> str:
     )
     try:
         css = environment.loader.get_source(environment, "print.css")[0]  # type: ignore[union-attr]
-        return environment.get_template("base.html").render(**context, css=css)
+    except jinja2.TemplateError as exc:
+        raise UserError(f"report template error: {exc}") from None
+    return _render(environment, "base.html", {**context, "css": css})
+
+
+def _render(environment: Any, name: str, context: dict[str, Any]) -> str:
+    """Render one template; a broken override is a located user error, not a traceback."""
+    import jinja2
+
+    try:
+        return environment.get_template(name).render(**context)  # type: ignore[no-any-return]
     except jinja2.TemplateSyntaxError as exc:
         raise UserError.at(
             exc.filename or exc.name or "template", exc.message or "", exc.lineno
@@ -311,8 +321,7 @@ def prepare(
     step: Step = _no_progress,
 ) -> Prepared:
     """Load, score and plan, as `mcpscale plan` does; no plan without a profile."""
-    from .plan import build_plan, load_plan_inputs
-    from .roi import DEFAULT_SEED, DEFAULT_SIMULATIONS
+    from .plan import load_plan_inputs, plan_inputs
     from .scoring import score_answers
 
     step("load")
@@ -320,17 +329,9 @@ def prepare(
     step("score")
     result = score_answers(inputs.questionnaire, inputs.answer_sets, inputs.profile)
     step("plan")
-    plan = None
-    if inputs.profile is not None and inputs.content is not None:
-        plan = build_plan(
-            result,
-            inputs.profile,
-            inputs.content,
-            None,
-            DEFAULT_SIMULATIONS if simulations is None else simulations,
-            DEFAULT_SEED if seed is None else seed,
-        )
-    return Prepared(inputs.questionnaire, result, plan)
+    return Prepared(
+        inputs.questionnaire, result, plan_inputs(inputs, result, None, simulations, seed)
+    )
 
 
 def write_reports(
@@ -391,14 +392,7 @@ def render_markdown(context: dict[str, Any], options: ReportOptions, chart_dir: 
     )
     environment.filters["cell"] = cell
     links = {name: f"{chart_dir}/{name}.svg" for name in chart_files(context)}
-    try:
-        return environment.get_template("report.md").render(**context, chart_links=links)
-    except jinja2.TemplateSyntaxError as exc:
-        raise UserError.at(
-            exc.filename or exc.name or "template", exc.message or "", exc.lineno
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise UserError(f"report template error: {exc}") from None
+    return _render(environment, "report.md", {**context, "chart_links": links})
 
 
 def write_markdown(context: dict[str, Any], path: Path, options: ReportOptions) -> list[Path]:

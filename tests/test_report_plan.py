@@ -193,31 +193,26 @@ def test_report_without_a_profile_says_how_to_add_the_plan(cli: Cli, tmp_path: P
     assert "## Maturity by dimension" in markdown
 
 
+def on_a_terminal(*args: str) -> str:
+    """Everything `mcpscale ARGS...` shows in a pseudo-terminal, escape sequences included."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm")
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mcpscale", *args],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 100),
+    )
+    return str(child.read())
+
+
 def test_progress_is_drawn_on_a_terminal_and_quiet_otherwise(cli: Cli, tmp_path: Path) -> None:
     args = [*map(str, TINY_ARGS), "--output"]
     quiet = cli("report", *args, tmp_path / "quiet.html")
     assert quiet.exit_code == 0 and quiet.stderr == ""  # not a terminal: no progress
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm")
-    command = ["-m", "mcpscale", "report", *args]
-    shown = pexpect.spawn(
-        sys.executable,
-        [*command, str(tmp_path / "tty.html")],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(24, 100),
-    )
-    screen = shown.read()
-    assert "render" in screen and "/5" in screen
-    silenced = pexpect.spawn(
-        sys.executable,
-        [*command, str(tmp_path / "q.html"), "--quiet"],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(24, 100),
-    )
-    screen = silenced.read()
+    screen = on_a_terminal("report", *args, str(tmp_path / "tty.html"))
+    assert "render" in screen and "/5" in screen and "wrote" in screen
+    screen = on_a_terminal("report", *args, str(tmp_path / "q.html"), "--quiet")
     assert "/5" not in screen and "wrote" in screen
