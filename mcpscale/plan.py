@@ -57,6 +57,7 @@ class Plan:
     roi: RoiResult | None
     risks: tuple[FiredRisk, ...] | None
     missing: tuple[str, ...]  # planning files the pack lacks
+    economics: Economics | None = None  # the pack's economics.yaml, for the report's appendix
 
 
 def build_plan(
@@ -156,6 +157,7 @@ def build_plan(
             for kind in ("initiatives", "gates", "risks", "economics")
             if getattr(content, kind) is None
         ),
+        economics=economics,
     )
 
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from .output import fmt_money, fmt_months, fmt_percent
-from .plan import Plan, add_months
+from .plan import (
+    COMPUTE_SPEND_PER_APPLICATION,
+    DEVELOPER_SHARE_OF_STAFF,
+    MIN_AI_DEVELOPERS,
+    Plan,
+    add_months,
+)
 
 # (section id, TOC title, the pack's planning files it needs)
 PLAN_SECTIONS = (
@@ -55,6 +61,7 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
         "roi": None,
         "risks": None,
         "assumptions": [],
+        "inputs": [],
         "currency": plan.profile.currency if plan else "",
         "charts": {},
     }
@@ -191,10 +198,16 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
                 "likely": f"{e.likely:g}",
                 "high": f"{e.high:g}",
                 "unit": e.unit,
-                "source": e.source or "-",
+                "source": (e.source or "-")
+                + (
+                    "; range set by the organisation profile"
+                    if name in plan.profile.economics
+                    else ""
+                ),
             }
             for name, e in sorted(roi.assumptions.items())
         ]
+        context["inputs"] = _planning_inputs(plan)
         if roi.cash_flows and roi.present_costs:
             chart_of["cashflow"] = charts.yearly_cash_flows
             chart_of["cumulative"] = charts.cumulative_cash_flow
@@ -223,6 +236,76 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
     if with_charts:
         context["charts"] = {name: draw(plan) for name, draw in chart_of.items()}
     return context
+
+
+def _planning_inputs(plan: Plan) -> list[dict[str, str]]:
+    """The single-valued inputs of the plan and ROI, each with where it comes from."""
+    profile, roi, budget = plan.profile, plan.roi, plan.budget
+    assert roi is not None and budget is not None
+    pack = "the pack's economics.yaml"
+    economics = plan.economics
+    adjustment_source = economics.risk_adjustment.source if economics else ""
+    from_profile = "organisation profile"
+    rows = [
+        ("Discount rate", fmt_percent(roi.discount_rate), from_profile),
+        ("Horizon", f"{plan.horizon_years} years after year 0", from_profile),
+        (
+            "Developer annual cost",
+            fmt_money(profile.developer_annual_cost, profile.currency),
+            from_profile,
+        ),
+        ("Salary inflation", f"{profile.salary_inflation:.1%} a year", from_profile),
+        ("Cost multiplier", f"{profile.cost_multiplier:g}", from_profile),
+        (
+            "AI developers",
+            f"{plan.ai_developers:,}",
+            from_profile
+            if profile.ai_developers
+            else (
+                f"derived: {DEVELOPER_SHARE_OF_STAFF:.0%} of staff, at least {MIN_AI_DEVELOPERS}"
+                if profile.size
+                else "default: no size or count in the profile"
+            ),
+        ),
+        (
+            "AI compute spend",
+            fmt_money(plan.ai_compute_annual_spend, profile.currency) + " a year",
+            from_profile
+            if profile.ai_compute_annual_spend is not None
+            else f"derived: {COMPUTE_SPEND_PER_APPLICATION:,} per AI application",
+        ),
+        ("New AI applications", f"{profile.new_ai_applications_per_year} a year", from_profile),
+        (
+            "Value per AI application",
+            fmt_money(profile.annual_value_per_application, profile.currency) + " a year"
+            if profile.annual_value_per_application is not None
+            else "not valued",
+            from_profile,
+        ),
+        (
+            "Core team",
+            f"{plan.team_size} people",
+            "derived from the organisation's size" if plan.team_size_derived else from_profile,
+        ),
+        (
+            "Risk adjustment",
+            f"benefits -{fmt_percent(roi.benefit_risk)}, costs +{fmt_percent(roi.cost_risk)}",
+            (adjustment_source or pack)
+            + ("; set by the organisation profile" if profile.risk_adjustment else ""),
+        ),
+        ("Contingency", fmt_percent(budget.contingency_rate), pack),
+    ]
+    if economics is not None:
+        ramp = economics.benefit_ramp
+        rows.append(
+            (
+                "Benefit ramp",
+                f"phase 1 {fmt_percent(ramp.phase_1)}, phase 2 {fmt_percent(ramp.phase_2)}, "
+                f"phase 3 {fmt_percent(ramp.phase_3)}, after {fmt_percent(ramp.after)}",
+                pack,
+            )
+        )
+    return [{"name": name, "value": value, "source": source} for name, value, source in rows]
 
 
 def _gate_verdict(plan: Plan) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from mcpscale.output import fmt_money
@@ -23,6 +24,7 @@ from .conftest import ACME, ROOT, TINY, Cli
 from .test_report import HOSTILE_NOTE, TINY_ARGS, pdf_text
 
 EPOCH = "1764028800"  # 2025-11-25
+ECONOMICS = ROOT / "questionnaires" / "mcp-enterprise-readiness" / "economics.yaml"
 PLAN_SECTIONS = (
     "Gate readiness",
     "Roadmap",
@@ -113,12 +115,21 @@ def test_executive_summary_fits_on_one_page_with_the_plan_headlines(
 def test_appendix_gives_every_economic_assumption_with_its_source(
     demo_dir: Path, acme_plan: dict
 ) -> None:
-    text = " ".join(html.unescape((demo_dir / "report.html").read_text()).split())
+    markup = (demo_dir / "report.html").read_text()
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
     assumptions = acme_plan["roi"]["assumptions"]
     assert len(assumptions) >= 6
     for name, estimate in assumptions.items():
         assert name.replace("_", " ") in text
         assert " ".join(estimate["source"].split()) in text, name
+    pack = yaml.safe_load((ECONOMICS).read_text())
+    adjustment = pack["risk_adjustment"]
+    assert (
+        f"Risk adjustment benefits -{adjustment['benefits']:.0%}, costs +{adjustment['costs']:.0%} "
+        f"{' '.join(adjustment['source'].split())}"
+    ) in text
+    assert f"Contingency {pack['contingency']:.0%} the pack's economics.yaml" in text
+    assert "Discount rate 10% organisation profile" in text  # examples/acme/profile.yaml
 
 
 def test_demo_is_byte_identical_on_a_second_run(demo_dir: Path, tmp_path: Path) -> None:
