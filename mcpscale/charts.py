@@ -86,9 +86,10 @@ def maturity_radar(result: Result) -> str:
             axes.fill([*angles, angles[0]], closed, color=colour, alpha=0.15)
     axes.set_xticks(angles)
     axes.set_xticklabels(_wrap(names, 16))
+    axes.tick_params(axis="x", pad=14)  # long names clear the outer ring
     axes.set_ylim(low, high)
     axes.set_yticks(range(low, high + 1))
-    axes.set_rlabel_position(90)
+    axes.set_rlabel_position(45)  # between spokes, clear of the dimension names
     axes.set_title("Maturity by dimension (level)", pad=18)
     axes.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
     return _svg(figure)
