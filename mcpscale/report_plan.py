@@ -311,16 +311,12 @@ def _planning_inputs(plan: Plan) -> list[dict[str, str]]:
 def _gate_verdict(plan: Plan) -> dict[str, Any]:
     """The furthest phase the organisation may enter today, and what blocks the next one."""
     gates = sorted(plan.gates or (), key=lambda g: g.phase)
-    ready = [g for g in gates if g.ready]
     blocked = next((g for g in gates if not g.ready), None)
     if blocked is None:
         text = "Ready to enter every phase: all gate entry criteria are met."
     else:
-        entered = (
-            f"Ready to enter phase {ready[-1].phase} {ready[-1].name}. "
-            if ready and ready[-1].phase < blocked.phase
-            else ""
-        )
+        before = [g for g in gates if g.phase < blocked.phase]  # all ready, by definition
+        entered = f"Ready to enter phase {before[-1].phase} {before[-1].name}. " if before else ""
         count = len(blocked.blocking)
         text = (
             f"{entered}Not yet ready for phase {blocked.phase} {blocked.name}: "

@@ -264,7 +264,8 @@ def test_validate_points_at_a_gate_criterion_on_an_unknown_question(
     assert "did you mean 'question.skl.core-team'" in result.stdout
 
 
-def test_a_custom_pack_on_another_scale_gets_a_full_plan(cli: Cli, tmp_path: Path) -> None:
+def make_custom_pack(tmp_path: Path) -> Path:
+    """The tiny 0-3 questionnaire with two initiatives, three gates, one risk, our economics."""
     pack = tmp_path / "tiny-pack"
     shutil.copytree(TINY, pack)
     shutil.copy(PACK / "economics.yaml", pack / "economics.yaml")
@@ -299,6 +300,11 @@ risks:
 """,
         "utf-8",
     )
+    return pack
+
+
+def test_a_custom_pack_on_another_scale_gets_a_full_plan(cli: Cli, tmp_path: Path) -> None:
+    pack = make_custom_pack(tmp_path)
     assert cli("validate", pack).exit_code == 0
     data = cli.json(
         "plan", TINY / "answers", "--profile", TINY / "profile.yaml", "--questionnaire", pack

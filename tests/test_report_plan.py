@@ -21,6 +21,7 @@ from pypdf import PdfReader
 from mcpscale.output import fmt_money
 
 from .conftest import ACME, ROOT, TINY, Cli
+from .test_plan_cli import make_custom_pack
 from .test_report import HOSTILE_NOTE, TINY_ARGS, pdf_text
 
 EPOCH = "1764028800"  # 2025-11-25
@@ -180,6 +181,24 @@ def test_markdown_keeps_hostile_notes_as_text(cli: Cli, tmp_path: Path) -> None:
     assert "<img" not in markdown and "<script>" not in markdown
     assert "](http://example.com" not in markdown  # no image or link syntax survives
     assert "\\| pipe" in markdown  # stays inside its table cell
+
+
+def test_a_custom_pack_on_another_scale_gets_every_plan_section(cli: Cli, tmp_path: Path) -> None:
+    pack = make_custom_pack(tmp_path)
+    output = tmp_path / "r.html"
+    args = (TINY / "answers", "--profile", TINY / "profile.yaml", "--questionnaire", pack)
+    result = cli("report", *args, "--output", output, "--simulations", "200", "--seed", "7")
+    assert result.exit_code == 0, result.output
+    document = html.unescape(output.read_text())
+    assert "not available" not in document
+    # gates 1 and 3 are open today, gate 2 is not: the verdict names the first blocked one
+    assert (
+        "Ready to enter phase 1 Start. Not yet ready for phase 2 Grow: 1 blocking criterion."
+        in (document)
+    )
+    for title in PLAN_CHART_TITLES:
+        assert title in document, title
+    assert "Deploy from a pipeline" in document and "Manual deploys break" in document
 
 
 def test_pack_without_planning_files_says_so_once_per_section(cli: Cli, tmp_path: Path) -> None:
