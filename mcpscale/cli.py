@@ -301,7 +301,7 @@ def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
         console=Console(stderr=True),
         transient=True,
     ) as progress:
-        task = progress.add_task("", total=len(STEPS))
+        task = progress.add_task(STEPS[0], total=len(STEPS))
 
         def step(name: str) -> None:
             progress.update(task, description=name, completed=STEPS.index(name))

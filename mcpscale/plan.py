@@ -438,6 +438,10 @@ def _roi_dict(roi: RoiResult | None) -> dict[str, Any] | None:
             "p50": {"npv": simulation.npv[1], "roi": simulation.roi[1]},
             "p90": {"npv": simulation.npv[2], "roi": simulation.roi[2]},
             "prob_positive": simulation.prob_positive,
+            "cumulative_net": [
+                {"year": year, "p10": band[0], "p50": band[1], "p90": band[2]}
+                for year, band in enumerate(simulation.cumulative)
+            ],
         },
         "sensitivity": [
             {

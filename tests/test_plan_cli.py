@@ -67,8 +67,12 @@ def test_plan_json_has_the_documented_shape(cli: Cli) -> None:
         "simulation",
         "sensitivity",
     } <= set(roi)
-    assert set(roi["simulation"]) >= {"p10", "p50", "p90", "prob_positive"}
+    assert set(roi["simulation"]) >= {"p10", "p50", "p90", "prob_positive", "cumulative_net"}
     assert [flow["year"] for flow in roi["cash_flows"]] == [0, 1, 2, 3]
+    band = roi["simulation"]["cumulative_net"]  # the report's P10-P90 band, per year
+    assert [point["year"] for point in band] == [0, 1, 2, 3]
+    assert all(point["p10"] <= point["p50"] <= point["p90"] for point in band)
+    assert band[-1]["p10"] < roi["cash_flows"][-1]["cumulative_net"] < band[-1]["p90"]
     # NPV is the sum of the present values the cash flows show.
     present = sum(f["present_benefits"] - f["present_costs"] for f in roi["cash_flows"])
     assert abs(present - roi["npv"]) < 1e-6
