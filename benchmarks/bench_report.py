@@ -2,7 +2,8 @@
 
 Run: python benchmarks/bench_report.py [--repeat R]
 
-  report total   load + score + charts + templates + PDF, as `mcpscale demo` does it
+  report total   load + score + plan (10,000 draws) + charts + templates + PDF, as
+                 `mcpscale demo` does it
   weasyprint     HTML -> PDF only, for the same HTML: the floor no report can beat
 The report's total should stay within 1.5x of the floor.
 """
@@ -14,9 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from mcpscale.assessment import load_assessment
 from mcpscale.demo import example_dir
-from mcpscale.report import ReportOptions, assessment_context, render_html, render_pdf
+from mcpscale.report import ReportOptions, assessment_context, prepare, render_html, render_pdf
 
 
 def main() -> None:
@@ -29,10 +29,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeat):
             start = time.perf_counter()
-            assessment = load_assessment([example / "answers"], example / "profile.yaml")
-            html = render_html(
-                assessment_context(assessment.result, assessment.questionnaire, options), options
+            prepared = prepare([example / "answers"], example / "profile.yaml")
+            context = assessment_context(
+                prepared.result, prepared.questionnaire, options, prepared.plan
             )
+            html = render_html(context, options)
             pdf = render_pdf(html, options)
             (Path(tmp) / "report.pdf").write_bytes(pdf)
             totals.append(time.perf_counter() - start)

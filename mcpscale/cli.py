@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -310,6 +311,50 @@ def _finish_gates(checks: list[Any], junit: Path | None, suite: str) -> None:
 class ReportFormat(StrEnum):
     pdf = "pdf"
     html = "html"
+    md = "md"
+
+
+SimulationsOption = Annotated[
+    int | None,
+    typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
+]
+SeedOption = Annotated[
+    int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
+]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No progress display (automatic when stderr is not a terminal)."
+    ),
+]
+
+
+@contextlib.contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A step callback that draws the report's steps on stderr, or does nothing in CI."""
+    from .report import STEPS
+
+    if quiet or not sys.stderr.isatty():
+        yield lambda step: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(STEPS[0], total=len(STEPS))
+
+        def step(name: str) -> None:
+            progress.update(task, description=name, completed=STEPS.index(name))
+
+        yield step
 
 
 class CompareFormat(StrEnum):
@@ -325,8 +370,17 @@ def report(
         list[Path],
         typer.Argument(metavar="ANSWERS_OR_DIRS...", help="Answers files or folders of them."),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="report.pdf or report.html")],
-    profile: ProfileOption = None,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="report.pdf, report.html or report.md")
+    ],
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Organisation profile YAML; with it the report includes the plan.",
+        ),
+    ] = None,
     questionnaire: QuestionnaireOption = None,
     output_format: Annotated[
         ReportFormat | None, typer.Option("--format", "-f", help="Default: from the suffix.")
@@ -340,18 +394,24 @@ def report(
         str, typer.Option(help="Marking on the cover and every page.")
     ] = "Confidential",
     assessor: Annotated[str | None, typer.Option(help="Named on the cover.")] = None,
+    simulations: SimulationsOption = None,
+    seed: SeedOption = None,
+    quiet: QuietOption = False,
 ) -> None:
-    """Write the assessment as a PDF or a self-contained HTML report."""
-    from .assessment import load_assessment
-    from .report import ReportOptions, report_format, write_reports
+    """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
+    from .report import ReportOptions, prepare, report_format, write_reports
 
     fmt = report_format(output, output_format.value if output_format else None)
-    assessment = load_assessment(answers, profile, questionnaire)
     options = ReportOptions(
         title=title, classification=classification, assessor=assessor, template_dir=template_dir
     )
-    write_reports(assessment.result, assessment.questionnaire, {fmt: output}, options)
-    typer.echo(f"wrote {output}")
+    with _progress(quiet) as step:
+        prepared = prepare(answers, profile, questionnaire, simulations, seed, step)
+        written = write_reports(prepared, {fmt: output}, options, step)
+    charts = written[1:]  # Markdown: the SVGs written beside it
+    typer.echo(
+        f"wrote {output}" + (f" and {len(charts)} charts in {charts[0].parent}" if charts else "")
+    )
 
 
 @app.command()
@@ -528,12 +588,14 @@ def demo(
     output_dir: Annotated[Path, typer.Option(help="Where to write the results.")] = Path(
         "mcpscale-demo"
     ),
+    quiet: QuietOption = False,
 ) -> None:
     """Run the main job on the bundled example workshop and print what it wrote."""
     from .demo import run_demo
     from .output import result_table
 
-    outcome = run_demo(output_dir)
+    with _progress(quiet) as step:
+        outcome = run_demo(output_dir, step)
     _print([result_table(outcome.result)], None)
     for path in outcome.written:
         typer.echo(f"wrote {path}")
@@ -684,13 +746,8 @@ def plan(
         int | None,
         typer.Option(min=1, max=10, metavar="N", help="Years after year 0. Default: profile, 3."),
     ] = None,
-    simulations: Annotated[
-        int | None,
-        typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
-    ] = None,
-    seed: Annotated[
-        int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
-    ] = None,
+    simulations: SimulationsOption = None,
+    seed: SeedOption = None,
 ) -> None:
     """Plan: phase-gate roadmap, gate readiness, budget, ROI with uncertainty, risk register."""
     from .plan import plan_from_files

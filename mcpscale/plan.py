@@ -16,7 +16,7 @@ from typing import Any
 from .budget import Budget, CostInputs, build_budget
 from .errors import UserError
 from .gates import GateReadiness, gate_readiness
-from .models import Profile
+from .models import AnswerSet, Profile, Questionnaire
 from .pack_models import Economics, Estimate, RiskAdjustment, merged_risk_adjustment
 from .risks import FiredRisk, fired_risks
 from .roadmap import Roadmap, build_roadmap, derive_team_size
@@ -57,6 +57,7 @@ class Plan:
     roi: RoiResult | None
     risks: tuple[FiredRisk, ...] | None
     missing: tuple[str, ...]  # planning files the pack lacks
+    economics: Economics | None = None  # the pack's economics.yaml, for the report's appendix
 
 
 def build_plan(
@@ -156,6 +157,7 @@ def build_plan(
             for kind in ("initiatives", "gates", "risks", "economics")
             if getattr(content, kind) is None
         ),
+        economics=economics,
     )
 
 
@@ -191,6 +193,30 @@ def add_months(start: dt.date, months: int) -> dt.date:
     return dt.date(start.year + index // 12, index % 12 + 1, 1)
 
 
+@dataclass(frozen=True)
+class PlanInputs:
+    """What a plan is made from, read and checked but not yet scored."""
+
+    questionnaire: Questionnaire
+    answer_sets: list[AnswerSet]
+    profile: Profile | None
+    content: PlanContent | None  # None without a profile: there is nothing to plan for
+
+
+def load_plan_inputs(
+    answer_paths: Sequence[Path], profile_path: Path | None, questionnaire_ref: str | None = None
+) -> PlanInputs:
+    from .packs import resolve_pack
+    from .validate import load_answer_sets, load_plan_content, load_plan_profile
+
+    questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
+    if profile_path is None:
+        return PlanInputs(questionnaire, answer_sets, None, None)
+    content = load_plan_content(resolve_pack(questionnaire_ref or questionnaire.id))
+    profile = load_plan_profile(profile_path, questionnaire, content.economics)
+    return PlanInputs(questionnaire, answer_sets, profile, content)
+
+
 def plan_from_files(
     answer_paths: Sequence[Path],
     profile_path: Path,
@@ -200,19 +226,30 @@ def plan_from_files(
     seed: int | None = None,
 ) -> Plan:
     """None for simulations or seed means the default (10,000 draws, seed 20261)."""
-    from .packs import resolve_pack
     from .scoring import score_answers
-    from .validate import load_answer_sets, load_plan_content, load_plan_profile
 
-    questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
-    pack = resolve_pack(questionnaire_ref or questionnaire.id)
-    content = load_plan_content(pack)
-    profile = load_plan_profile(profile_path, questionnaire, content.economics)
-    result = score_answers(questionnaire, answer_sets, profile)
+    inputs = load_plan_inputs(answer_paths, profile_path, questionnaire_ref)
+    result = score_answers(inputs.questionnaire, inputs.answer_sets, inputs.profile)
+    plan = plan_inputs(inputs, result, horizon_years, simulations, seed)
+    assert plan is not None  # a profile was given
+    return plan
+
+
+def plan_inputs(
+    inputs: PlanInputs,
+    result: Result,
+    horizon_years: int | None = None,
+    simulations: int | None = None,
+    seed: int | None = None,
+) -> Plan | None:
+    """The plan for scored inputs; None without a profile. None for simulations or seed
+    means the default (10,000 draws, seed 20261)."""
+    if inputs.profile is None or inputs.content is None:
+        return None
     return build_plan(
         result,
-        profile,
-        content,
+        inputs.profile,
+        inputs.content,
         horizon_years,
         DEFAULT_SIMULATIONS if simulations is None else simulations,
         DEFAULT_SEED if seed is None else seed,
@@ -401,6 +438,10 @@ def _roi_dict(roi: RoiResult | None) -> dict[str, Any] | None:
             "p50": {"npv": simulation.npv[1], "roi": simulation.roi[1]},
             "p90": {"npv": simulation.npv[2], "roi": simulation.roi[2]},
             "prob_positive": simulation.prob_positive,
+            "cumulative_net": [
+                {"year": year, "p10": band[0], "p50": band[1], "p90": band[2]}
+                for year, band in enumerate(simulation.cumulative)
+            ],
         },
         "sensitivity": [
             {

@@ -9,16 +9,31 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import UserError
 from .output import fmt_percent, fmt_score
 from .packs import data_dir
 from .scoring import DimensionScore, Result
+
+if TYPE_CHECKING:
+    from .models import Questionnaire
+    from .plan import Plan
+
+# Backslash-escaped in Markdown output; < > & are escaped as HTML.
+MARKDOWN_SPECIALS = set("\\`*_{}[]()#+!|~")
+# The steps a report goes through, in order; `Step` is told each one as it starts.
+STEPS = ("load", "score", "plan", "charts", "render")
+Step = Callable[[str], None]
+
+
+def _no_progress(step: str) -> None:
+    pass
+
 
 REPORT_TEMPLATES = "report"
 DEFAULT_CLASSIFICATION = "Confidential"
@@ -81,9 +96,11 @@ def build_context(
     dimension_descriptions: dict[str, str],
     scale_descriptions: dict[int, str],
     with_charts: bool = True,
+    plan: Plan | None = None,
 ) -> dict[str, Any]:
     """Everything the templates show, as plain data; text is escaped by the templates."""
     from . import charts
+    from .report_plan import plan_context, plan_toc
 
     dimensions = []
     for d in result.dimensions:
@@ -130,9 +147,10 @@ def build_context(
         {"id": "maturity", "title": "Maturity by dimension"},
         *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
         {"id": "disagreements", "title": "Disagreements to resolve"},
-        {"id": "plan", "title": "Roadmap, budget and return"},
-        {"id": "appendix", "title": "Appendix: method, respondents, evidence"},
+        *plan_toc(),
+        {"id": "appendix", "title": "Appendix: method, assumptions, respondents, evidence"},
     ]
+    plan_view = plan_context(plan, with_charts)
     return {
         "version": __version__,
         "title": options.title,
@@ -181,16 +199,12 @@ def build_context(
             {"level": level, "name": name, "description": scale_descriptions.get(level, "")}
             for level, name in result.scale
         ],
-        "charts": {"radar": charts.maturity_radar(result) if with_charts else ""},
+        "charts": {
+            "radar": charts.maturity_radar(result) if with_charts else "",
+            **plan_view["charts"],
+        },
         "toc": toc,
-        "plan_sections": [
-            {
-                "id": "plan",
-                "title": "Roadmap, budget and return",
-                "text": "This report covers the assessment only; the roadmap, budget, return "
-                "and risk sections are added by `mcpscale plan` once it is available.",
-            }
-        ],
+        "plan": plan_view,
     }
 
 
@@ -206,7 +220,17 @@ def render_html(context: dict[str, Any], options: ReportOptions) -> str:
     )
     try:
         css = environment.loader.get_source(environment, "print.css")[0]  # type: ignore[union-attr]
-        return environment.get_template("base.html").render(**context, css=css)
+    except jinja2.TemplateError as exc:
+        raise UserError(f"report template error: {exc}") from None
+    return _render(environment, "base.html", {**context, "css": css})
+
+
+def _render(environment: Any, name: str, context: dict[str, Any]) -> str:
+    """Render one template; a broken override is a located user error, not a traceback."""
+    import jinja2
+
+    try:
+        return environment.get_template(name).render(**context)  # type: ignore[no-any-return]
     except jinja2.TemplateSyntaxError as exc:
         raise UserError.at(
             exc.filename or exc.name or "template", exc.message or "", exc.lineno
@@ -253,18 +277,23 @@ def report_format(output: Path, requested: str | None) -> str:
     if requested:
         return requested
     suffix = output.suffix.lower().lstrip(".")
-    if suffix in ("pdf", "html"):
+    if suffix in ("pdf", "html", "md"):
         return suffix
     if suffix == "htm":
         return "html"
+    if suffix == "markdown":
+        return "md"
     raise UserError(
-        f"cannot tell the report format from '{output.name}'; name it .pdf or "
-        ".html, or pass --format pdf|html"
+        f"cannot tell the report format from '{output.name}'; name it .pdf, .html or "
+        ".md, or pass --format pdf|html|md"
     )
 
 
 def assessment_context(
-    result: Result, questionnaire: Any, options: ReportOptions
+    result: Result,
+    questionnaire: Questionnaire,
+    options: ReportOptions,
+    plan: Plan | None = None,
 ) -> dict[str, Any]:
     return build_context(
         result,
@@ -272,19 +301,109 @@ def assessment_context(
         {d.id: {a.id: a.name for a in d.areas} for d in questionnaire.dimensions},
         {d.id: d.description for d in questionnaire.dimensions},
         {s.level: s.description for s in questionnaire.scale},
+        plan=plan,
+    )
+
+
+@dataclass(frozen=True)
+class Prepared:
+    questionnaire: Questionnaire
+    result: Result
+    plan: Plan | None  # None without a profile
+
+
+def prepare(
+    answer_paths: Sequence[Path],
+    profile_path: Path | None,
+    questionnaire_ref: str | None = None,
+    simulations: int | None = None,
+    seed: int | None = None,
+    step: Step = _no_progress,
+) -> Prepared:
+    """Load, score and plan, as `mcpscale plan` does; no plan without a profile."""
+    from .plan import load_plan_inputs, plan_inputs
+    from .scoring import score_answers
+
+    step("load")
+    inputs = load_plan_inputs(answer_paths, profile_path, questionnaire_ref)
+    step("score")
+    result = score_answers(inputs.questionnaire, inputs.answer_sets, inputs.profile)
+    step("plan")
+    return Prepared(
+        inputs.questionnaire, result, plan_inputs(inputs, result, None, simulations, seed)
     )
 
 
 def write_reports(
-    result: Result, questionnaire: Any, outputs: dict[str, Path], options: ReportOptions
+    prepared: Prepared,
+    outputs: dict[str, Path],
+    options: ReportOptions,
+    step: Step = _no_progress,
 ) -> list[Path]:
-    """Render the HTML once and write it in each requested format ({"pdf": path, ...})."""
+    """Build the context once and write each requested format ({"pdf": path, ...})."""
     from .yamlio import write_atomic, write_atomic_bytes
 
-    html = render_html(assessment_context(result, questionnaire, options), options)
+    step("charts")
+    context = assessment_context(prepared.result, prepared.questionnaire, options, prepared.plan)
+    step("render")
+    written = []
+    html = render_html(context, options) if {"pdf", "html"} & set(outputs) else ""
     for fmt, path in outputs.items():
         if fmt == "html":
             write_atomic(path, html)
-        else:
+        elif fmt == "pdf":
             write_atomic_bytes(path, render_pdf(html, options))
-    return list(outputs.values())
+        else:
+            written += write_markdown(context, path, options)
+            continue
+        written.append(path)
+    return written
+
+
+def chart_files(context: dict[str, Any]) -> dict[str, str]:
+    """Every chart in the context by a file-safe name: the report's own, then per dimension."""
+    files = {name: svg for name, svg in context["charts"].items() if svg}
+    for dimension in context["dimensions"]:
+        if dimension["chart"]:
+            files[f"dimension-{dimension['id']}"] = dimension["chart"]
+    return files
+
+
+def render_markdown(context: dict[str, Any], options: ReportOptions, chart_dir: str) -> str:
+    """The report as Markdown; `chart_dir` is where the SVGs are linked from, relatively."""
+    import jinja2
+    from markupsafe import Markup
+
+    def cell(value: Any) -> Markup:
+        # Escaped as HTML (Markdown renderers pass HTML through) and as Markdown, so a note
+        # holding ![x](http://...) stays text and fetches nothing; kept on one line, one cell.
+        raw = "" if value is None else str(value)
+        text = "".join(f"\\{char}" if char in MARKDOWN_SPECIALS else char for char in raw)
+        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return Markup(" ".join(text.split()))
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(options)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["cell"] = cell
+    links = {name: f"{chart_dir}/{name}.svg" for name in chart_files(context)}
+    return _render(environment, "report.md", {**context, "chart_links": links})
+
+
+def write_markdown(context: dict[str, Any], path: Path, options: ReportOptions) -> list[Path]:
+    """report.md and, beside it, report-charts/*.svg that it links to."""
+    from .yamlio import write_atomic
+
+    chart_dir = f"{path.stem}-charts"
+    written = []
+    for name, svg in chart_files(context).items():
+        chart_path = path.parent / chart_dir / f"{name}.svg"
+        write_atomic(chart_path, svg)
+        written.append(chart_path)
+    write_atomic(path, render_markdown(context, options, chart_dir))
+    return [path, *written]

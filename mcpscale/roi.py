@@ -8,6 +8,7 @@ simulation only scales per-stream present values: it is fully vectorised with nu
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -65,6 +66,8 @@ class Simulation:
     npv: tuple[float, float, float]  # P10, P50, P90
     roi: tuple[float, float, float]
     prob_positive: float  # share of draws with ROI > 0
+    # P10, P50, P90 of the undiscounted cumulative net cash flow at the end of each year.
+    cumulative: tuple[tuple[float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,14 @@ def project(
         name: npv(discount_rate, _yearly(streams[name], horizon_years)) for name in STREAMS
     }
     base_present_costs = present_costs / cost_factor if cost_factor else 0.0
-    model = NpvModel(unit_present, base_present_costs, benefit_factor, 1 + cost_risk)
+    model = NpvModel(
+        unit_present,
+        base_present_costs,
+        benefit_factor,
+        1 + cost_risk,
+        {name: _yearly(streams[name], horizon_years) for name in STREAMS},
+        [initial_cost, *_yearly(monthly_costs, horizon_years)[1:]],
+    )
     invested = present_costs > 0
     return RoiResult(
         discount_rate=discount_rate,
@@ -289,6 +299,8 @@ class NpvModel:
     base_present_costs: float
     benefit_factor: float
     cost_risk_factor: float
+    unit_yearly: Mapping[str, Sequence[float]] = dataclasses.field(default_factory=dict)
+    base_yearly_costs: Sequence[float] = ()
 
     def npv_and_cost(self, values: Mapping[str, Any]) -> tuple[Any, Any]:
         """Works on floats and, element-wise, on numpy arrays of draws alike."""
@@ -323,7 +335,28 @@ def simulate(
         npv=(float(npv_p[0]), float(npv_p[1]), float(npv_p[2])),
         roi=(float(roi_p[0]), float(roi_p[1]), float(roi_p[2])),
         prob_positive=float(np.mean(roi_array > 0)),
+        cumulative=cumulative_percentiles(model, values),
     )
+
+
+def cumulative_percentiles(
+    model: NpvModel, values: Mapping[str, Any]
+) -> tuple[tuple[float, float, float], ...]:
+    """Per year, P10/P50/P90 of the cumulative net cash flow over the drawn `values`."""
+    import numpy as np
+
+    if not model.base_yearly_costs:
+        return ()
+    years = len(model.base_yearly_costs)
+    draws = len(next(iter(values.values())))
+    net = np.zeros((draws, years))
+    for name in STREAMS:
+        factor = np.asarray(FACTORS[name](values), dtype=float).reshape(-1, 1)
+        net += model.benefit_factor * factor * np.asarray(model.unit_yearly[name], dtype=float)
+    overrun = np.asarray(values["cost_overrun"], dtype=float).reshape(-1, 1)
+    net -= model.cost_risk_factor * overrun * np.asarray(model.base_yearly_costs, dtype=float)
+    band = np.percentile(np.cumsum(net, axis=1), [10, 50, 90], axis=0)
+    return tuple((float(band[0, y]), float(band[1, y]), float(band[2, y])) for y in range(years))
 
 
 def sensitivity(model: NpvModel, assumptions: Mapping[str, Estimate]) -> tuple[Sensitivity, ...]:

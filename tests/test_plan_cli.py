@@ -67,8 +67,12 @@ def test_plan_json_has_the_documented_shape(cli: Cli) -> None:
         "simulation",
         "sensitivity",
     } <= set(roi)
-    assert set(roi["simulation"]) >= {"p10", "p50", "p90", "prob_positive"}
+    assert set(roi["simulation"]) >= {"p10", "p50", "p90", "prob_positive", "cumulative_net"}
     assert [flow["year"] for flow in roi["cash_flows"]] == [0, 1, 2, 3]
+    band = roi["simulation"]["cumulative_net"]  # the report's P10-P90 band, per year
+    assert [point["year"] for point in band] == [0, 1, 2, 3]
+    assert all(point["p10"] <= point["p50"] <= point["p90"] for point in band)
+    assert band[-1]["p10"] < roi["cash_flows"][-1]["cumulative_net"] < band[-1]["p90"]
     # NPV is the sum of the present values the cash flows show.
     present = sum(f["present_benefits"] - f["present_costs"] for f in roi["cash_flows"])
     assert abs(present - roi["npv"]) < 1e-6
@@ -264,7 +268,8 @@ def test_validate_points_at_a_gate_criterion_on_an_unknown_question(
     assert "did you mean 'question.skl.core-team'" in result.stdout
 
 
-def test_a_custom_pack_on_another_scale_gets_a_full_plan(cli: Cli, tmp_path: Path) -> None:
+def make_custom_pack(tmp_path: Path) -> Path:
+    """The tiny 0-3 questionnaire with two initiatives, three gates, one risk, our economics."""
     pack = tmp_path / "tiny-pack"
     shutil.copytree(TINY, pack)
     shutil.copy(PACK / "economics.yaml", pack / "economics.yaml")
@@ -299,6 +304,11 @@ risks:
 """,
         "utf-8",
     )
+    return pack
+
+
+def test_a_custom_pack_on_another_scale_gets_a_full_plan(cli: Cli, tmp_path: Path) -> None:
+    pack = make_custom_pack(tmp_path)
     assert cli("validate", pack).exit_code == 0
     data = cli.json(
         "plan", TINY / "answers", "--profile", TINY / "profile.yaml", "--questionnaire", pack

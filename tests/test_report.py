@@ -141,15 +141,3 @@ def test_unknown_suffix_asks_for_a_format(cli: Cli, tmp_path: Path) -> None:
     result = cli("report", *TINY_ARGS, "--output", tmp_path / "report.docx")
     assert result.exit_code == 2
     assert "--format pdf|html" in result.stderr
-
-
-def test_demo_writes_report_pdf_html_and_results(cli: Cli, tmp_path: Path) -> None:
-    result = cli("demo", "--output-dir", tmp_path)
-    assert result.exit_code == 0, result.output
-    for name in ("report.pdf", "report.html", "results.json"):
-        assert (tmp_path / name).stat().st_size > 0
-        assert f"wrote {tmp_path / name}" in result.stdout
-    text = pdf_text(tmp_path / "report.pdf")
-    assert "Acme Financial Group" in text
-    for score in ("2.46", "2.37", "2.56", "2.01", "2.35"):  # each dimension, and overall
-        assert score in text

@@ -99,6 +99,8 @@ def test_percentiles_are_ordered(assumptions: dict[str, Estimate], cost: float, 
     assert sim.npv[0] <= sim.npv[1] <= sim.npv[2]
     assert sim.roi[0] <= sim.roi[1] <= sim.roi[2]
     assert 0 <= sim.prob_positive <= 1
+    assert len(sim.cumulative) == len(roi.cash_flows)  # one band point per year
+    assert all(low <= mid <= high for low, mid, high in sim.cumulative)
 
 
 @settings(max_examples=60, deadline=None)
@@ -154,3 +156,24 @@ def test_the_simulation_model_agrees_with_the_cash_flows_at_most_likely(
     likely = {name: e.likely for name, e in assumptions.items()}
     model_npv, _ = roi.model.npv_and_cost(likely)
     assert model_npv == pytest.approx(roi.npv, rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.fixed_dictionaries({name: estimates for name in ECONOMIC_INPUTS}),
+    st.lists(st.floats(0.0, 1e4), min_size=24, max_size=24),
+)
+def test_cumulative_band_collapses_onto_the_cash_flows_without_uncertainty(
+    assumptions: dict[str, Estimate], monthly: list[float]
+) -> None:
+    """With every range a single point, each draw is the reported cumulative cash flow."""
+    assumptions["time_to_market_speedup"] = Estimate(low=1.5, likely=2.5, high=3.0)
+    fixed = {
+        name: Estimate(low=e.likely, likely=e.likely, high=e.likely)
+        for name, e in assumptions.items()
+    }
+    every_stream = {name: [100.0 * (i + 1)] * 24 for i, name in enumerate(STREAMS)}
+    roi = project(1000, monthly, every_stream, fixed, 2, 0.1, 0.15, 0.1, 50, 3)
+    assert roi.simulation is not None
+    for flow, band in zip(roi.cash_flows, roi.simulation.cumulative, strict=True):
+        assert band == pytest.approx((flow.cumulative_net,) * 3, rel=1e-9, abs=1e-6)
