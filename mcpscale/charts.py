@@ -30,24 +30,23 @@ PALETTE = {
 SERIES = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 
 
+# The report's look; figures.pyplot() already fixes the backend and the SVG hash salt.
+REPORT_STYLE = {
+    "svg.fonttype": "none",  # text stays text: sharp, searchable, small
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
 def _pyplot() -> Any:
-    import matplotlib
+    from .figures import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    matplotlib.rcParams.update(
-        {
-            "svg.hashsalt": "mcpscale",  # stable ids inside the SVG
-            "svg.fonttype": "none",  # text stays text: sharp, searchable, small
-            "font.family": "DejaVu Sans",
-            "font.size": 9,
-            "axes.titlesize": 10,
-            "axes.titleweight": "bold",
-            "axes.spines.top": False,
-            "axes.spines.right": False,
-        }
-    )
+    plt = pyplot()
+    plt.rcParams.update(REPORT_STYLE)
     return plt
 
 
