@@ -323,9 +323,7 @@ SeedOption = Annotated[
 ]
 QuietOption = Annotated[
     bool,
-    typer.Option(
-        "--quiet", "-q", help="No progress display (automatic when stderr is not a terminal)."
-    ),
+    typer.Option("--quiet", help="No progress display (automatic when stderr is not a terminal)."),
 ]
 
 
@@ -391,20 +389,25 @@ def report(
     ] = None,
     title: Annotated[str, typer.Option(help="The report's title.")] = "MCP readiness assessment",
     classification: Annotated[
-        str, typer.Option(help="Marking on the cover and every page.")
-    ] = "Confidential",
+        str | None,
+        typer.Option(
+            help="Marking on the cover and every page. Default: the brand's, or 'Confidential'."
+        ),
+    ] = None,
     assessor: Annotated[str | None, typer.Option(help="Named on the cover.")] = None,
+    brand: Annotated[
+        Path | None,
+        typer.Option(help="Brand file (kind: brand): name, colour, logo, classification."),
+    ] = None,
     simulations: SimulationsOption = None,
     seed: SeedOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
-    from .report import ReportOptions, prepare, report_format, write_reports
+    from .report import prepare, report_format, report_options, write_reports
 
     fmt = report_format(output, output_format.value if output_format else None)
-    options = ReportOptions(
-        title=title, classification=classification, assessor=assessor, template_dir=template_dir
-    )
+    options = report_options(title, classification, assessor, template_dir, brand)
     with _progress(quiet) as step:
         prepared = prepare(answers, profile, questionnaire, simulations, seed, step)
         written = write_reports(prepared, {fmt: output}, options, step)
@@ -772,6 +775,7 @@ class SchemaKind(StrEnum):
     gates = "gates"
     risks = "risks"
     economics = "economics"
+    brand = "brand"
 
 
 @app.command()

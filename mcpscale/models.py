@@ -237,6 +237,25 @@ class Profile(Strict):
 
 PROFILE_FACTS = ("name", "industry", "size", "regions", "regulations")
 
+
+class Brand(Strict):
+    """A consultancy's look for reports: `mcpscale report --brand brand.yaml`."""
+
+    kind: Literal["brand"]
+    name: str = Field(min_length=1, description="Shown above the title on the cover.")
+    colour: str = Field(
+        "#0b3d91",
+        pattern=r"^#[0-9a-fA-F]{6}$",
+        description="Headings and accents, as #RRGGBB.",
+    )
+    logo: str | None = Field(
+        None, description="PNG, JPEG or SVG file, relative to this file; at most 1 MB."
+    )
+    classification: str | None = Field(
+        None, description="Marking on the cover and every page, e.g. 'Client confidential'."
+    )
+
+
 MODELS: dict[str, type[Strict]] = {
     "questionnaire": Questionnaire,
     "answers": AnswerSet,
@@ -245,5 +264,6 @@ MODELS: dict[str, type[Strict]] = {
     "gates": GateSet,
     "risks": RiskSet,
     "economics": Economics,
+    "brand": Brand,
 }
 PLAN_KINDS = ("initiatives", "gates", "risks", "economics")

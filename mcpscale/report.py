@@ -48,6 +48,63 @@ class ReportOptions:
     brand_name: str = "mcpscale"
     brand_colour: str = DEFAULT_BRAND_COLOUR
     template_dir: Path | None = None
+    logo_uri: str | None = None  # a data: URI, so the HTML stays self-contained
+
+
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+MAX_LOGO_BYTES = 1024 * 1024
+
+
+def report_options(
+    title: str,
+    classification: str | None,
+    assessor: str | None,
+    template_dir: Path | None,
+    brand_path: Path | None,
+) -> ReportOptions:
+    """Options from the command line, with a brand file's values where none were given."""
+    if brand_path is None:
+        return ReportOptions(
+            title=title,
+            classification=classification or DEFAULT_CLASSIFICATION,
+            assessor=assessor,
+            template_dir=template_dir,
+        )
+    from .models import Brand
+    from .validate import load_model
+
+    brand = load_model(brand_path, Brand)
+    return ReportOptions(
+        title=title,
+        classification=classification or brand.classification or DEFAULT_CLASSIFICATION,
+        assessor=assessor,
+        brand_name=brand.name,
+        brand_colour=brand.colour,
+        template_dir=template_dir,
+        logo_uri=None
+        if brand.logo is None
+        else _logo_uri(brand_path.parent / brand.logo, brand_path),
+    )
+
+
+def _logo_uri(logo: Path, brand_path: Path) -> str:
+    import base64
+
+    media_type = LOGO_TYPES.get(logo.suffix.lower())
+    if media_type is None:
+        raise UserError.at(brand_path, f"logo {logo.name}: use a PNG, JPEG or SVG file")
+    try:
+        data = logo.read_bytes()
+    except OSError as exc:
+        raise UserError.at(brand_path, f"logo {logo}: {exc.strerror}") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise UserError.at(brand_path, f"logo {logo.name} is over 1 MB; use a smaller file")
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def report_date() -> dt.date:
@@ -159,6 +216,7 @@ def build_context(
         "assessor": options.assessor,
         "brand_name": options.brand_name,
         "brand_colour": options.brand_colour,
+        "logo_uri": options.logo_uri,
         "report_date": report_date().isoformat(),
         "created": report_date().isoformat(),
         "questionnaire": {

@@ -542,6 +542,11 @@ def _load(path: Path, model_class: type[M]) -> tuple[M, YamlDocument]:
     return checked.model, document
 
 
+def load_model(path: Path, model_class: type[M]) -> M:
+    """A file of one kind, checked for shape; every problem raised as one UserError."""
+    return _load(path, model_class)[0]
+
+
 def load_questionnaire(path: Path) -> Questionnaire:
     questionnaire, document = _load(path, Questionnaire)
     problems = questionnaire_problems(questionnaire, document)

@@ -141,3 +141,41 @@ def test_unknown_suffix_asks_for_a_format(cli: Cli, tmp_path: Path) -> None:
     result = cli("report", *TINY_ARGS, "--output", tmp_path / "report.docx")
     assert result.exit_code == 2
     assert "--format pdf|html" in result.stderr
+
+
+def test_brand_file_sets_name_colour_logo_and_classification(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'
+        '<rect width="40" height="10" fill="#E69F00"/></svg>'
+    )
+    brand = tmp_path / "brand.yaml"
+    brand.write_text(
+        "kind: brand\nname: Example Consulting\ncolour: '#7a1f5c'\nlogo: logo.svg\n"
+        "classification: Client confidential\n"
+    )
+    html_path, pdf_path = tmp_path / "r.html", tmp_path / "r.pdf"
+    for output in (html_path, pdf_path):
+        result = cli("report", *TINY_ARGS, "--output", output, "--brand", brand)
+        assert result.exit_code == 0, result.output
+    html = html_path.read_text()
+    assert "--brand: #7a1f5c" in html
+    assert '<img class="logo" src="data:image/svg+xml;base64,' in html
+    assert "Example Consulting" in html and "Client confidential" in html
+    text = pdf_text(pdf_path)
+    assert "EXAMPLE CONSULTING" in text and "CLIENT CONFIDENTIAL" in text  # CSS capitals
+    # the command line still wins over the brand file
+    cli("report", *TINY_ARGS, "--output", html_path, "--brand", brand, "--classification", "Draft")
+    assert "Client confidential" not in html_path.read_text()
+
+
+def test_brand_colour_must_be_a_hex_colour(cli: Cli, tmp_path: Path) -> None:
+    brand = tmp_path / "brand.yaml"
+    brand.write_text("kind: brand\nname: X\ncolour: 'red; } body { display: none'\n")
+    result = cli("report", *TINY_ARGS, "--output", tmp_path / "r.html", "--brand", brand)
+    assert result.exit_code == 2
+    assert f"{brand}:3:9:" in result.stderr and "colour" in result.stderr
+
+
+def test_short_q_means_questionnaire_on_report_as_everywhere(cli: Cli, tmp_path: Path) -> None:
+    result = cli("report", TINY / "answers", "-q", TINY, "--output", tmp_path / "r.html")
+    assert result.exit_code == 0, result.output
