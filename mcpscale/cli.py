@@ -776,6 +776,7 @@ class SchemaKind(StrEnum):
     risks = "risks"
     economics = "economics"
     brand = "brand"
+    evidence = "evidence"
 
 
 @app.command()

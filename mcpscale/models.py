@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from .evidence_models import Evidence
 from .pack_models import Economics, GateSet, InitiativeSet, RiskSet
 from .strict import Id, Strict, _text_id
 
@@ -265,5 +266,6 @@ MODELS: dict[str, type[Strict]] = {
     "risks": RiskSet,
     "economics": Economics,
     "brand": Brand,
+    "evidence": Evidence,
 }
 PLAN_KINDS = ("initiatives", "gates", "risks", "economics")
