@@ -78,7 +78,7 @@ class Measurements(Strict):
 
 class Evidence(Strict):
     kind: Literal["evidence"]
-    schema_: Literal["mcpscale/evidence@1"] = Field(EVIDENCE_SCHEMA, alias="schema")
+    schema_: Literal["mcpscale/evidence@1"] = Field("mcpscale/evidence@1", alias="schema")
     source: Literal["scan", "probe"]
     collected_at: dt.date
     tool: str = Field(description="mcpscale and its version.")
