@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .models import Profile, Questionnaire
-from .scoring import Aggregate, Result, score_answers
+from .scoring import Aggregate, Result, Trust, score_answers
 from .validate import load_answer_sets, load_profile
 
 
@@ -23,11 +23,18 @@ def load_assessment(
     profile_path: Path | None = None,
     questionnaire_ref: str | None = None,
     aggregate: Aggregate = "mean",
+    evidence_paths: Sequence[Path] = (),
+    trust: Trust = "answers",
 ) -> Assessment:
+    from .evidence import caps_for
+
     questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
     profile = load_profile(profile_path, questionnaire) if profile_path else None
+    caps = caps_for(evidence_paths, questionnaire, questionnaire_ref)
     return Assessment(
-        questionnaire, profile, score_answers(questionnaire, answer_sets, profile, aggregate)
+        questionnaire,
+        profile,
+        score_answers(questionnaire, answer_sets, profile, aggregate, caps, trust),
     )
 
 
@@ -36,5 +43,9 @@ def assess_files(
     profile_path: Path | None = None,
     questionnaire_ref: str | None = None,
     aggregate: Aggregate = "mean",
+    evidence_paths: Sequence[Path] = (),
+    trust: Trust = "answers",
 ) -> Result:
-    return load_assessment(answer_paths, profile_path, questionnaire_ref, aggregate).result
+    return load_assessment(
+        answer_paths, profile_path, questionnaire_ref, aggregate, evidence_paths, trust
+    ).result

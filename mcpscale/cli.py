@@ -135,6 +135,30 @@ ProfileOption = Annotated[
         "profile): applies_if conditions and target overrides.",
     ),
 ]
+
+
+class TrustChoice(StrEnum):
+    answers = "answers"
+    evidence = "evidence"
+
+
+EvidenceOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--evidence",
+        help="Evidence files or folders (from `mcpscale evidence scan|probe`) to hold the "
+        "answers against (repeatable).",
+    ),
+]
+TrustOption = Annotated[
+    TrustChoice,
+    typer.Option(
+        help="answers: report evidence conflicts, score the answers as given; evidence: "
+        "score conflicting answers at the level the evidence supports."
+    ),
+]
+
+
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
 ]
@@ -260,10 +284,18 @@ def score(
     ] = None,
     max_drop: MaxDropOption = None,
     junit: JunitOption = None,
+    evidence: EvidenceOption = None,
+    trust: TrustOption = TrustChoice.answers,
 ) -> None:
     """Score answers: maturity per dimension, targets, gaps, coverage, disagreements."""
     from .assessment import assess_files
-    from .output import disagreements_table, result_csv, result_json, result_table
+    from .output import (
+        disagreements_table,
+        evidence_conflicts_table,
+        result_csv,
+        result_json,
+        result_table,
+    )
     from .thresholds import check_thresholds, parse_dimension_thresholds
 
     per_dimension = parse_dimension_thresholds(fail_under_dimension or [])
@@ -274,7 +306,9 @@ def score(
         from .history import load_result
 
         saved_baseline = load_result(baseline)
-    result = assess_files(answers, profile, questionnaire, aggregate.value)
+    result = assess_files(
+        answers, profile, questionnaire, aggregate.value, evidence or [], trust.value
+    )
     checks = check_thresholds(result, fail_under, per_dimension)
     if saved_baseline is not None:
         from .history import check_regressions, compare_results, parse_result
@@ -291,6 +325,8 @@ def score(
         renderables = [result_table(result)]
         if result.disagreements:
             renderables.append(disagreements_table(result))
+        if result.evidence_conflicts:
+            renderables.append(evidence_conflicts_table(result))
         _print(renderables, output)
     _finish_gates(checks, junit, "mcpscale.score")
 
@@ -321,6 +357,8 @@ SimulationsOption = Annotated[
 SeedOption = Annotated[
     int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
 ]
+
+
 QuietOption = Annotated[
     bool,
     typer.Option("--quiet", help="No progress display (automatic when stderr is not a terminal)."),
@@ -402,6 +440,8 @@ def report(
     simulations: SimulationsOption = None,
     seed: SeedOption = None,
     quiet: QuietOption = False,
+    evidence: EvidenceOption = None,
+    trust: TrustOption = TrustChoice.answers,
 ) -> None:
     """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
     from .report import prepare, report_format, report_options, write_reports
@@ -409,7 +449,9 @@ def report(
     fmt = report_format(output, output_format.value if output_format else None)
     options = report_options(title, classification, assessor, template_dir, brand)
     with _progress(quiet) as step:
-        prepared = prepare(answers, profile, questionnaire, simulations, seed, step)
+        prepared = prepare(
+            answers, profile, questionnaire, simulations, seed, step, evidence or [], trust.value
+        )
         written = write_reports(prepared, {fmt: output}, options, step)
     charts = written[1:]  # Markdown: the SVGs written beside it
     typer.echo(
@@ -751,13 +793,22 @@ def plan(
     ] = None,
     simulations: SimulationsOption = None,
     seed: SeedOption = None,
+    evidence: EvidenceOption = None,
+    trust: TrustOption = TrustChoice.answers,
 ) -> None:
     """Plan: phase-gate roadmap, gate readiness, budget, ROI with uncertainty, risk register."""
     from .plan import plan_from_files
     from .plan_output import plan_csv, plan_json, plan_renderables
 
     built = plan_from_files(
-        answers, profile, questionnaire, horizon_years, simulations=simulations, seed=seed
+        answers,
+        profile,
+        questionnaire,
+        horizon_years,
+        simulations=simulations,
+        seed=seed,
+        evidence_paths=evidence or [],
+        trust=trust.value,
     )
     if output_format is ScoreFormat.json:
         _emit(plan_json(built), output)
@@ -777,6 +828,7 @@ class SchemaKind(StrEnum):
     economics = "economics"
     brand = "brand"
     evidence = "evidence"
+    evidence_rules = "evidence-rules"
 
 
 @app.command()

@@ -8,7 +8,7 @@ it to hold answers against what was observed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -85,3 +85,16 @@ class Evidence(Strict):
     servers: list[Server] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     measurements: Measurements | None = None
+
+
+class EvidenceRule(Strict):
+    id: str = Field(min_length=1)
+    finding: str = Field(description="What the report calls the evidence, e.g. plaintext-http.")
+    when: dict[str, Any] = Field(description="Condition on the evidence's facts.")
+    caps: dict[str, int] = Field(description="Question id -> the highest level supported.")
+    says: str = Field(min_length=1, description="The sentence the report shows.")
+
+
+class EvidenceRules(Strict):
+    kind: Literal["evidence-rules"]
+    rules: list[EvidenceRule] = Field(default_factory=list)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .evidence_models import Evidence
+from .evidence_models import Evidence, EvidenceRules
 from .pack_models import Economics, GateSet, InitiativeSet, RiskSet
 from .strict import Id, Strict, _text_id
 
@@ -267,5 +267,6 @@ MODELS: dict[str, type[Strict]] = {
     "economics": Economics,
     "brand": Brand,
     "evidence": Evidence,
+    "evidence-rules": EvidenceRules,
 }
 PLAN_KINDS = ("initiatives", "gates", "risks", "economics")

@@ -141,5 +141,29 @@ def disagreements_table(result: Result) -> Table:
     return table
 
 
+def evidence_conflicts_table(result: Result) -> Table:
+    verb = "scored at" if result.trust == "evidence" else "supports"
+    table = Table(
+        title=f"Evidence conflicts: answers above what the evidence {verb}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("Question", no_wrap=True)
+    table.add_column("Respondent")
+    table.add_column("Said", justify="right")
+    table.add_column("Max", justify="right")
+    table.add_column("Evidence", overflow="fold")
+    for c in result.evidence_conflicts:
+        table.add_row(
+            c.question,
+            c.respondent,
+            str(c.answered_level),
+            str(c.supported_level),
+            f"{c.finding} ({c.source})",
+        )
+    return table
+
+
 def _level(level: int | None, name: str | None) -> str:
     return "-" if level is None else f"{level} {name}"

@@ -30,7 +30,7 @@ from .roi import (
     unit_streams,
 )
 from .scorefacts import score_facts
-from .scoring import Result
+from .scoring import Result, Trust
 from .validate import PlanContent
 
 PLAN_SCHEMA = "mcpscale/plan@1"
@@ -224,12 +224,18 @@ def plan_from_files(
     horizon_years: int | None = None,
     simulations: int | None = None,
     seed: int | None = None,
+    evidence_paths: Sequence[Path] = (),
+    trust: Trust = "answers",
 ) -> Plan:
     """None for simulations or seed means the default (10,000 draws, seed 20261)."""
+    from .evidence import caps_for
     from .scoring import score_answers
 
     inputs = load_plan_inputs(answer_paths, profile_path, questionnaire_ref)
-    result = score_answers(inputs.questionnaire, inputs.answer_sets, inputs.profile)
+    caps = caps_for(evidence_paths, inputs.questionnaire, questionnaire_ref)
+    result = score_answers(
+        inputs.questionnaire, inputs.answer_sets, inputs.profile, "mean", caps, trust
+    )
     plan = plan_inputs(inputs, result, horizon_years, simulations, seed)
     assert plan is not None  # a profile was given
     return plan

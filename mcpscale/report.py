@@ -18,7 +18,7 @@ from . import __version__
 from .errors import UserError
 from .output import fmt_percent, fmt_score
 from .packs import data_dir
-from .scoring import DimensionScore, Result
+from .scoring import DimensionScore, Result, Trust
 
 if TYPE_CHECKING:
     from .models import Questionnaire
@@ -199,11 +199,17 @@ def build_context(
     gaps = sorted((d for d in result.dimensions if d.gap), key=lambda d: (-(d.gap or 0), d.id))[:3]
     groups = sorted({r.group for r in result.respondents if r.group})
     overall = result.overall
+    question_texts = {q.id: q.text for q in result.questions}
     toc = [
         {"id": "summary", "title": "Executive summary"},
         {"id": "maturity", "title": "Maturity by dimension"},
         *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
         {"id": "disagreements", "title": "Disagreements to resolve"},
+        *(
+            [{"id": "evidence-conflicts", "title": "Evidence conflicts"}]
+            if result.evidence_conflicts
+            else []
+        ),
         *plan_toc(),
         {"id": "appendix", "title": "Appendix: method, assumptions, respondents, evidence"},
     ]
@@ -236,6 +242,20 @@ def build_context(
         "disagreements": [
             {"question": d.question, "text": d.text, "levels": sorted(d.levels.items())}
             for d in result.disagreements
+        ],
+        "trust": result.trust,
+        "evidence_conflicts": [
+            {
+                "question": c.question,
+                "text": question_texts.get(c.question, c.question),
+                "respondent": c.respondent,
+                "answered": c.answered_level,
+                "supported": c.supported_level,
+                "finding": c.finding,
+                "source": c.source,
+                "says": c.says,
+            }
+            for c in result.evidence_conflicts
         ],
         "respondents": [
             {
@@ -377,15 +397,21 @@ def prepare(
     simulations: int | None = None,
     seed: int | None = None,
     step: Step = _no_progress,
+    evidence_paths: Sequence[Path] = (),
+    trust: Trust = "answers",
 ) -> Prepared:
     """Load, score and plan, as `mcpscale plan` does; no plan without a profile."""
+    from .evidence import caps_for
     from .plan import load_plan_inputs, plan_inputs
     from .scoring import score_answers
 
     step("load")
     inputs = load_plan_inputs(answer_paths, profile_path, questionnaire_ref)
+    caps = caps_for(evidence_paths, inputs.questionnaire, questionnaire_ref)
     step("score")
-    result = score_answers(inputs.questionnaire, inputs.answer_sets, inputs.profile)
+    result = score_answers(
+        inputs.questionnaire, inputs.answer_sets, inputs.profile, "mean", caps, trust
+    )
     step("plan")
     return Prepared(
         inputs.questionnaire, result, plan_inputs(inputs, result, None, simulations, seed)

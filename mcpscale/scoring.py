@@ -16,16 +16,20 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .conditions import evaluate, parse_condition
 from .models import NOT_APPLICABLE, UNKNOWN, AnswerSet, Profile, Question, Questionnaire
 
+if TYPE_CHECKING:
+    from .evidence import Cap
+
 RESULT_SCHEMA = "mcpscale/result@1"
 DISAGREEMENT_SPREAD = 2
 Aggregate = Literal["mean", "median"]
+Trust = Literal["answers", "evidence"]
 QuestionStatus = Literal["scored", "unknown", "unanswered", "not_applicable"]
 # Weighted means of exact levels can land a hair under a whole number (2.9999999...);
 # the level is the floor of the score, so allow for that before flooring.
@@ -107,6 +111,19 @@ class RespondentInfo:
 
 
 @dataclass(frozen=True)
+class EvidenceConflict:
+    """A respondent claimed more than the evidence supports."""
+
+    question: str
+    respondent: str
+    answered_level: int
+    supported_level: int
+    finding: str
+    source: str
+    says: str
+
+
+@dataclass(frozen=True)
 class Result:
     questionnaire_id: str
     questionnaire_version: str
@@ -120,6 +137,8 @@ class Result:
     questions: tuple[QuestionScore, ...]
     respondents: tuple[RespondentInfo, ...]
     disagreements: tuple[Disagreement, ...] = field(default=())
+    evidence_conflicts: tuple[EvidenceConflict, ...] = field(default=())
+    trust: Trust = "answers"
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -152,14 +171,29 @@ def score_answers(
     answer_sets: Sequence[AnswerSet],
     profile: Profile | None = None,
     aggregate: Aggregate = "mean",
+    caps: Mapping[str, Cap] | None = None,
+    trust: Trust = "answers",
 ) -> Result:
-    """Score the answers of any number of respondents; order of answer_sets never matters."""
+    """Score the answers of any number of respondents; order of answer_sets never matters.
+
+    `caps` (from evidence) lists the highest level the evidence supports per question;
+    answers above it are reported as evidence conflicts, and with trust="evidence" they
+    are scored at the supported level instead.
+    """
+    caps = caps or {}
     respondents = sorted(
         answer_sets, key=lambda a: (a.respondent.name.casefold(), a.respondent.role, a.assessed_at)
     )
     combine = statistics.median if aggregate == "median" else _mean
     question_scores = tuple(
-        _score_question(questionnaire, question, respondents, profile, combine)
+        _score_question(
+            questionnaire,
+            question,
+            respondents,
+            profile,
+            combine,
+            caps[question.id].level if trust == "evidence" and question.id in caps else None,
+        )
         for question in questionnaire.questions
     )
     targets = profile.targets if profile else {}
@@ -236,7 +270,38 @@ def score_answers(
             for a in respondents
         ),
         disagreements=disagreements,
+        evidence_conflicts=_evidence_conflicts(questionnaire, respondents, profile, caps),
+        trust=trust,
     )
+
+
+def _evidence_conflicts(
+    questionnaire: Questionnaire,
+    respondents: Sequence[AnswerSet],
+    profile: Profile | None,
+    caps: Mapping[str, Cap],
+) -> tuple[EvidenceConflict, ...]:
+    conflicts = []
+    for question_id, cap in sorted(caps.items()):
+        question = questionnaire.question(question_id)
+        if question is None or not question_applies(question, profile):
+            continue
+        for answer_set in respondents:
+            answer = answer_set.answers.get(question_id)
+            choice = question.choice(answer.choice) if answer else None
+            if choice is not None and choice.level > cap.level:
+                conflicts.append(
+                    EvidenceConflict(
+                        question_id,
+                        answer_set.respondent.name,
+                        choice.level,
+                        cap.level,
+                        cap.finding,
+                        cap.source,
+                        cap.says,
+                    )
+                )
+    return tuple(conflicts)
 
 
 def _mean(values: Sequence[int]) -> float:
@@ -249,8 +314,11 @@ def _score_question(
     respondents: Sequence[AnswerSet],
     profile: Profile | None,
     combine: Any,
+    cap: int | None = None,
 ) -> QuestionScore:
     choice_levels = {c.id: c.level for c in question.choices}
+    if cap is not None:  # trusting the evidence: no answer scores above what it supports
+        choice_levels = {choice: min(level, cap) for choice, level in choice_levels.items()}
     answers = []
     for answer_set in respondents:
         answer = answer_set.answers.get(question.id)
@@ -375,6 +443,19 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "answered": r.answered,
             }
             for r in result.respondents
+        ],
+        "trust": result.trust,
+        "evidence_conflicts": [
+            {
+                "question": c.question,
+                "respondent": c.respondent,
+                "answered_level": c.answered_level,
+                "supported_level": c.supported_level,
+                "finding": c.finding,
+                "source": c.source,
+                "says": c.says,
+            }
+            for c in result.evidence_conflicts
         ],
         "disagreements": [
             {
