@@ -665,6 +665,7 @@ def assess(
     notes: Annotated[
         bool, typer.Option(help="Ask for a note and an evidence link after each answer.")
     ] = True,
+    evidence: EvidenceOption = None,
 ) -> None:
     """Interview one respondent question by question, saving after every answer."""
     from .models import Respondent
@@ -674,7 +675,14 @@ def assess(
     console = _stdout()
     person = Respondent(name=respondent, role=role, group=group)
     outcome = run_assess(
-        console, output, person, questionnaire, profile_path=profile, review=review, notes=notes
+        console,
+        output,
+        person,
+        questionnaire,
+        profile_path=profile,
+        review=review,
+        notes=notes,
+        evidence_paths=evidence or [],
     )
     if outcome.result is not None:
         console.print(result_table(outcome.result))
@@ -697,6 +705,7 @@ def workshop(
     ],
     questionnaire: NewQuestionnaireOption = None,
     profile: ProfileOption = None,
+    evidence: EvidenceOption = None,
 ) -> None:
     """The room answers together; where levels span 2 or more, note the discussion."""
     from .output import disagreements_table, result_table
@@ -705,7 +714,13 @@ def workshop(
     console = _stdout()
     people = parse_respondents(respondents)
     outcome = run_workshop(
-        console, output_dir, people, questionnaire, profile, respondents_text=respondents
+        console,
+        output_dir,
+        people,
+        questionnaire,
+        profile,
+        respondents_text=respondents,
+        evidence_paths=evidence or [],
     )
     if outcome.result is not None:
         console.print(result_table(outcome.result))

@@ -12,10 +12,11 @@ import re
 import shlex
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
 from rich.markup import escape
@@ -38,6 +39,9 @@ from .interview import (
 from .models import Answer, AnswerSet, Profile, Question, Questionnaire, Respondent
 from .scoring import Result, score_answers
 from .yamlio import dump_yaml, write_atomic
+
+if TYPE_CHECKING:
+    from .evidence import Cap
 
 DEFAULT_QUESTIONNAIRE = "mcp-enterprise-readiness"
 EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C
@@ -169,8 +173,11 @@ def hangup_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGHUP, previous)
 
 
-def question_screen(interview: Interview, respondent: str | None = None) -> Group:
-    """Dimension and area, 'Question 12 of 48' with a progress bar, the text and choices."""
+def question_screen(
+    interview: Interview, respondent: str | None = None, caps: Mapping[str, Cap] | None = None
+) -> Group:
+    """Dimension and area, 'Question 12 of 48' with a progress bar, the text and choices,
+    and what the evidence says about this question before anyone answers."""
     questionnaire = interview.questionnaire
     question = interview.current
     dimension = next(d for d in questionnaire.dimensions if d.id == question.dimension)
@@ -200,14 +207,26 @@ def question_screen(interview: Interview, respondent: str | None = None) -> Grou
             choice.label,
         )
     title = f"[bold]{escape(respondent)}[/bold]" if respondent else None
-    return Group(
+    parts: list[Any] = [
         Text(),
         where,
         progress,
         Panel(Text(question.text, style="bold"), title=title, title_align="left"),
-        choices,
-        Text(key_help(question), style="dim"),
-    )
+    ]
+    cap = (caps or {}).get(question.id)
+    if cap is not None:
+        parts.append(
+            Panel(
+                Text(
+                    f"{cap.says}\nSource: {cap.source}. The evidence supports level "
+                    f"{cap.level} at most."
+                ),
+                title=f"Evidence: {cap.finding}",
+                title_align="left",
+                border_style="yellow",
+            )
+        )
+    return Group(*parts, choices, Text(key_help(question), style="dim"))
 
 
 def _answer_prompt(question: Question, default: str | None, who: str = "Answer") -> str:
@@ -290,9 +309,13 @@ def run_assess(
     profile_path: Path | None = None,
     review: bool = False,
     notes: bool = True,
+    evidence_paths: Sequence[Path] = (),
 ) -> Outcome:
     """Interview one respondent, saving after every answer; returns how it ended."""
+    from .evidence import caps_for
+
     questionnaire, answers = open_answers(output, questionnaire_ref, respondent)
+    caps = caps_for(evidence_paths, questionnaire, questionnaire_ref)
     if profile_path is not None and profile is None:
         from .validate import load_profile
 
@@ -337,7 +360,7 @@ def run_assess(
         with hangup_as_interrupt():
             save()  # the file exists and is valid from the start
             while not interview.done:
-                console.print(question_screen(interview))
+                console.print(question_screen(interview, caps=caps))
                 action, choice = read_key(prompter, interview.current, interview.default())
                 if action == "quit":
                     save()
@@ -390,6 +413,7 @@ def run_workshop(
     questionnaire_ref: str | None = None,
     profile_path: Path | None = None,
     respondents_text: str = "",
+    evidence_paths: Sequence[Path] = (),
 ) -> Outcome:
     """The room answers together: each respondent in turn, a discussion where they differ."""
     files = [output_dir / f"{slugify(r.name)}.yaml" for r in respondents]
@@ -399,6 +423,9 @@ def run_workshop(
     ref = questionnaire_ref or (saved[0][0].ref if saved else None)
     opened = [open_answers(f, ref, r) for f, r in pairs]
     questionnaire = opened[0][0]
+    from .evidence import caps_for
+
+    caps = caps_for(evidence_paths, questionnaire, ref)
     profile = None
     if profile_path is not None:
         from .validate import load_profile
@@ -435,7 +462,7 @@ def run_workshop(
             while room.position < room.total:
                 for interview in interviews:
                     interview.position = room.position
-                console.print(question_screen(room))
+                console.print(question_screen(room, caps=caps))
                 went_back = False
                 for person, interview in zip(respondents, interviews, strict=True):
                     default = interview.default()

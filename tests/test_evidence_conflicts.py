@@ -92,3 +92,30 @@ def test_bad_evidence_file_is_located(cli: Cli, tmp_path: Path) -> None:
     result = cli("score", ANSWERS, "--evidence", bad)
     assert result.exit_code == 2
     assert str(bad) in result.stderr and "severity" in result.stderr
+
+
+def test_assess_shows_the_evidence_before_anyone_answers(cli: Cli, tmp_path: Path) -> None:
+    # gov.mtls is about the 28th question; answering 'u' until then reaches it
+    output = tmp_path / "ana.yaml"
+    keys = "u\n" * 60 + "q\n"
+    result = cli(
+        "assess",
+        "--respondent",
+        "Ana",
+        "--role",
+        "CTO",
+        "--output",
+        output,
+        "--no-notes",
+        "--profile",
+        PROFILE,
+        "--evidence",
+        PLAINTEXT,
+        input=keys,
+    )
+    assert result.exit_code == 0, result.output
+    screen = result.stdout
+    assert "Evidence: plaintext-http" in screen
+    mtls_screen = screen[screen.index("gov.mtls") :]
+    assert "Evidence: plaintext-http" in mtls_screen.split("Answer:")[0]
+    assert "Source: repos/claims-portal/.vscode/mcp.json:6" in mtls_screen
