@@ -383,13 +383,19 @@ def _check_node_tree(root: yaml.Node, path: Path) -> None:
 def iter_yaml_files(paths: Sequence[Path]) -> Iterator[Path]:
     """The given files, and every *.yaml / *.yml below the given directories, sorted.
 
-    A file named twice (or also found in a named directory) comes once.
+    A file named twice (or also found in a named directory) comes once. Hidden folders
+    and files below a directory (.github/, .gitlab-ci.yml) are tools' configuration, not
+    assessment files, and are skipped; name one explicitly to read it.
     """
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml")
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.is_file()
             )
         else:
             found = [path]

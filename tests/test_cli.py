@@ -146,3 +146,11 @@ def test_written_files_get_the_usual_permissions(cli: Cli, tmp_path: Path) -> No
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's private 0600
+
+
+def test_validate_on_a_workspace_skips_hidden_ci_folders(cli: Cli, tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    assert cli("init", workspace, "--ci", "github").exit_code == 0
+    assert list(workspace.glob(".github/**/*.yml"))  # the pipeline is there...
+    result = cli("validate", workspace)
+    assert result.exit_code == 0, result.output  # ...and not mistaken for an input file
