@@ -182,6 +182,11 @@ async def _probe_within_timeout(
             try:
                 measurements, durations = await _http_session(target, options)
             except Exception:
+                if facts.tls_verified is False:
+                    raise UserError(
+                        f"{public_url(target.url)}: the TLS certificate does not verify "
+                        f"({facts.tls_error}); no credentials were sent to it"
+                    ) from None
                 status = facts.unauthenticated_status
                 if target.headers:
                     status = await _initialize_status(target.url, target.headers, options.timeout)

@@ -41,10 +41,64 @@ def open_http_server() -> Iterator[str]:
     yield from _serve("-", 0)
 
 
-def _serve(token: str, delay_ms: float) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def self_signed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The open server over https with a self-signed certificate for 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("tls")
+    certfile, keyfile = _self_signed_certificate(folder)
+    for url in _serve("-", 0, certfile, keyfile):
+        yield url.replace("http://", "https://")
+
+
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=10))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
+    certfile.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return certfile, keyfile
+
+
+def _serve(token: str, delay_ms: float, *tls_files: Path) -> Iterator[str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, str(SERVERS / "http_server.py"), str(port), token, str(delay_ms)],
+        [
+            sys.executable,
+            str(SERVERS / "http_server.py"),
+            str(port),
+            token,
+            str(delay_ms),
+            *map(str, tls_files),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -143,6 +197,15 @@ def test_a_server_that_accepts_anyone_gets_a_high_no_auth_finding(
     evidence = json.loads(result.stdout)
     assert evidence["measurements"]["unauthenticated_rejected"] is False
     assert [(f["id"], f["severity"]) for f in evidence["findings"]] == [("no-auth", "high")]
+
+
+def test_a_certificate_that_does_not_verify_stops_the_probe_before_any_request(
+    cli: Cli, self_signed_server: str
+) -> None:
+    result = cli("evidence", "probe", "--url", self_signed_server, "--timeout", "5")
+    assert result.exit_code == 2
+    assert "the TLS certificate does not verify" in result.stderr
+    assert "self-signed" in result.stderr or "self signed" in result.stderr
 
 
 def test_http_table_never_shows_the_token(cli: Cli, http_server: str) -> None:

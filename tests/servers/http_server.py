@@ -1,6 +1,7 @@
 """A real MCP server over streamable HTTP on loopback, with bearer-token auth and a delay.
 
-python tests/servers/http_server.py PORT TOKEN DELAY_MS   (TOKEN "-": no authentication at all)
+python tests/servers/http_server.py PORT TOKEN DELAY_MS [CERTFILE KEYFILE]
+TOKEN "-": no authentication at all; with CERTFILE and KEYFILE it serves https.
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ def main() -> None:
     app = server.streamable_http_app(json_response=True)
     if token != "-":
         app = bearer_only(app, token)
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    tls = {"ssl_certfile": sys.argv[4], "ssl_keyfile": sys.argv[5]} if len(sys.argv) > 5 else {}
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", **tls)
 
 
 if __name__ == "__main__":
