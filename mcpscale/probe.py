@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from . import __version__
 from .errors import UserError
-from .evidence_models import Evidence, Finding, Latency, Measurements, Server
+from .evidence_models import Evidence, Finding, Latency, Measurements, Server, Severity
 
 LATENCY_BUDGET_MS = 200.0
 CERTIFICATE_WARNING_DAYS = 30
@@ -403,67 +403,42 @@ def _findings(
     name: str, target: ProbeTarget, measurements: Measurements, facts: _HttpFacts | None
 ) -> list[Finding]:
     findings: list[Finding] = []
+
+    def add(finding_id: str, severity: Severity, message: str) -> None:
+        findings.append(Finding(id=finding_id, severity=severity, server=name, message=message))
+
     latency = measurements.latency
     if latency is not None and latency.p95_ms > latency.budget_ms:
-        findings.append(
-            Finding(
-                id="latency-over-budget",
-                severity="medium",
-                server=name,
-                message=f"p95 latency {latency.p95_ms:g} ms is over the "
-                f"{latency.budget_ms:g} ms context-retrieval budget.",
-            )
+        add(
+            "latency-over-budget",
+            "medium",
+            f"p95 latency {latency.p95_ms:g} ms is over the "
+            f"{latency.budget_ms:g} ms context-retrieval budget.",
         )
-    if target.url and facts is not None:
-        host = urlsplit(target.url).hostname or ""
-        if not facts.tls and not is_loopback(host):
-            findings.append(
-                Finding(
-                    id="plaintext-http",
-                    severity="high",
-                    server=name,
-                    message=f"Reached over plain http:// on {host}, not loopback.",
-                )
-            )
-        if facts.tls_verified is False:
-            findings.append(
-                Finding(
-                    id="tls-unverified",
-                    severity="high",
-                    server=name,
-                    message=f"The TLS certificate does not verify: {facts.tls_error}.",
-                )
-            )
-        days = facts.certificate_days_left
-        if days is not None and days < CERTIFICATE_WARNING_DAYS:
-            findings.append(
-                Finding(
-                    id="certificate-expiring",
-                    severity="medium",
-                    server=name,
-                    message=f"The TLS certificate expires in {days} days.",
-                )
-            )
-        if measurements.unauthenticated_rejected is False:
-            findings.append(
-                Finding(
-                    id="no-auth",
-                    severity="high",
-                    server=name,
-                    message="An initialize request without credentials was accepted "
-                    f"(HTTP {facts.unauthenticated_status}).",
-                )
-            )
-        elif measurements.unauthenticated_rejected and not facts.protected_resource_metadata:
-            findings.append(
-                Finding(
-                    id="no-resource-metadata",
-                    severity="low",
-                    server=name,
-                    message="Requires credentials but publishes no OAuth protected-resource "
-                    "metadata at /.well-known/oauth-protected-resource.",
-                )
-            )
+    if not target.url or facts is None:
+        return findings
+    host = urlsplit(target.url).hostname or ""
+    if not facts.tls and not is_loopback(host):
+        add("plaintext-http", "high", f"Reached over plain http:// on {host}, not loopback.")
+    if facts.tls_verified is False:
+        add("tls-unverified", "high", f"The TLS certificate does not verify: {facts.tls_error}.")
+    days = facts.certificate_days_left
+    if days is not None and days < CERTIFICATE_WARNING_DAYS:
+        add("certificate-expiring", "medium", f"The TLS certificate expires in {days} days.")
+    if measurements.unauthenticated_rejected is False:
+        add(
+            "no-auth",
+            "high",
+            "An initialize request without credentials was accepted "
+            f"(HTTP {facts.unauthenticated_status}).",
+        )
+    elif measurements.unauthenticated_rejected and not facts.protected_resource_metadata:
+        add(
+            "no-resource-metadata",
+            "low",
+            "Requires credentials but publishes no OAuth protected-resource "
+            "metadata at /.well-known/oauth-protected-resource.",
+        )
     return findings
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mcpscale.probe import percentiles, public_url, redact_args
+from mcpscale.probe import is_loopback, percentiles, public_url, redact_args
 
 from .conftest import Cli
 
@@ -321,3 +321,24 @@ def test_help_does_not_import_the_mcp_sdk() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.8.0.1", True), ("::1", True), ("localhost", True),
+     ("10.0.0.5", False), ("mcp.example.com", False), ("localhost.evil.com", False)],
+)  # fmt: skip
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> None:
+    from mcpscale.evidence_models import Measurements
+    from mcpscale.probe import ProbeTarget, _findings, _HttpFacts
+
+    facts = _HttpFacts(tls=False, unauthenticated_status=401, protected_resource_metadata=True)
+    measured = Measurements(unauthenticated_rejected=True)
+    target = ProbeTarget(url="http://mcp.example.com/mcp")
+    assert [(f.id, f.severity) for f in _findings("srv", target, measured, facts)] == [
+        ("plaintext-http", "high")
+    ]
