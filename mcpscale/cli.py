@@ -33,6 +33,10 @@ form_app = typer.Typer(
     help="Offline forms: export the questionnaire as xlsx/csv, import filled ones."
 )
 app.add_typer(form_app, name="form")
+evidence_app = typer.Typer(
+    help="Evidence from real MCP deployments: what clients are configured to use, what servers do."
+)
+app.add_typer(evidence_app, name="evidence")
 
 
 def handle_errors(command: F) -> F:
@@ -853,6 +857,76 @@ def schema(kind: Annotated[SchemaKind, typer.Argument(help="Which file format.")
     from .schemas import json_schema
 
     _emit(json_schema(kind.value), None)
+
+
+class ProbeFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@evidence_app.command("probe")
+@handle_errors
+def evidence_probe(
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[-- COMMAND [ARGS...]]", help="A stdio server to launch, after --."
+        ),
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="A streamable-HTTP server's endpoint.")
+    ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--header",
+            "-H",
+            metavar="'NAME: VALUE'",
+            help="Sent with every request to --url; repeatable. Values never appear in output.",
+        ),
+    ] = None,
+    requests: Annotated[
+        int, typer.Option("--requests", "-n", min=1, max=10000, help="Timed requests.")
+    ] = 50,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=64, help="Requests in flight.")
+    ] = 4,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds for the whole probe.")
+    ] = 10.0,
+    resource: Annotated[
+        str | None,
+        typer.Option(
+            "--resource", metavar="URI", help="Time resources/read of URI, not tools/list."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the evidence file here.")
+    ] = None,
+    output_format: Annotated[ProbeFormat, typer.Option("--format", "-f")] = ProbeFormat.table,
+) -> None:
+    """Connect to one live MCP server and measure its handshake, latency and security.
+
+    mcpscale evidence probe --url https://mcp.example.com/mcp --header "Authorization: Bearer $T"
+
+    mcpscale evidence probe -- npx -y @modelcontextprotocol/server-everything@2025.9.12
+    """
+    from .probe import ProbeOptions, evidence_json, make_target, probe, probe_renderables
+
+    target = make_target(url, header or [], command or [])
+    options = ProbeOptions(
+        requests=requests, concurrency=concurrency, timeout=timeout, resource=resource
+    )
+    evidence = probe(target, options)
+    if output is not None:
+        from .yamlio import write_atomic
+
+        write_atomic(output, evidence_json(evidence))
+        typer.echo(f"wrote {output}", err=True)
+    if output_format is ProbeFormat.json:
+        _emit(evidence_json(evidence), None)
+    else:
+        _print(probe_renderables(evidence), None)
 
 
 def main() -> None:

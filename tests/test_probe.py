@@ -1,0 +1,344 @@
+"""`mcpscale evidence probe` against real MCP servers built with the SDK, on loopback only."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mcpscale.probe import is_loopback, percentiles, public_url, redact_args
+
+from .conftest import Cli
+
+SERVERS = Path(__file__).parent / "servers"
+TOKEN = "tok-5f1d9c-never-print-me"
+# Over the 200 ms budget on purpose: the server's own time dominates the SDK's ~10-25 ms of
+# loopback overhead, and the probe must then report latency-over-budget.
+DELAY_MS = 210.0
+
+
+def _free_port() -> int:
+    with socket.socket() as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return int(probe_socket.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def http_server() -> Iterator[str]:
+    """The SDK's streamable-HTTP server with bearer auth and a slow tools/list."""
+    yield from _serve(TOKEN, DELAY_MS)
+
+
+@pytest.fixture(scope="module")
+def open_http_server() -> Iterator[str]:
+    """The same server with no authentication at all and no delay."""
+    yield from _serve("-", 0)
+
+
+@pytest.fixture(scope="module")
+def self_signed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The open server over https with a self-signed certificate for 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("tls")
+    certfile, keyfile = _self_signed_certificate(folder)
+    for url in _serve("-", 0, certfile, keyfile):
+        yield url.replace("http://", "https://")
+
+
+def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=10))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    certfile, keyfile = folder / "cert.pem", folder / "key.pem"
+    certfile.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    keyfile.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return certfile, keyfile
+
+
+def _serve(token: str, delay_ms: float, *tls_files: Path) -> Iterator[str]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(SERVERS / "http_server.py"),
+            str(port),
+            token,
+            str(delay_ms),
+            *map(str, tls_files),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        for _ in range(150):  # up to 15 s for the server to listen
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read() if process.stderr else ""
+                time.sleep(0.1)
+        else:
+            pytest.fail("the HTTP fixture server did not start listening")
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A TCP listener on loopback that accepts connections and never says a word."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield int(listener.getsockname()[1])
+
+
+def _auth() -> tuple[str, str]:
+    return "--header", f"Authorization: Bearer {TOKEN}"
+
+
+def test_stdio_server_handshake_and_latency(cli: Cli, tmp_path: Path) -> None:
+    out = tmp_path / "probe.json"
+    result = cli(
+        "evidence", "probe", "--requests", "10", "--output", out,
+        "--", sys.executable, SERVERS / "stdio_server.py",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "probe-stdio-fixture 1.2.3" in result.stdout
+    evidence = json.loads(out.read_text())
+    assert evidence["schema"] == "mcpscale/evidence@1" and evidence["kind"] == "evidence"
+    assert evidence["source"] == "probe"
+    measured = evidence["measurements"]
+    assert measured["server_name"] == "probe-stdio-fixture"
+    assert measured["tools"] == 2 and measured["resources"] == 1
+    assert "tools" in measured["capabilities"]
+    assert measured["latency"]["requests"] == 10
+    assert "tls" not in measured and "unauthenticated_rejected" not in measured
+    assert evidence["servers"][0]["transport"] == "stdio"
+    assert evidence["findings"] == []
+
+
+def test_stdio_resource_read_is_timed_when_asked(cli: Cli) -> None:
+    result = cli(
+        "evidence", "probe", "--requests", "5", "--resource", "fixture://readme", "-f", "json",
+        "--", sys.executable, SERVERS / "stdio_server.py",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["measurements"]["latency"]["requests"] == 5
+
+
+def test_http_server_facts_latency_and_auth(cli: Cli, http_server: str, tmp_path: Path) -> None:
+    out = tmp_path / "probe.json"
+    result = cli(
+        "evidence", "probe", "--url", http_server, *_auth(),
+        "--requests", "30", "--concurrency", "1", "--output", out, "--format", "json",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    evidence = json.loads(out.read_text())
+    assert json.loads(result.stdout) == evidence
+    measured = evidence["measurements"]
+    assert measured["server_name"] == "probe-http-fixture" and measured["tools"] == 1
+    assert measured["protocol_version"]
+    p95 = measured["latency"]["p95_ms"]
+    assert DELAY_MS * 0.8 <= p95 <= DELAY_MS * 1.2, p95
+    assert measured["unauthenticated_rejected"] is True
+    assert measured["unauthenticated_status"] == 401
+    assert measured["tls"] is False and measured["protected_resource_metadata"] is False
+    ids = [f["id"] for f in evidence["findings"]]
+    assert "no-auth" not in ids and "plaintext-http" not in ids  # loopback, and auth holds
+    assert ids == ["latency-over-budget", "no-resource-metadata"]
+    assert TOKEN not in result.output and TOKEN not in out.read_text()
+
+
+def test_a_server_that_accepts_anyone_gets_a_high_no_auth_finding(
+    cli: Cli, open_http_server: str
+) -> None:
+    result = cli("evidence", "probe", "--url", open_http_server, "--requests", "5", "-f", "json")
+    assert result.exit_code == 0, result.output
+    evidence = json.loads(result.stdout)
+    assert evidence["measurements"]["unauthenticated_rejected"] is False
+    assert [(f["id"], f["severity"]) for f in evidence["findings"]] == [("no-auth", "high")]
+
+
+def test_a_certificate_that_does_not_verify_stops_the_probe_before_any_request(
+    cli: Cli, self_signed_server: str
+) -> None:
+    result = cli("evidence", "probe", "--url", self_signed_server, "--timeout", "5")
+    assert result.exit_code == 2
+    assert "the TLS certificate does not verify" in result.stderr
+    assert "self-signed" in result.stderr or "self signed" in result.stderr
+
+
+def test_http_table_never_shows_the_token(cli: Cli, http_server: str) -> None:
+    result = cli("evidence", "probe", "--url", http_server, *_auth(), "--requests", "3")
+    assert result.exit_code == 0, result.output
+    assert "rejected (HTTP 401)" in result.stdout
+    assert "Authorization" not in result.output and TOKEN not in result.output
+
+
+def test_http_without_or_with_wrong_credentials_is_one_clear_error(
+    cli: Cli, http_server: str
+) -> None:
+    result = cli("evidence", "probe", "--url", http_server, "--requests", "3")
+    assert result.exit_code == 2
+    assert "answered HTTP 401: it requires credentials" in result.stderr
+    wrong = cli(
+        "evidence", "probe", "--url", http_server, "--header", "Authorization: Bearer nope-xyz"
+    )
+    assert wrong.exit_code == 2 and "credentials given were refused" in wrong.stderr
+    assert "nope-xyz" not in wrong.output and "Traceback" not in wrong.output
+
+
+def test_a_server_that_never_answers_times_out_within_the_timeout(
+    cli: Cli, silent_port: int
+) -> None:
+    start = time.monotonic()
+    result = cli(
+        "evidence", "probe", "--url", f"http://127.0.0.1:{silent_port}/mcp", "--timeout", "2"
+    )
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 2
+    assert elapsed < 2 + 3, elapsed
+    assert "did not answer as an MCP server within 2 s" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_stdio_command_that_never_answers_times_out(cli: Cli) -> None:
+    start = time.monotonic()
+    result = cli(
+        "evidence",
+        "probe",
+        "--timeout",
+        "2",
+        "--",
+        sys.executable,
+        "-c",
+        "import time; time.sleep(30)",
+    )
+    assert result.exit_code == 2 and time.monotonic() - start < 2 + 3
+    assert "did not answer" in result.stderr
+
+
+def test_a_refused_port_is_one_clear_message(cli: Cli) -> None:
+    port = _free_port()  # nothing listens there now
+    result = cli("evidence", "probe", "--url", f"http://127.0.0.1:{port}/mcp", "--timeout", "5")
+    assert result.exit_code == 2
+    assert "could not connect" in result.stderr and "is the server running" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_stdio_server_that_dies_says_what_it_printed(cli: Cli) -> None:
+    result = cli(
+        "evidence", "probe", "--timeout", "5",
+        "--", sys.executable, "-c", "import sys; sys.exit('not an MCP server, sorry')",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "not an MCP server, sorry" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "give either --url URL or -- COMMAND"),
+        (
+            ["--url", "http://127.0.0.1:1/mcp", "--", "python"],
+            "give either --url URL or -- COMMAND",
+        ),
+        (["--url", "ftp://127.0.0.1/mcp"], "must be an http:// or https:// URL"),
+        (["--url", "http://127.0.0.1:1/mcp", "--header", "no colon"], "'Name: value'"),
+        (["--header", "X-Key: v", "--", "python"], "--header only applies to --url"),
+        (["--", "no-such-command-mcpscale"], "command not found"),
+    ],
+)
+def test_usage_errors(cli: Cli, args: list[str], message: str) -> None:
+    result = cli("evidence", "probe", *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_percentiles_of_known_durations() -> None:
+    latency = percentiles([float(n) for n in range(1, 101)])
+    assert (latency.p50_ms, latency.p95_ms, latency.p99_ms, latency.max_ms) == (
+        50.5, 95.0, 99.0, 100.0,
+    )  # fmt: skip
+
+
+def test_urls_and_arguments_lose_their_secrets() -> None:
+    assert public_url("https://u:pw@mcp.example.com:8443/mcp?api_key=k#x") == (
+        "https://mcp.example.com:8443/mcp"
+    )
+    assert redact_args(["--api-key", "k1", "TOKEN=abc", "--port", "8080"]) == [
+        "--api-key", "***", "TOKEN=***", "--port", "8080",
+    ]  # fmt: skip
+
+
+def test_help_does_not_import_the_mcp_sdk() -> None:
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from mcpscale.cli import app\n"
+        "for args in (['--help'], ['evidence', '--help'], ['evidence', 'probe', '--help']):\n"
+        "    assert CliRunner().invoke(app, args).exit_code == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'mcp', 'httpx2', 'numpy'}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [("127.0.0.1", True), ("127.8.0.1", True), ("::1", True), ("localhost", True),
+     ("10.0.0.5", False), ("mcp.example.com", False), ("localhost.evil.com", False)],
+)  # fmt: skip
+def test_loopback_hosts(host: str, loopback: bool) -> None:
+    assert is_loopback(host) is loopback
+
+
+def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> None:
+    from mcpscale.evidence_models import Measurements
+    from mcpscale.probe import ProbeTarget, _findings, _HttpFacts
+
+    facts = _HttpFacts(tls=False, unauthenticated_status=401, protected_resource_metadata=True)
+    measured = Measurements(unauthenticated_rejected=True)
+    target = ProbeTarget(url="http://mcp.example.com/mcp")
+    assert [(f.id, f.severity) for f in _findings("srv", target, measured, facts)] == [
+        ("plaintext-http", "high")
+    ]
