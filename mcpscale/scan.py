@@ -7,6 +7,7 @@ followed, and no secret value leaves this module (records and messages carry "<r
 from __future__ import annotations
 
 import ipaddress
+import json
 import os
 import re
 import stat
@@ -261,7 +262,8 @@ class _ServerReader:
         command = config.get("command")
         env = _string_map(config.get("env"))
         headers = _string_map(config.get("headers"))
-        args = [str(a) for a in config.get("args", []) if isinstance(a, str | int | float)]
+        raw_args = config.get("args")
+        args = [_arg_text(a) for a in raw_args] if isinstance(raw_args, list) else []
         for name, value in sorted(env.items()):
             self._check_named("env", name, value, "env", name)
         for name, value in sorted(headers.items()):
@@ -368,6 +370,13 @@ class _ServerReader:
         return _Entry(server, identity)
 
 
+def _arg_text(arg: Any) -> str:
+    """An argument as a string; a nested object (not valid) becomes a placeholder."""
+    if isinstance(arg, str):
+        return arg
+    return json.dumps(arg) if isinstance(arg, int | float | bool) or arg is None else "<object>"
+
+
 def _string_map(value: Any) -> dict[str, str]:
     if not isinstance(value, dict):
         return {}
@@ -431,6 +440,8 @@ def _redact_url(url: str) -> tuple[str, list[str]]:
     shown = urlunsplit(
         (parts.scheme, netloc, parts.path, urlencode(query, safe="<>$:{}"), parts.fragment)
     )
+    if _TOKEN_VALUE.search(shown):
+        found.append("path")
     return _redact_tokens(shown), found
 
 

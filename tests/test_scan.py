@@ -252,3 +252,38 @@ _JSON = st.recursive(
 def test_jsonc_reads_any_json_as_json_does(value: object, indent: int | None) -> None:
     text = json.dumps(value, indent=indent)
     assert parse_jsonc(text).value == json.loads(text)
+
+
+def test_secrets_in_args_urls_and_headers_are_found_and_redacted(cli, tmp_path: Path) -> None:
+    token = "ghp_FAKEpath0123456789abcdefghijklmn"
+    config = {
+        "mcpServers": {
+            "docker": {
+                "command": "docker",
+                "args": ["run", "-e", f"GITHUB_TOKEN={token}", "img@sha256:0f", {"x": 1}],
+            },
+            "flag": {"command": "node", "args": ["s.js", "--password=hunter2-FAKE"]},
+            "path": {"url": f"https://h.example/{token}/mcp"},
+            "bearer": {
+                "url": "https://h.example/mcp",
+                "headers": {"Authorization": "Bearer FAKE-literal-bearer-77"},
+            },
+            "fine": {
+                "url": "https://h.example/other",
+                "headers": {"Authorization": "Bearer ${env:TOKEN}"},
+            },
+            "bad-args": {"command": "node", "args": "not a list"},
+        }
+    }
+    (tmp_path / ".mcp.json").write_text(json.dumps(config, indent=2))
+    result = cli("evidence", "scan", tmp_path, "--format", "json")
+    evidence = json.loads(result.stdout)
+    secrets = {(f["server"], f["location"]["line"]) for f in evidence["findings"]}
+    assert {f["id"] for f in evidence["findings"]} == {"inline-secret"}
+    assert secrets == {("docker", 8), ("flag", 19), ("path", 23), ("bearer", 28)}
+    args = {s["name"]: s.get("args") for s in evidence["servers"]}
+    assert args["docker"] == ["run", "-e", "GITHUB_TOKEN=<redacted>", "img@sha256:0f", "<object>"]
+    assert args["flag"] == ["s.js", "--password=<redacted>"]
+    assert args["bad-args"] == []
+    for text in (result.stdout, result.stderr):
+        assert token not in text and "hunter2" not in text and "literal-bearer" not in text
