@@ -282,8 +282,8 @@ class _ServerReader:
             reference = f"${{env:{name}}}" if what == "env" else "${env:NAME}"
             self.find(
                 "inline-secret",
-                f"{what} {name} holds a literal credential ({REDACTED}); use a reference "
-                f"such as {reference} or ${{input:...}}",
+                f"{what} {name} is a literal credential ({REDACTED}); use {reference} "
+                "or ${input:...}",
                 *keys,
             )
 
@@ -297,16 +297,15 @@ class _ServerReader:
         for what in url_secrets:
             self.find(
                 "inline-secret",
-                f"url holds a literal credential in its {what} ({REDACTED}); send it in a "
-                "header from a reference such as ${env:NAME} instead",
+                f"url {what} is a literal credential ({REDACTED}); send a header "
+                "from ${env:NAME} instead",
                 url_key,
             )
         loopback = _is_loopback(parts.hostname)
         if parts.scheme == "http" and not loopback:
             self.find(
                 "plaintext-http",
-                f"{transport} server reached over plain http:// on {parts.hostname}; "
-                "use https:// (TLS)",
+                f"plain http:// to {parts.hostname}; use https://",
                 url_key,
             )
         has_auth = (
@@ -317,8 +316,7 @@ class _ServerReader:
         if not has_auth and not loopback:
             self.find(
                 "no-auth",
-                "remote server with no credentials configured (no Authorization or API-key "
-                "header); unless it uses OAuth, anyone who reaches it can use it",
+                "no credentials configured; unless it uses OAuth, anyone who reaches it can use it",
             )
         server = Server(
             name=self.name,
@@ -338,8 +336,8 @@ class _ServerReader:
             if secret_in:
                 self.find(
                     "inline-secret",
-                    f"argument {index + 1} ({secret_in}) holds a literal credential "
-                    f"({REDACTED}); pass it through env from a reference such as ${{env:NAME}}",
+                    f"argument {index + 1} ({secret_in}) is a literal credential "
+                    f"({REDACTED}); pass it in env from ${{env:NAME}}",
                     "args",
                     index,
                 )
@@ -354,7 +352,7 @@ class _ServerReader:
                 fix = "a digest (@sha256:...)" if runner == "docker" else "an exact version"
                 self.find(
                     "unpinned-package",
-                    f"{runner} launches {package} without a pinned version; pin it to {fix}",
+                    f"{runner} runs {package} unpinned; pin {fix}",
                     "args",
                     index,
                 )
@@ -567,7 +565,7 @@ def _duplicates(entries: list[_Entry], result: ScanResult) -> None:
                     id="duplicate-server",
                     severity=SEVERITY["duplicate-server"],
                     server=server.name,
-                    message=f"same {what} {target} also configured at {', '.join(others)}",
+                    message=f"same {what} {target} also at {', '.join(others)}",
                     location=server.location,
                 )
             )
