@@ -125,6 +125,7 @@ def test_bad_files_loops_and_links_outside_are_reported_and_skipped(cli, estate:
     ]
     assert "elsewhere" not in result.stdout
     assert "6 high, 4 medium, 4 low" in result.stdout
+    assert "mcp-configs/team-a/.mcp.json:12: high plaintext-http [internal-search]" in result.stdout
     _no_secrets(result.stdout, result.stderr)
 
 
