@@ -7,6 +7,7 @@ followed, and no secret value leaves this module (records and messages carry "<r
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import json
 import os
 import re
@@ -23,6 +24,7 @@ from .evidence_models import Finding, Server, Severity, SourceLocation
 from .jsonc import JsoncError, Path_, parse_jsonc
 
 REDACTED = "<redacted>"
+MAX_PLACES_SHOWN = 3  # a duplicate's message names this many other places, then counts
 MAX_CONFIG_BYTES = 1_000_000
 SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
 
@@ -115,10 +117,11 @@ def _finding_key(finding: Finding) -> tuple[str, int, str, str]:
     return location.path, location.line or 0, finding.id, finding.server
 
 
-def client_format_for(path: PurePosixPath) -> ClientFormat | None:
+def client_format_for(parts: Sequence[str]) -> ClientFormat | None:
+    """The client format a file is, from the last parts of its path."""
     for client_format in CLIENT_FORMATS:
-        suffix = PurePosixPath(client_format.path).parts
-        if path.parts[-len(suffix) :] == suffix:
+        suffix = tuple(client_format.path.split("/"))
+        if tuple(parts[-len(suffix) :]) == suffix:
             return client_format
     return None
 
@@ -127,52 +130,58 @@ def _config_files(
     roots: Sequence[Path], problems: list[Problem]
 ) -> Iterator[tuple[Path, ClientFormat]]:
     """Config files under the roots, once each; symlinks followed only inside the roots."""
-    real_roots = [Path(os.path.realpath(root)) for root in roots]
-    seen_files: set[Path] = set()
-    seen_dirs: set[Path] = set()
+    real_roots = [os.path.realpath(root) for root in roots]
+    seen_files: set[str] = set()
+    seen_dirs: set[str] = set()
 
-    def inside(real: Path) -> bool:
-        return any(real == r or r in real.parents for r in real_roots)
+    def skip(path: str, why: str) -> None:
+        problems.append(Problem(path, None, None, why))
 
-    def visit(path: Path, shown: PurePosixPath) -> Iterator[tuple[Path, ClientFormat]]:
-        try:
-            real = path.resolve(strict=True)
-        except (OSError, RuntimeError):
-            problems.append(Problem(str(path), None, None, "symlink loop or broken link; skipped"))
-            return
-        if not inside(real):
-            problems.append(
-                Problem(str(path), None, None, "symlink leads outside the scanned folders; skipped")
-            )
-            return
+    def inside(real: str) -> bool:
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots)
+
+    def visit(
+        path: str, tail: tuple[str, ...], real: str | None, is_root: bool
+    ) -> Iterator[tuple[Path, ClientFormat]]:
+        if real is None or os.path.islink(path):
+            try:
+                real = str(Path(path).resolve(strict=True))
+            except (OSError, RuntimeError):
+                return skip(path, "symlink loop or broken link; skipped")
+            if not inside(real):
+                return skip(path, "symlink leads outside the scanned folders; skipped")
         try:
             mode = os.stat(real).st_mode
         except OSError as exc:
-            problems.append(Problem(str(path), None, None, f"cannot read: {exc.strerror}"))
-            return
+            return skip(path, f"cannot read: {exc.strerror}")
         if stat.S_ISDIR(mode):
             if real in seen_dirs:
-                if path.is_symlink():
-                    message = "symlink loop (folder seen already); skipped"
-                    problems.append(Problem(str(path), None, None, message))
-                return
+                if os.path.islink(path):
+                    skip(path, "symlink loop (folder seen already); skipped")
+                return None
             seen_dirs.add(real)
             try:
                 children = sorted(os.listdir(real))
             except OSError as exc:
-                problems.append(Problem(str(path), None, None, f"cannot list: {exc.strerror}"))
-                return
+                return skip(path, f"cannot list: {exc.strerror}")
             for name in children:
                 if name not in SKIPPED_DIRS:
-                    yield from visit(path / name, shown / name)
+                    child_tail = (*tail[-2:], name)
+                    yield from visit(
+                        os.path.join(path, name), child_tail, os.path.join(real, name), False
+                    )
         elif stat.S_ISREG(mode):
-            client_format = client_format_for(shown)
+            client_format = client_format_for(tail)
+            if client_format is None and is_root:
+                known = ", ".join(f.path for f in CLIENT_FORMATS)
+                skip(path, f"not a client config file this scan knows ({known}); skipped")
             if client_format is not None and real not in seen_files:
                 seen_files.add(real)
-                yield path, client_format
+                yield Path(path), client_format
+        return None
 
-    for root in roots:
-        yield from visit(root, PurePosixPath(*Path(os.path.realpath(root)).parts[-2:]))
+    for root, real_root in zip(roots, real_roots, strict=True):
+        yield from visit(str(root), Path(real_root).parts[-3:], None, True)
 
 
 def _scan_file(path: Path, client_format: ClientFormat, result: ScanResult) -> list[_Entry]:
@@ -554,12 +563,14 @@ def _duplicates(entries: list[_Entry], result: ScanResult) -> None:
         what, _, target = identity.partition(" ")
         if what == "package":
             target = target.partition(" ")[2]
-        for server in servers:
+        places = sorted(servers, key=_server_key)
+        for server in places:
             others = [
-                f"{o.location.path}:{o.location.line}"
-                for o in sorted(servers, key=_server_key)
-                if o is not server and o.location is not None
+                _place(o)
+                for o in itertools.islice((o for o in places if o is not server), MAX_PLACES_SHOWN)
             ]
+            if len(places) - 1 > MAX_PLACES_SHOWN:
+                others.append(f"and {len(places) - 1 - MAX_PLACES_SHOWN} more")
             result.findings.append(
                 Finding(
                     id="duplicate-server",
@@ -569,3 +580,8 @@ def _duplicates(entries: list[_Entry], result: ScanResult) -> None:
                     location=server.location,
                 )
             )
+
+
+def _place(server: Server) -> str:
+    location = server.location or SourceLocation(path="?")
+    return f"{location.path}:{location.line}"

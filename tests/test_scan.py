@@ -176,6 +176,13 @@ def test_fail_on_passes_when_only_lower_findings(cli, tmp_path: Path) -> None:
     assert "3 findings at low severity or above" in low.stderr
 
 
+def test_a_file_root_of_unknown_format_is_reported(cli) -> None:
+    result = cli("evidence", "scan", DATA / "mcp-configs" / "other" / "settings.json")
+    assert result.exit_code == 0
+    assert "settings.json: not a client config file this scan knows (.mcp.json," in result.stderr
+    assert "not-scanned.example" not in result.stdout
+
+
 def test_missing_root_is_a_user_error(cli, tmp_path: Path) -> None:
     result = cli("evidence", "scan", tmp_path / "nope")
     assert result.exit_code == 2
@@ -288,3 +295,16 @@ def test_secrets_in_args_urls_and_headers_are_found_and_redacted(cli, tmp_path: 
     assert args["bad-args"] == []
     for text in (result.stdout, result.stderr):
         assert token not in text and "hunter2" not in text and "literal-bearer" not in text
+
+
+def test_a_duplicate_names_three_other_places_then_counts(cli, tmp_path: Path) -> None:
+    for index in range(5):
+        (tmp_path / f"r{index}").mkdir()
+        (tmp_path / f"r{index}" / ".mcp.json").write_text(
+            '{"mcpServers": {"s": {"command": "npx", "args": ["pkg@1.0.0"]}}}'
+        )
+    evidence = cli.json("evidence", "scan", tmp_path)
+    messages = [f["message"] for f in evidence["findings"]]
+    assert len(messages) == 5 and {f["id"] for f in evidence["findings"]} == {"duplicate-server"}
+    assert messages[0].startswith("same package pkg also at ")
+    assert messages[0].count(".mcp.json:1") == 3 and messages[0].endswith(", and 1 more")
