@@ -837,6 +837,71 @@ def plan(
         _print(plan_renderables(built), output)
 
 
+class EvidenceFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class SeverityChoice(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+@evidence_app.command("scan")
+@handle_errors
+def evidence_scan(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Folders (or config files) to scan."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Also write the evidence file here (kind: evidence; JSON if it ends in "
+            ".json, else YAML).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        EvidenceFormat, typer.Option("--format", "-f", help="What standard output shows.")
+    ] = EvidenceFormat.table,
+    fail_on: Annotated[
+        SeverityChoice | None,
+        typer.Option(help="Exit 1 when a finding at this severity or above exists."),
+    ] = None,
+) -> None:
+    """Inventory the MCP servers client configs name; report risky ones. Reads files only."""
+    from .scan import scan_paths
+    from .scan_output import evidence_document, findings_at_or_above, scan_renderables
+
+    scanned = scan_paths(paths)
+    for problem in scanned.problems:
+        typer.echo(f"skipped: {problem}", err=True)
+    document = evidence_document(scanned)
+    if output is not None:
+        from .output import to_json
+        from .yamlio import dump_yaml, write_atomic
+
+        text = to_json(document) if output.suffix.lower() == ".json" else dump_yaml(document)
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+    if output_format is EvidenceFormat.json:
+        from .output import to_json
+
+        sys.stdout.write(to_json(document))
+    else:
+        _print(scan_renderables(scanned), None)
+    if fail_on is not None:
+        failing = findings_at_or_above(scanned.findings, fail_on.value)
+        if failing:
+            raise GateFailed(
+                f"{len(failing)} finding{'s' * (len(failing) != 1)} at {fail_on.value} "
+                "severity or above"
+            )
+
+
 class SchemaKind(StrEnum):
     questionnaire = "questionnaire"
     answers = "answers"
