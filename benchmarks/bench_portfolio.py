@@ -59,10 +59,12 @@ def phases(root: Path, output_dir: Path) -> dict[str, float]:
     Unit by unit, as portfolio works, so nothing piles up in memory: each unit's files are
     parsed, then read into models and checked (parsing again), then scored.
     """
-    from mcpscale.portfolio import Portfolio, UnitJob, UnitScore, score_unit, write_outputs
-    from mcpscale.scoring import score_answers
-    from mcpscale.validate import load_answer_sets
-    from mcpscale.yamlio import iter_yaml_files, load_yaml
+    from mcpscale.assess.scoring import score_answers
+    from mcpscale.history.portfolio import Portfolio, UnitScore
+    from mcpscale.inputs.load import load_answer_sets
+    from mcpscale.inputs.yaml import iter_yaml_files, load_yaml
+    from mcpscale.pipeline import UnitJob, score_unit
+    from mcpscale.render.portfolio import write_outputs
 
     times = dict.fromkeys(
         ["parse YAML", "parse + build models + check answers", "score", "write outputs"], 0.0

@@ -16,7 +16,10 @@ import time
 from pathlib import Path
 
 from mcpscale.demo import example_dir
-from mcpscale.report import ReportOptions, assessment_context, prepare, render_html, render_pdf
+from mcpscale.pipeline import prepare
+from mcpscale.render.report.context import assessment_context
+from mcpscale.render.report.html import render_html, render_pdf
+from mcpscale.render.report.options import ReportOptions
 
 
 def main() -> None:

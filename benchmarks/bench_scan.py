@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from mcpscale.scan import scan_paths
+from mcpscale.evidence.scan import scan_paths
 
 
 def generate(folder: Path, repos: int) -> None:

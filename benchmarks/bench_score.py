@@ -16,11 +16,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from mcpscale.assessment import assess_files
-from mcpscale.packs import resolve_pack
-from mcpscale.scoring import score_answers
-from mcpscale.validate import load_answer_sets
-from mcpscale.yamlio import dump_yaml, write_atomic
+from mcpscale.assess.scoring import score_answers
+from mcpscale.inputs.load import load_answer_sets
+from mcpscale.inputs.packs import resolve_pack
+from mcpscale.inputs.write import write_atomic
+from mcpscale.inputs.yaml import dump_yaml
+from mcpscale.pipeline import assess_files
 
 QUESTIONNAIRE = "mcp-enterprise-readiness"
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import time
 
-from mcpscale.packs import data_dir
-from mcpscale.plan import plan_from_files
-from mcpscale.roi import simulate
+from mcpscale.inputs.packs import data_dir
+from mcpscale.pipeline import plan_from_files
+from mcpscale.plan.roi import simulate
 
 ACME = data_dir("examples") / "acme"
 

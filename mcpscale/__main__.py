@@ -1,5 +1,5 @@
 """`python -m mcpscale` runs the command line."""
 
-from .cli import main
+from mcpscale.cli import main
 
 main()

@@ -6,15 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UserError
-from .output import result_json
-from .packs import data_dir
-from .scoring import Result
-from .validate import check_paths
-from .yamlio import write_atomic
+from mcpscale.errors import UserError
+from mcpscale.formats.results import Result
+from mcpscale.inputs.packs import data_dir
+from mcpscale.inputs.validate import check_paths
+from mcpscale.inputs.write import write_atomic
+from mcpscale.render.results import result_json
 
 if TYPE_CHECKING:
-    from .report import Step
+    from mcpscale.pipeline import Step
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ def example_dir(name: str = "acme") -> Path:
 
 
 def run_demo(output_dir: Path, step: Step | None = None) -> DemoOutcome:
-    from .report import ReportOptions, prepare, write_reports
+    from mcpscale.pipeline import prepare
+    from mcpscale.render.report.options import ReportOptions
+    from mcpscale.render.report.write import write_reports
 
     example = example_dir()
     problems = [p for c in check_paths([example]) for p in c.problems]

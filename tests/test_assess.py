@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mcpscale.yamlio import load_yaml
+from mcpscale.inputs.yaml import load_yaml
 
 from .conftest import TINY, Cli
 

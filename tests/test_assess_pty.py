@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pexpect
 
-from mcpscale.yamlio import load_yaml
+from mcpscale.inputs.yaml import load_yaml
 
 from .conftest import ROOT, TINY, Cli
 

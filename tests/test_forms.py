@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from mcpscale.yamlio import load_yaml
+from mcpscale.inputs.yaml import load_yaml
 
 from .conftest import ACME, TINY, Cli
 

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcpscale.history import SavedResult, check_regressions, compare_results
+from mcpscale.formats.results import SavedResult
+from mcpscale.history.compare import check_regressions, compare_results
 
 from .conftest import TINY, Cli
 

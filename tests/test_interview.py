@@ -8,17 +8,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcpscale.interview import (
+from mcpscale.formats.answers import Answer, AnswerSet, Respondent
+from mcpscale.formats.questionnaire import Questionnaire
+from mcpscale.inputs.clock import today as assessment_date
+from mcpscale.inputs.load import load_profile
+from mcpscale.inputs.packs import resolve_pack
+from mcpscale.interview.session import (
     Interview,
     answers_document,
-    assessment_date,
     level_spread,
     parse_key,
     with_workshop_note,
 )
-from mcpscale.models import Answer, AnswerSet, Questionnaire, Respondent
-from mcpscale.packs import resolve_pack
-from mcpscale.validate import load_profile
 
 from .conftest import TINY
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from mcpscale.packs import data_dir, resolve_pack
+from mcpscale.inputs.packs import data_dir, resolve_pack
 
 from .conftest import ACME, TINY, Cli
 
@@ -224,7 +224,7 @@ def test_schema_covers_the_planning_files(cli: Cli) -> None:
 
 
 def test_bundled_pack_has_the_content_the_issue_asks_for() -> None:
-    from mcpscale.validate import load_plan_content
+    from mcpscale.inputs.packs import load_plan_content
 
     content = load_plan_content(resolve_pack("mcp-enterprise-readiness"))
     assert content.initiatives and len(content.initiatives.initiatives) >= 25

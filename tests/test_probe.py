@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from mcpscale.probe import is_loopback, percentiles, public_url, redact_args
+from mcpscale.evidence.loopback import is_loopback
+from mcpscale.evidence.probe import percentiles
+from mcpscale.evidence.secrets import public_url, redact_args
 
 from .conftest import Cli
 
@@ -306,7 +308,7 @@ def test_urls_and_arguments_lose_their_secrets() -> None:
         "https://mcp.example.com:8443/mcp"
     )
     assert redact_args(["--api-key", "k1", "TOKEN=abc", "--port", "8080"]) == [
-        "--api-key", "***", "TOKEN=***", "--port", "8080",
+        "--api-key", "<redacted>", "TOKEN=<redacted>", "--port", "8080",
     ]  # fmt: skip
 
 
@@ -333,8 +335,8 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
 
 
 def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> None:
-    from mcpscale.evidence_models import Measurements
-    from mcpscale.probe import ProbeTarget, _findings, _HttpFacts
+    from mcpscale.evidence.probe import ProbeTarget, _findings, _HttpFacts
+    from mcpscale.formats.evidence import Measurements
 
     facts = _HttpFacts(tls=False, unauthenticated_status=401, protected_resource_metadata=True)
     measured = Measurements(unauthenticated_rejected=True)

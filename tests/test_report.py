@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from mcpscale.report import ReportOptions, locked_url_fetcher, template_dirs
+from mcpscale.render.report.html import locked_url_fetcher, template_dirs
+from mcpscale.render.report.options import ReportOptions
 
 from .conftest import TINY, Cli
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from mcpscale.output import fmt_money
+from mcpscale.render.style import fmt_money
 
 from .conftest import ACME, ROOT, TINY, Cli
 from .test_plan_cli import make_custom_pack

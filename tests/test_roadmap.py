@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from mcpscale.errors import UserError
-from mcpscale.pack_models import GateSet, Initiative
-from mcpscale.roadmap import build_roadmap, derive_team_size, topological_order
+from mcpscale.formats.pack import GateSet, Initiative
+from mcpscale.plan.roadmap import build_roadmap, derive_team_size, topological_order
 
 GATES = GateSet.model_validate(
     {

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcpscale.pack_models import ECONOMIC_INPUTS, Estimate
-from mcpscale.roi import STREAMS, irr, npv, payback_month, project
+from mcpscale.formats.pack import ECONOMIC_INPUTS, Estimate
+from mcpscale.plan.roi import STREAMS, irr, npv, payback_month, project
 
 FIXED = {name: Estimate(low=1.0, likely=1.0, high=1.0) for name in ECONOMIC_INPUTS}
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 import yaml
 
-from mcpscale.packs import resolve_pack
-from mcpscale.scaffold import ci_template
+from mcpscale.inputs.packs import resolve_pack
+from mcpscale.inputs.workspace import ci_template
 
 from .conftest import ACME, ROOT, Cli
 

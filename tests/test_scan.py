@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mcpscale.jsonc import JsoncError, parse_jsonc
-from mcpscale.scan import package_launched
+from mcpscale.evidence.packages import package_launched
+from mcpscale.inputs.jsonc import JsoncError, parse_jsonc
 
 from .conftest import DATA
 

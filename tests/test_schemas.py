@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from mcpscale.schemas import schema_dict
+from mcpscale.formats.schemas import schema_dict
 
 from .conftest import ACME, ROOT, TINY
 

@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from mcpscale.models import AnswerSet, Profile
-from mcpscale.scoring import score_answers
-from mcpscale.validate import load_questionnaire
+from mcpscale.assess.scoring import score_answers
+from mcpscale.formats.answers import AnswerSet
+from mcpscale.formats.profile import Profile
+from mcpscale.inputs.load import load_questionnaire
 
 from .conftest import TINY
 

@@ -9,8 +9,10 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mcpscale.models import AnswerSet, Questionnaire
-from mcpscale.scoring import result_to_dict, score_answers
+from mcpscale.assess.scoring import score_answers
+from mcpscale.formats.answers import AnswerSet
+from mcpscale.formats.questionnaire import Questionnaire
+from mcpscale.formats.results import result_to_dict
 
 
 @st.composite

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mcpscale.errors import UserError
-from mcpscale.yamlio import SafeLoader, parse_yaml
+from mcpscale.inputs.yaml import SafeLoader, parse_yaml
 
 from .conftest import ROOT
 

@@ -1,0 +1,422 @@
+"""`evidence scan`: inventory the MCP servers client configs name, and what is risky about them.
+
+Reads files only: nothing found is executed or contacted, no path outside the given roots is
+followed, and no secret value leaves this module (records and messages carry "<redacted>").
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import stat
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import urlsplit
+
+from mcpscale import __version__
+from mcpscale.errors import Problem, UserError
+from mcpscale.evidence.clients import CLIENT_FORMATS, ClientFormat, client_format_for
+from mcpscale.evidence.loopback import is_loopback
+from mcpscale.evidence.packages import _package_name, package_launched
+from mcpscale.evidence.secrets import (
+    REDACTED,
+    SECRET_NAME,
+    is_literal_secret,
+    is_secret_flag,
+    redact_arg,
+    redact_tokens,
+    redact_url,
+)
+from mcpscale.formats.evidence import (
+    SEVERITY_ORDER,
+    Evidence,
+    Finding,
+    Server,
+    Severity,
+    SourceLocation,
+)
+from mcpscale.inputs.jsonc import JsoncError, Path_, parse_jsonc
+
+
+def evidence_document(scanned: ScanResult) -> dict[str, Any]:
+    """The `kind: evidence` document (source scan), ready for to_json or dump_yaml."""
+    from mcpscale.inputs.clock import today
+
+    evidence = Evidence(
+        kind="evidence",
+        source="scan",
+        collected_at=today(),
+        tool=f"mcpscale {__version__}",
+        servers=scanned.servers,
+        findings=scanned.findings,
+    )
+    return evidence.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+def findings_at_or_above(findings: list[Finding], severity: str) -> list[Finding]:
+    return [f for f in findings if SEVERITY_ORDER[f.severity] >= SEVERITY_ORDER[severity]]
+
+
+MAX_PLACES_SHOWN = 3  # a duplicate's message names this many other places, then counts
+MAX_CONFIG_BYTES = 1_000_000
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
+
+SEVERITY: dict[str, Severity] = {
+    "plaintext-http": "high",
+    "inline-secret": "high",
+    "unpinned-package": "medium",
+    "no-auth": "medium",
+    "duplicate-server": "low",
+}
+
+
+@dataclass
+class ScanResult:
+    servers: list[Server] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+class _Entry(NamedTuple):
+    """A server as read, before redaction; stays inside this module."""
+
+    server: Server
+    identity: str | None
+
+
+def scan_paths(roots: Sequence[Path]) -> ScanResult:
+    """Scan every client config under the roots; bad files become problems, not errors."""
+    for root in roots:
+        if not root.exists():
+            raise UserError.at(root, "no such file or directory; give folders to scan")
+    result = ScanResult()
+    entries: list[_Entry] = []
+    for path, client_format in _config_files(roots, result.problems):
+        result.files += 1
+        entries.extend(_scan_file(path, client_format, result))
+    _duplicates(entries, result)
+    result.servers = sorted((e.server for e in entries), key=_server_key)
+    result.findings.sort(key=_finding_key)
+    result.problems.sort(key=lambda p: p.sort_key)
+    return result
+
+
+def _server_key(server: Server) -> tuple[str, int, str]:
+    location = server.location or SourceLocation(path="")
+    return location.path, location.line or 0, server.name
+
+
+def _finding_key(finding: Finding) -> tuple[str, int, str, str]:
+    location = finding.location or SourceLocation(path="")
+    return location.path, location.line or 0, finding.id, finding.server
+
+
+def _config_files(
+    roots: Sequence[Path], problems: list[Problem]
+) -> Iterator[tuple[Path, ClientFormat]]:
+    """Config files under the roots, once each; symlinks followed only inside the roots."""
+    real_roots = [os.path.realpath(root) for root in roots]
+    seen_files: set[str] = set()
+    seen_dirs: set[str] = set()
+
+    def skip(path: str, why: str) -> None:
+        problems.append(Problem(path, None, None, why))
+
+    def inside(real: str) -> bool:
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in real_roots)
+
+    def visit(
+        path: str, tail: tuple[str, ...], real: str | None, is_root: bool
+    ) -> Iterator[tuple[Path, ClientFormat]]:
+        if real is None or os.path.islink(path):
+            try:
+                real = str(Path(path).resolve(strict=True))
+            except (OSError, RuntimeError):
+                return skip(path, "symlink loop or broken link; skipped")
+            if not inside(real):
+                return skip(path, "symlink leads outside the scanned folders; skipped")
+        try:
+            mode = os.stat(real).st_mode
+        except OSError as exc:
+            return skip(path, f"cannot read: {exc.strerror}")
+        if stat.S_ISDIR(mode):
+            if real in seen_dirs:
+                if os.path.islink(path):
+                    skip(path, "symlink loop (folder seen already); skipped")
+                return None
+            seen_dirs.add(real)
+            try:
+                children = sorted(os.listdir(real))
+            except OSError as exc:
+                return skip(path, f"cannot list: {exc.strerror}")
+            for name in children:
+                if name not in SKIPPED_DIRS:
+                    child_tail = (*tail[-2:], name)
+                    yield from visit(
+                        os.path.join(path, name), child_tail, os.path.join(real, name), False
+                    )
+        elif stat.S_ISREG(mode):
+            client_format = client_format_for(tail)
+            if client_format is None and is_root:
+                known = ", ".join(f.path for f in CLIENT_FORMATS)
+                skip(path, f"not a client config file this scan knows ({known}); skipped")
+            if client_format is not None and real not in seen_files:
+                seen_files.add(real)
+                yield Path(path), client_format
+        return None
+
+    for root, real_root in zip(roots, real_roots, strict=True):
+        yield from visit(str(root), Path(real_root).parts[-3:], None, True)
+
+
+def _scan_file(path: Path, client_format: ClientFormat, result: ScanResult) -> list[_Entry]:
+    shown = str(path)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        result.problems.append(Problem(shown, None, None, f"cannot read: {exc.strerror}; skipped"))
+        return []
+    if len(data) > MAX_CONFIG_BYTES:
+        result.problems.append(Problem(shown, None, None, "larger than 1 MB; skipped"))
+        return []
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        result.problems.append(Problem(shown, None, None, "not UTF-8 text; skipped"))
+        return []
+    try:
+        parsed = parse_jsonc(text)
+    except JsoncError as exc:
+        result.problems.append(
+            Problem(shown, exc.line, exc.column, f"invalid JSON/JSONC: {exc.reason}; skipped")
+        )
+        return []
+    document = parsed.value
+    key = client_format.servers_key
+    if not isinstance(document, dict) or key not in document:
+        return []
+    servers = document[key]
+    if not isinstance(servers, dict):
+        line = parsed.lines.get((key,))
+        result.problems.append(Problem(shown, line, None, f"'{key}' is not an object; skipped"))
+        return []
+    entries = []
+    for name, config in servers.items():
+        reader = _ServerReader(shown, client_format, name, parsed.lines, result)
+        if isinstance(config, dict):
+            entry = reader.read(config)
+            if entry is not None:
+                entries.append(entry)
+        else:
+            result.problems.append(
+                Problem(shown, reader.line(), None, f"server '{name}' is not an object; skipped")
+            )
+    return entries
+
+
+class _ServerReader:
+    """Reads one server entry: its record (redacted) and its findings."""
+
+    def __init__(
+        self,
+        path: str,
+        client_format: ClientFormat,
+        name: str,
+        lines: dict[Path_, int],
+        result: ScanResult,
+    ) -> None:
+        self.path = path
+        self.client_format = client_format
+        self.name = name
+        self.lines = lines
+        self.result = result
+
+    def line(self, *keys: str | int) -> int | None:
+        base: Path_ = (self.client_format.servers_key, self.name)
+        return self.lines.get((*base, *keys)) or self.lines.get(base)
+
+    def location(self, *keys: str | int) -> SourceLocation:
+        return SourceLocation(path=self.path, line=self.line(*keys))
+
+    def find(self, rule: str, message: str, *keys: str | int) -> None:
+        self.result.findings.append(
+            Finding(
+                id=rule,
+                severity=SEVERITY[rule],
+                server=self.name,
+                message=message,
+                location=self.location(*keys),
+            )
+        )
+
+    def read(self, config: dict[str, Any]) -> _Entry | None:
+        url = config.get("url", config.get("serverUrl"))
+        url_key = "url" if "url" in config else "serverUrl"
+        command = config.get("command")
+        env = _string_map(config.get("env"))
+        headers = _string_map(config.get("headers"))
+        raw_args = config.get("args")
+        args = [_arg_text(a) for a in raw_args] if isinstance(raw_args, list) else []
+        for name, value in sorted(env.items()):
+            self._check_named("env", name, value, "env", name)
+        for name, value in sorted(headers.items()):
+            self._check_named("header", name, value, "headers", name)
+        if isinstance(url, str):
+            return self._remote(config, url, url_key, headers)
+        if isinstance(command, str):
+            return self._stdio(command, args)
+        self.result.problems.append(
+            Problem(self.path, self.line(), None, f"server '{self.name}' has no command or url")
+        )
+        return None
+
+    def _check_named(self, what: str, name: str, value: str, *keys: str | int) -> None:
+        if is_literal_secret(name, value):
+            reference = f"${{env:{name}}}" if what == "env" else "${env:NAME}"
+            self.find(
+                "inline-secret",
+                f"{what} {name} is a literal credential ({REDACTED}); use {reference} "
+                "or ${input:...}",
+                *keys,
+            )
+
+    def _remote(
+        self, config: dict[str, Any], url: str, url_key: str, headers: dict[str, str]
+    ) -> _Entry:
+        parts = urlsplit(url)
+        sse = config.get("type") == "sse" or parts.path.rstrip("/").endswith("/sse")
+        transport = "sse" if sse else "http"
+        shown_url, url_secrets = redact_url(url)
+        for what in url_secrets:
+            self.find(
+                "inline-secret",
+                f"url {what} is a literal credential ({REDACTED}); send a header "
+                "from ${env:NAME} instead",
+                url_key,
+            )
+        loopback = is_loopback(parts.hostname)
+        if parts.scheme == "http" and not loopback:
+            self.find(
+                "plaintext-http",
+                f"plain http:// to {parts.hostname}; use https://",
+                url_key,
+            )
+        has_auth = (
+            any(SECRET_NAME.search(h.replace("-", "_")) for h in headers)
+            or bool(url_secrets)
+            or any(k in config for k in ("auth", "oauth"))
+        )
+        if not has_auth and not loopback:
+            self.find(
+                "no-auth",
+                "no credentials configured; unless it uses OAuth, anyone who reaches it can use it",
+            )
+        server = Server(
+            name=self.name,
+            transport=transport,
+            url=shown_url,
+            client=self.client_format.client,
+            location=self.location(),
+        )
+        return _Entry(server, "url " + _url_identity(shown_url))
+
+    def _stdio(self, command: str, args: list[str]) -> _Entry:
+        shown_args = []
+        pending_secret_flag: str | None = None
+        for index, arg in enumerate(args):
+            shown, secret_in = redact_arg(arg, pending_secret_flag)
+            shown_args.append(shown)
+            if secret_in:
+                self.find(
+                    "inline-secret",
+                    f"argument {index + 1} ({secret_in}) is a literal credential "
+                    f"({REDACTED}); pass it in env from ${{env:NAME}}",
+                    "args",
+                    index,
+                )
+            pending_secret_flag = arg if is_secret_flag(arg) else None
+        launch = package_launched(command, args)
+        identity = None
+        package = None
+        if launch is not None:
+            runner, package, index, pinned = launch
+            identity = f"package {runner} {_package_name(runner, package)}"
+            if not pinned:
+                fix = "a digest (@sha256:...)" if runner == "docker" else "an exact version"
+                self.find(
+                    "unpinned-package",
+                    f"{runner} runs {package} unpinned; pin {fix}",
+                    "args",
+                    index,
+                )
+        server = Server(
+            name=self.name,
+            transport="stdio",
+            command=redact_tokens(command),
+            args=shown_args,
+            package=package,
+            client=self.client_format.client,
+            location=self.location(),
+        )
+        return _Entry(server, identity)
+
+
+def _arg_text(arg: Any) -> str:
+    """An argument as a string; a nested object (not valid) becomes a placeholder."""
+    if isinstance(arg, str):
+        return arg
+    return json.dumps(arg) if isinstance(arg, int | float | bool) or arg is None else "<object>"
+
+
+def _string_map(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in value.items() if isinstance(v, str | int | float)}
+
+
+def _url_identity(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme.lower()}://{host}{port}{parts.path.rstrip('/')}"
+
+
+def _duplicates(entries: list[_Entry], result: ScanResult) -> None:
+    groups: dict[str, list[Server]] = defaultdict(list)
+    for entry in entries:
+        if entry.identity is not None:
+            groups[entry.identity].append(entry.server)
+    for identity, servers in sorted(groups.items()):
+        if len(servers) < 2:
+            continue
+        what, _, target = identity.partition(" ")
+        if what == "package":
+            target = target.partition(" ")[2]
+        places = sorted(servers, key=_server_key)
+        for server in places:
+            others = [
+                _place(o)
+                for o in itertools.islice((o for o in places if o is not server), MAX_PLACES_SHOWN)
+            ]
+            if len(places) - 1 > MAX_PLACES_SHOWN:
+                others.append(f"and {len(places) - 1 - MAX_PLACES_SHOWN} more")
+            result.findings.append(
+                Finding(
+                    id="duplicate-server",
+                    severity=SEVERITY["duplicate-server"],
+                    server=server.name,
+                    message=f"same {what} {target} also at {', '.join(others)}",
+                    location=server.location,
+                )
+            )
+
+
+def _place(server: Server) -> str:
+    location = server.location or SourceLocation(path="?")
+    return f"{location.path}:{location.line}"

@@ -1,0 +1,232 @@
+"""The planning files of a content pack (initiatives, gates, risks, economics) as pydantic models.
+
+Like models.py these check shape only; cross-references (does this dimension, question
+or initiative exist? does the trigger parse?) are checked in validate.py with line numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from mcpscale.formats.strict import Id, Strict, _text_id
+
+CostCategory = Literal[
+    "infrastructure", "software", "cloud", "personnel", "training", "consulting", "operations"
+]
+COST_CATEGORIES: tuple[str, ...] = (
+    "infrastructure",
+    "software",
+    "cloud",
+    "personnel",
+    "training",
+    "consulting",
+    "operations",
+)
+RiskCategory = Literal["technical", "security", "compliance", "operational", "organisational"]
+
+
+class MonthRange(Strict):
+    low: int = Field(ge=1, description="Shortest duration in months.")
+    high: int = Field(ge=1, description="Longest duration in months.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MonthRange:
+        if self.low > self.high:
+            raise ValueError(f"low ({self.low}) is above high ({self.high})")
+        return self
+
+
+class Costs(Strict):
+    one_off: dict[CostCategory, float] = Field(
+        default_factory=dict, description="Paid once, when the initiative starts."
+    )
+    recurring: dict[CostCategory, float] = Field(
+        default_factory=dict, description="Paid every year from the month the initiative ends."
+    )
+
+    @field_validator("one_off", "recurring")
+    @classmethod
+    def _not_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        for category, amount in value.items():
+            if amount < 0:
+                raise ValueError(f"{category}: a cost cannot be negative ({amount:g})")
+        return value
+
+
+class Initiative(Strict):
+    id: Id = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    dimension: Id = Field(description="The questionnaire dimension this initiative improves.")
+    triggers: dict[str, Any] = Field(
+        description="Condition on scores that selects it, e.g. {question.gov.mtls: '< 3'}."
+    )
+    phase: Literal[1, 2, 3]
+    duration_months: MonthRange
+    effort_fte_months: float = Field(gt=0, description="Core-team effort in person-months.")
+    costs: Costs = Field(default_factory=Costs)
+    depends_on: list[Id] = Field(default_factory=list)
+    success_criteria: list[str] = Field(default_factory=list)
+
+    _ids = field_validator("id", mode="before")(_text_id)
+
+
+class InitiativeSet(Strict):
+    kind: Literal["initiatives"]
+    initiatives: list[Initiative] = Field(min_length=1)
+
+
+class Criterion(Strict):
+    name: str = Field(min_length=1, description="What must hold, in words.")
+    condition: dict[str, Any] = Field(description="The same condition language as triggers.")
+
+
+class Gate(Strict):
+    phase: Literal[1, 2, 3]
+    name: str = Field(min_length=1)
+    focus: list[str] = Field(default_factory=list)
+    duration_months: MonthRange
+    entry: list[Criterion] = Field(default_factory=list)
+    exit: list[Criterion] = Field(default_factory=list)
+    source: str = ""
+
+
+class GateSet(Strict):
+    kind: Literal["gates"]
+    phases: list[Gate] = Field(min_length=3, max_length=3)
+
+    @model_validator(mode="after")
+    def _one_per_phase(self) -> GateSet:
+        if sorted(g.phase for g in self.phases) != [1, 2, 3]:
+            raise ValueError("phases must be 1, 2 and 3, once each")
+        return self
+
+    def gate(self, phase: int) -> Gate:
+        return next(g for g in self.phases if g.phase == phase)
+
+
+class Risk(Strict):
+    id: Id = Field(min_length=1)
+    title: str = Field(min_length=1)
+    description: str = ""
+    category: RiskCategory
+    probability: int = Field(ge=1, le=5)
+    impact: int = Field(ge=1, le=5)
+    trigger: dict[str, Any] = Field(description="Condition on scores under which the risk is live.")
+    mitigations: list[Id] = Field(default_factory=list, description="Initiative ids.")
+
+    _ids = field_validator("id", mode="before")(_text_id)
+
+
+class RiskSet(Strict):
+    kind: Literal["risks"]
+    risks: list[Risk] = Field(min_length=1)
+
+
+class Estimate(Strict):
+    """An uncertain figure as (low, most likely, high), with where it comes from."""
+
+    low: float
+    likely: float
+    high: float
+    unit: str = ""
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Estimate:
+        if not self.low <= self.likely <= self.high:
+            raise ValueError(
+                f"expected low <= likely <= high, found {self.low:g}, {self.likely:g}, "
+                f"{self.high:g}"
+            )
+        return self
+
+    def merged(self, override: Mapping[Any, float]) -> Estimate:
+        """This estimate with some of low, likely, high replaced; ValueError if out of order."""
+        fields: dict[str, Any] = self.model_dump()
+        fields.update((str(key), value) for key, value in override.items())
+        try:
+            return Estimate(**fields)
+        except ValidationError as exc:
+            raise ValueError(exc.errors()[0]["msg"].removeprefix("Value error, ")) from None
+
+    def merged_for(self, name: str, override: Mapping[Any, float]) -> Estimate:
+        """`merged`, then the model's own rules for the assumption `name`."""
+        merged = self.merged(override)
+        problem = assumption_problem(name, merged)
+        if problem:
+            raise ValueError(problem.removeprefix(f"{name}: "))
+        return merged
+
+
+class RiskAdjustment(Strict):
+    benefits: float = Field(0.15, ge=0, lt=1, description="Share by which benefits are reduced.")
+    costs: float = Field(0.10, ge=0, description="Share by which costs are raised.")
+    source: str = ""
+
+
+def merged_risk_adjustment(
+    default: RiskAdjustment, override: Mapping[Any, float]
+) -> RiskAdjustment:
+    """The pack's risk adjustment with a profile's overrides; ValueError if out of range."""
+    fields: dict[str, Any] = default.model_dump()
+    fields.update((str(key), value) for key, value in override.items())
+    try:
+        return RiskAdjustment(**fields)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(step) for step in error["loc"])
+        raise ValueError(f"{where}: {error['msg'][0].lower()}{error['msg'][1:]}") from None
+
+
+class BenefitRamp(Strict):
+    """Share of the full yearly benefit realised while each phase runs, and after."""
+
+    phase_1: float = Field(0.0, ge=0, le=1)
+    phase_2: float = Field(0.3, ge=0, le=1)
+    phase_3: float = Field(0.6, ge=0, le=1)
+    after: float = Field(1.0, ge=0, le=1)
+
+
+def assumption_problem(name: str, estimate: Estimate) -> str | None:
+    """Values the ROI model cannot use: a speed-up below 1, a negative share or factor."""
+    if name == "time_to_market_speedup" and estimate.low < 1:
+        return f"{name}: low must be at least 1 (a speed-up below 1 is a slow-down)"
+    if name in ECONOMIC_INPUTS and estimate.low < 0:
+        return f"{name}: low must be 0 or more"
+    return None
+
+
+# The assumptions the ROI model reads; an economics file must give each one.
+ECONOMIC_INPUTS = (
+    "developer_productivity_gain",
+    "context_work_share",
+    "development_cycle_reduction",
+    "compute_cost_reduction",
+    "time_to_market_speedup",
+    "cost_overrun",
+)
+
+
+class Economics(Strict):
+    kind: Literal["economics"]
+    assumptions: dict[Id, Estimate] = Field(
+        description="Named ranges; the ROI model reads " + ", ".join(ECONOMIC_INPUTS) + "."
+    )
+    risk_adjustment: RiskAdjustment = Field(default_factory=RiskAdjustment)
+    contingency: float = Field(0.15, ge=0, description="Budget reserve as a share of costs.")
+    benefit_ramp: BenefitRamp = Field(default_factory=BenefitRamp)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Economics:
+        missing = [name for name in ECONOMIC_INPUTS if name not in self.assumptions]
+        if missing:
+            raise ValueError(f"assumptions lack {', '.join(missing)}")
+        for name, estimate in self.assumptions.items():
+            problem = assumption_problem(name, estimate)
+            if problem:
+                raise ValueError(problem)
+        return self

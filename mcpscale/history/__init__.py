@@ -1,0 +1,1 @@
+"""Pure logic over saved results: compare, trend, portfolio, JUnit."""

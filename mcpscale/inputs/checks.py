@@ -1,0 +1,235 @@
+"""Cross-file checks: answers, profiles and questionnaires against each other, located by line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mcpscale.errors import Problem, did_you_mean
+from mcpscale.formats.answers import AnswerSet
+from mcpscale.formats.conditions import ConditionError, parse_condition
+from mcpscale.formats.pack import Economics
+from mcpscale.formats.profile import PROFILE_FACTS, Profile
+from mcpscale.formats.questionnaire import (
+    NOT_APPLICABLE,
+    RESERVED_CHOICE_IDS,
+    UNKNOWN,
+    Questionnaire,
+)
+from mcpscale.inputs.read import _Reporter
+from mcpscale.inputs.yaml import YamlDocument
+
+# ---------------------------------------------------------------- meaning
+
+
+def questionnaire_problems(q: Questionnaire, document: YamlDocument) -> list[Problem]:
+    report = _Reporter(document)
+    levels = [s.level for s in q.scale]
+    if levels != sorted(set(levels)):
+        report.add(["scale"], "scale levels must be unique and in increasing order")
+    dimension_ids: dict[str, int] = {}
+    for i, dimension in enumerate(q.dimensions):
+        if dimension.id in dimension_ids:
+            report.add(["dimensions", i, "id"], f"duplicate dimension id '{dimension.id}'")
+        dimension_ids[dimension.id] = i
+        if dimension.target is not None and not q.min_level <= dimension.target <= q.max_level:
+            report.add(
+                ["dimensions", i, "target"],
+                f"target {dimension.target:g} is outside the scale ({q.min_level}-{q.max_level})",
+            )
+        area_ids = [a.id for a in dimension.areas]
+        for j, area_id in enumerate(area_ids):
+            if area_id in area_ids[:j]:
+                report.add(["dimensions", i, "areas", j, "id"], f"duplicate area id '{area_id}'")
+    seen_questions: dict[str, int] = {}
+    used_dimensions: set[str] = set()
+    for i, question in enumerate(q.questions):
+        at: list[str | int] = ["questions", i]
+        if question.id in seen_questions:
+            first = document.locate(["questions", seen_questions[question.id], "id"])
+            report.add(
+                [*at, "id"],
+                f"duplicate question id '{question.id}' (first on line "
+                f"{first[0] if first else '?'})",
+            )
+        else:
+            seen_questions[question.id] = i
+        dimension_index = dimension_ids.get(question.dimension)
+        if dimension_index is None:
+            report.add(
+                [*at, "dimension"],
+                f"unknown dimension '{question.dimension}'"
+                f"{did_you_mean(question.dimension, dimension_ids)}; dimensions: "
+                f"{', '.join(dimension_ids)}",
+            )
+        else:
+            used_dimensions.add(question.dimension)
+            areas = [a.id for a in q.dimensions[dimension_index].areas]
+            if question.area is not None and question.area not in areas:
+                report.add(
+                    [*at, "area"],
+                    f"unknown area '{question.area}' in dimension "
+                    f"'{question.dimension}'{did_you_mean(question.area, areas)}; "
+                    f"areas: {', '.join(areas) or 'none defined'}",
+                )
+        choice_ids: list[str] = []
+        for j, choice in enumerate(question.choices):
+            if choice.id in choice_ids:
+                report.add(
+                    [*at, "choices", j, "id"],
+                    f"duplicate choice id '{choice.id}' in question '{question.id}'",
+                )
+            choice_ids.append(choice.id)
+            if choice.id in RESERVED_CHOICE_IDS:
+                report.add(
+                    [*at, "choices", j, "id"],
+                    f"choice id '{choice.id}' is reserved "
+                    f"({', '.join(sorted(RESERVED_CHOICE_IDS))}); pick another",
+                )
+            elif choice.id.isdigit():
+                report.add(
+                    [*at, "choices", j, "id"],
+                    f"choice id '{choice.id}' is a number; "
+                    "numbers pick choices by position in interviews, use a word",
+                )
+            if choice.level not in levels:
+                report.add(
+                    [*at, "choices", j, "level"],
+                    f"level {choice.level} is not on the scale ({', '.join(map(str, levels))})",
+                )
+        if question.applies_if is not None:
+            try:
+                parse_condition(question.applies_if, PROFILE_FACTS)
+            except ConditionError as exc:
+                report.add([*at, "applies_if"], f"applies_if: {exc}")
+    for dimension_id, i in dimension_ids.items():
+        if dimension_id not in used_dimensions:
+            report.add(["dimensions", i, "id"], f"dimension '{dimension_id}' has no questions")
+    return report.problems
+
+
+def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnaire) -> list[Problem]:
+    report = _Reporter(document)
+    if answers.questionnaire_id != q.id:
+        report.add(
+            ["questionnaire"],
+            f"answers are for questionnaire '{answers.questionnaire_id}'"
+            f", but scored against '{q.id}'; pass the questionnaire they answer with "
+            "--questionnaire, or correct this line",
+        )
+        return report.problems
+    version = answers.questionnaire_version
+    if version is not None and version != q.version:
+        report.add(
+            ["questionnaire"],
+            f"answers are for version {version} of '{q.id}', the "
+            f"questionnaire is version {q.version}; review them, then write "
+            f"questionnaire: {q.ref}",
+        )
+    for question_id, answer in answers.answers.items():
+        question = q.question(question_id)
+        if question is None:
+            report.add(
+                ["answers", question_id],
+                f"unknown question id '{question_id}'"
+                f"{did_you_mean(question_id, q.questions_by_id)}",
+                key=True,
+            )
+            continue
+        if answer.choice == UNKNOWN:
+            continue
+        if answer.choice == NOT_APPLICABLE:
+            if not question.allow_na:
+                report.add(
+                    ["answers", question_id, "choice"],
+                    f"question {question_id} does "
+                    "not allow "
+                    "'na'; pick a choice or answer 'unknown'",
+                )
+            continue
+        if question.choice(answer.choice) is None:
+            ids = [c.id for c in question.choices]
+            report.add(
+                ["answers", question_id, "choice"],
+                f"unknown choice '{answer.choice}' "
+                "for question "
+                f"{question_id}{did_you_mean(answer.choice, ids)} (choices: "
+                f"{', '.join(ids)}, unknown{', na' if question.allow_na else ''})",
+            )
+    return report.problems
+
+
+def profile_problems(profile: Profile, document: YamlDocument, q: Questionnaire) -> list[Problem]:
+    report = _Reporter(document)
+    dimension_ids = [d.id for d in q.dimensions]
+    for dimension_id, target in profile.targets.items():
+        if dimension_id not in dimension_ids:
+            report.add(
+                ["targets", dimension_id],
+                f"unknown dimension '{dimension_id}'"
+                f"{did_you_mean(dimension_id, dimension_ids)} in targets; dimensions of "
+                f"{q.id}: {', '.join(dimension_ids)}",
+                key=True,
+            )
+        elif not q.min_level <= target <= q.max_level:
+            report.add(
+                ["targets", dimension_id],
+                f"target {target:g} is outside the scale ({q.min_level}-{q.max_level})",
+            )
+    return report.problems
+
+
+def duplicate_respondent_problems(
+    loaded: Sequence[tuple[AnswerSet, YamlDocument]],
+) -> list[Problem]:
+    first_file: dict[str, YamlDocument] = {}
+    problems: list[Problem] = []
+    for answers, document in loaded:
+        name = answers.respondent.name.strip().casefold()
+        if name in first_file:
+            line, column = document.locate(["respondent", "name"]) or (None, None)
+            problems.append(
+                Problem(
+                    str(document.path),
+                    line,
+                    column,
+                    f"respondent "
+                    f"'{answers.respondent.name}' also answers in "
+                    f"{first_file[name].path}; one file per respondent",
+                )
+            )
+        else:
+            first_file[name] = document
+    return problems
+
+
+def profile_plan_problems(
+    profile: Profile, document: YamlDocument, economics: Economics | None
+) -> list[Problem]:
+    """The profile's economics and risk_adjustment overrides against the pack's economics."""
+    from mcpscale.formats.pack import merged_risk_adjustment
+
+    report = _Reporter(document)
+    if economics is None:
+        for key in ("economics", "risk_adjustment"):
+            if getattr(profile, key):
+                report.add([key], f"{key}: this pack has no economics.yaml to override", key=True)
+        return report.problems
+    names = sorted(economics.assumptions)
+    for name, override in profile.economics.items():
+        if name not in economics.assumptions:
+            report.add(
+                ["economics", name],
+                f"economics: unknown assumption '{name}'{did_you_mean(name, names)}; "
+                f"assumptions: {', '.join(names)}",
+                key=True,
+            )
+            continue
+        try:
+            economics.assumptions[name].merged_for(name, override)
+        except ValueError as exc:
+            report.add(["economics", name], f"economics: {name}: {exc}")
+    try:
+        merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
+    except ValueError as exc:
+        report.add(["risk_adjustment"], f"risk_adjustment: {exc}")
+    return report.problems

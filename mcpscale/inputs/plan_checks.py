@@ -1,0 +1,129 @@
+"""Checks a pack's planning files against its questionnaire, located by line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from mcpscale.errors import Problem, did_you_mean
+from mcpscale.formats.conditions import ConditionError, parse_condition
+from mcpscale.formats.pack import GateSet, InitiativeSet, RiskSet
+from mcpscale.formats.questionnaire import (
+    Questionnaire,
+    Strict,
+)
+from mcpscale.inputs.read import _Reporter
+from mcpscale.inputs.yaml import YamlDocument, YamlPath
+
+# ---------------------------------------------------------------- planning files
+
+
+def _condition_problem(
+    report: _Reporter, at: YamlPath, raw: Any, allowed: Sequence[str], label: str
+) -> None:
+    from mcpscale.formats.facts import FACTS_HELP
+
+    try:
+        parse_condition(raw, allowed)
+    except ConditionError as exc:
+        message = str(exc)
+        if "conditions can test" in message:  # the list of every question is too long
+            message = message.split("; conditions can test")[0] + f"; {FACTS_HELP}"
+        report.add(at, f"{label}: {message}")
+
+
+def initiatives_problems(
+    initiatives: InitiativeSet, document: YamlDocument, q: Questionnaire
+) -> list[Problem]:
+    from mcpscale.formats.facts import fact_names
+    from mcpscale.plan.roadmap import cycle_message, find_cycle
+
+    report = _Reporter(document)
+    facts = fact_names(q)
+    dimension_ids = [d.id for d in q.dimensions]
+    ids = [i.id for i in initiatives.initiatives]
+    for index, initiative in enumerate(initiatives.initiatives):
+        at: list[str | int] = ["initiatives", index]
+        if initiative.id in ids[:index]:
+            report.add([*at, "id"], f"duplicate initiative id '{initiative.id}'")
+        if initiative.dimension not in dimension_ids:
+            report.add(
+                [*at, "dimension"],
+                f"unknown dimension '{initiative.dimension}'"
+                f"{did_you_mean(initiative.dimension, dimension_ids)}; dimensions of {q.id}: "
+                f"{', '.join(dimension_ids)}",
+            )
+        _condition_problem(report, [*at, "triggers"], initiative.triggers, facts, "triggers")
+        for position, dependency in enumerate(initiative.depends_on):
+            if dependency not in ids:
+                report.add(
+                    [*at, "depends_on", position],
+                    f"unknown initiative '{dependency}'{did_you_mean(dependency, ids)} "
+                    "in depends_on",
+                )
+            elif dependency == initiative.id:
+                report.add([*at, "depends_on", position], "an initiative cannot depend on itself")
+    cycle = find_cycle({i.id: i.depends_on for i in initiatives.initiatives})
+    if cycle and len(cycle) > 2:
+        index = ids.index(cycle[0])
+        report.add(["initiatives", index, "depends_on"], cycle_message(cycle))
+    return report.problems
+
+
+def gates_problems(gates: GateSet, document: YamlDocument, q: Questionnaire) -> list[Problem]:
+    from mcpscale.formats.facts import fact_names
+
+    report = _Reporter(document)
+    facts = fact_names(q)
+    for index, gate in enumerate(gates.phases):
+        for which in ("entry", "exit"):
+            for position, criterion in enumerate(getattr(gate, which)):
+                _condition_problem(
+                    report,
+                    ["phases", index, which, position, "condition"],
+                    criterion.condition,
+                    facts,
+                    "condition",
+                )
+    return report.problems
+
+
+def risks_problems(
+    risks: RiskSet,
+    document: YamlDocument,
+    q: Questionnaire,
+    initiative_ids: Sequence[str] | None,
+) -> list[Problem]:
+    """`initiative_ids` None: the pack has no initiatives file to check mitigations against."""
+    from mcpscale.formats.facts import fact_names
+
+    report = _Reporter(document)
+    facts = fact_names(q)
+    ids = [r.id for r in risks.risks]
+    for index, risk in enumerate(risks.risks):
+        at: list[str | int] = ["risks", index]
+        if risk.id in ids[:index]:
+            report.add([*at, "id"], f"duplicate risk id '{risk.id}'")
+        _condition_problem(report, [*at, "trigger"], risk.trigger, facts, "trigger")
+        if initiative_ids is None:
+            continue
+        for position, mitigation in enumerate(risk.mitigations):
+            if mitigation not in initiative_ids:
+                report.add(
+                    [*at, "mitigations", position],
+                    f"unknown initiative '{mitigation}'{did_you_mean(mitigation, initiative_ids)}"
+                    " in mitigations; mitigations name initiatives in initiatives.yaml",
+                )
+    return report.problems
+
+
+def plan_file_problems(
+    model: Strict, document: YamlDocument, q: Questionnaire, initiative_ids: Sequence[str] | None
+) -> list[Problem]:
+    if isinstance(model, InitiativeSet):
+        return initiatives_problems(model, document, q)
+    if isinstance(model, GateSet):
+        return gates_problems(model, document, q)
+    if isinstance(model, RiskSet):
+        return risks_problems(model, document, q, initiative_ids)
+    return []

@@ -1,0 +1,130 @@
+"""`mcpscale validate`: any mix of files and folders, every problem collected."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from mcpscale.errors import Problem, UserError
+from mcpscale.formats.answers import AnswerSet
+from mcpscale.formats.kinds import PLAN_KINDS
+from mcpscale.formats.pack import InitiativeSet, RiskSet
+from mcpscale.formats.questionnaire import (
+    Questionnaire,
+)
+from mcpscale.inputs.checks import (
+    answers_problems,
+    duplicate_respondent_problems,
+    questionnaire_problems,
+)
+from mcpscale.inputs.plan_checks import plan_file_problems
+from mcpscale.inputs.read import Checked, read_model
+from mcpscale.inputs.yaml import YamlDocument, YamlPath, iter_yaml_files, load_yaml
+
+# ---------------------------------------------------------------- mcpscale validate
+
+
+def check_paths(paths: Iterable[Path], questionnaire_ref: str | None = None) -> list[Checked]:
+    """Check any mix of questionnaires, answers and profiles.
+
+    Problems in the files are collected, never raised; a missing path raises UserError.
+    """
+    from mcpscale.inputs.packs import resolve_pack
+
+    paths = list(paths)
+    for path in paths:
+        if not path.exists():
+            raise UserError.at(path, "no such file or directory")
+    files = list(iter_yaml_files(paths))
+    if not files:
+        raise UserError(f"no YAML files (*.yaml, *.yml) found in {', '.join(map(str, paths))}")
+    checked: list[Checked] = []
+    for path in files:
+        try:
+            document = load_yaml(path)
+        except UserError as exc:
+            checked.append(
+                Checked(None, None, exc.problems or [Problem(str(path), None, None, str(exc))])
+            )
+            continue
+        result = read_model(document)
+        if isinstance(result.model, Questionnaire):
+            result.problems.extend(questionnaire_problems(result.model, document))
+        checked.append(result)
+
+    local = {
+        c.model.id: c.model
+        for c in checked
+        if isinstance(c.model, Questionnaire) and not c.problems
+    }
+    for result in checked:
+        if not isinstance(result.model, AnswerSet) or result.document is None:
+            continue
+        answers = result.model
+        try:
+            if questionnaire_ref is not None:
+                q = resolve_pack(questionnaire_ref).questionnaire
+            elif answers.questionnaire_id in local:
+                q = local[answers.questionnaire_id]
+            else:
+                q = resolve_pack(answers.questionnaire_id).questionnaire
+        except UserError as exc:
+            result.problems.extend(_relocate(exc, result.document, ["questionnaire"]))
+            continue
+        result.problems.extend(answers_problems(answers, result.document, q))
+    for result in checked:
+        if result.model is None or result.document is None:
+            continue
+        if result.document.kind in PLAN_KINDS:
+            result.problems.extend(_plan_file_cross_checks(result, questionnaire_ref))
+    answer_docs = [
+        (c.model, c.document)
+        for c in checked
+        if isinstance(c.model, AnswerSet) and c.document is not None
+    ]
+    for problem in duplicate_respondent_problems(answer_docs):
+        owner = next(c for c in checked if c.document and str(c.document.path) == problem.path)
+        owner.problems.append(problem)
+    return checked
+
+
+def _relocate(exc: UserError, document: YamlDocument, path: YamlPath) -> list[Problem]:
+    """A resolution error, reported at the line of the answers file that caused it."""
+    line, column = document.locate(path) or (None, None)
+    return [Problem(str(document.path), line, column, str(exc))]
+
+
+def _plan_file_cross_checks(checked: Checked, questionnaire_ref: str | None) -> list[Problem]:
+    """A planning file is checked against the questionnaire beside it (or --questionnaire)."""
+    from mcpscale.inputs.packs import PLAN_FILES, QUESTIONNAIRE_FILE, resolve_pack
+
+    assert checked.document is not None and checked.model is not None
+    document = checked.document
+    folder = document.path.parent
+    ref = questionnaire_ref
+    if ref is None:
+        if not (folder / QUESTIONNAIRE_FILE).is_file():
+            return [
+                Problem(
+                    str(document.path),
+                    None,
+                    None,
+                    f"cannot check its references: no {QUESTIONNAIRE_FILE} beside it; "
+                    "pass --questionnaire ID|PATH",
+                )
+            ]
+        ref = str(folder)
+    try:
+        q = resolve_pack(ref).questionnaire
+    except UserError as exc:
+        return [Problem(str(document.path), None, None, f"cannot check its references: {exc}")]
+    initiative_ids = None
+    initiatives_path = folder / PLAN_FILES["initiatives"]
+    if isinstance(checked.model, RiskSet) and initiatives_path.is_file():
+        try:
+            initiatives_checked = read_model(load_yaml(initiatives_path), InitiativeSet)
+        except UserError:
+            initiatives_checked = Checked(None, None)
+        if isinstance(initiatives_checked.model, InitiativeSet):
+            initiative_ids = [i.id for i in initiatives_checked.model.initiatives]
+    return plan_file_problems(checked.model, document, q, initiative_ids)

@@ -1,0 +1,1 @@
+"""Interviews: the UI-free state machines, the terminal UI, and offline forms."""

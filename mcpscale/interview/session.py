@@ -1,0 +1,233 @@
+"""The interview as a UI-free state machine: which question is current, what a key means.
+
+`tui.py` draws it and reads keys; everything here is pure and testable without a terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+from mcpscale.assess.scoring import question_applies
+from mcpscale.errors import did_you_mean
+from mcpscale.formats.answers import Answer, Respondent
+from mcpscale.formats.profile import Profile
+from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
+
+Action = Literal["answer", "keep", "help", "back", "quit", "invalid"]
+WORKSHOP_NOTE_PREFIX = "Workshop discussion: "
+
+
+class Key(NamedTuple):
+    """What one line typed at the answer prompt means."""
+
+    action: Action
+    choice: str | None = None  # for "answer"
+    hint: str = ""  # for "invalid": a short reason and what to type instead
+
+
+def key_help(question: Question) -> str:
+    """The keys a question accepts, as one short line."""
+    keys = f"1-{len(question.choices)} or a choice id, u don't know"
+    if question.allow_na:
+        keys += ", n not applicable"
+    return keys + ", ? help, b back, q save and quit"
+
+
+def _is_number(text: str) -> bool:
+    """0-9 only: str.isdigit() also accepts '¹', which int() refuses."""
+    return text.isascii() and text.isdigit()
+
+
+def match_choice(question: Question, typed: str) -> str | None:
+    """The answer `typed` names: a choice's number or id (any case), 'unknown' or 'na'.
+
+    'na' is returned even where the question does not allow it, so callers can say so.
+    """
+    lowered = typed.strip().casefold()
+    if _is_number(lowered):
+        number = int(lowered)
+        return question.choices[number - 1].id if 1 <= number <= len(question.choices) else None
+    if lowered in (UNKNOWN, NOT_APPLICABLE):
+        return lowered
+    return next((c.id for c in question.choices if c.id.casefold() == lowered), None)
+
+
+def parse_key(question: Question, text: str, default: str | None = None) -> Key:
+    """Interpret one typed line for `question`; Enter keeps `default` when there is one."""
+    typed = text.strip()
+    lowered = typed.casefold()
+    if not typed:
+        if default is not None:
+            return Key("keep", default)
+        return Key("invalid", hint=f"type an answer: {key_help(question)}")
+    actions: dict[str, Action] = {"?": "help", "b": "back", "q": "quit"}
+    if lowered in actions:
+        return Key(actions[lowered])
+    choice = match_choice(question, {"u": UNKNOWN, "n": NOT_APPLICABLE}.get(lowered, typed))
+    if choice == NOT_APPLICABLE and not question.allow_na:
+        return Key(
+            "invalid",
+            hint="this question cannot be 'not applicable'; pick a choice, or u if you don't know",
+        )
+    if choice is not None:
+        return Key("answer", choice)
+    if _is_number(lowered):
+        return Key("invalid", hint=f"there is no choice {lowered}; pick 1-{len(question.choices)}")
+    ids = [c.id for c in question.choices]
+    return Key(
+        "invalid", hint=f"unknown key '{typed}'{did_you_mean(typed, ids)}; {key_help(question)}"
+    )
+
+
+def choice_label(question: Question, choice_id: str) -> str:
+    """How an answer reads on screen: 'clustered', "unknown (don't know)"."""
+    if choice_id == UNKNOWN:
+        return "unknown (don't know)"
+    if choice_id == NOT_APPLICABLE:
+        return "na (not applicable)"
+    return choice_id
+
+
+@dataclass
+class Interview:
+    """One respondent's walk through the questions that apply to the profile.
+
+    `answers` may start with an existing file's answers; the walk then starts at the first
+    unanswered question, or at the first question in review mode.
+    """
+
+    questionnaire: Questionnaire
+    profile: Profile | None = None
+    answers: dict[str, Answer] = field(default_factory=dict)
+    review: bool = False
+    position: int = 0
+    questions: list[Question] = field(init=False)
+    skipped: list[Question] = field(init=False)
+
+    def __post_init__(self) -> None:
+        applies = [(q, question_applies(q, self.profile)) for q in self.questionnaire.questions]
+        self.questions = [q for q, ok in applies if ok]
+        self.skipped = [q for q, ok in applies if not ok]
+        self.position = 0 if self.review else self._next_unanswered(0)
+
+    def _next_unanswered(self, start: int) -> int:
+        """The first unanswered question at or after `start`, wrapping round; len() if none."""
+        order = list(range(start, len(self.questions))) + list(range(start))
+        return next(
+            (i for i in order if self.questions[i].id not in self.answers), len(self.questions)
+        )
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.questions)
+
+    @property
+    def current(self) -> Question:
+        return self.questions[self.position]
+
+    @property
+    def number(self) -> int:
+        """1-based number of the current question among those that apply."""
+        return self.position + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for q in self.questions if q.id in self.answers)
+
+    def default(self) -> str | None:
+        """The current question's saved choice, kept when the respondent presses Enter."""
+        answer = self.answers.get(self.current.id)
+        return answer.choice if answer else None
+
+    def record(self, choice: str) -> Answer:
+        """Answer the current question; a note, evidence and confidence already given stay."""
+        previous = self.answers.get(self.current.id)
+        kept: dict[str, Any] = {}
+        if previous is not None:
+            kept = previous.model_dump(exclude={"choice", "reason"}, exclude_defaults=True)
+            if previous.choice == choice and choice == NOT_APPLICABLE:
+                kept["reason"] = previous.reason
+        answer = Answer(choice=choice, **kept)
+        self.answers[self.current.id] = answer
+        return answer
+
+    def annotate(self, note: str | None = None, evidence: str | None = None) -> None:
+        """Set the current answer's note (replacing it) and add one evidence link."""
+        answer = self.answers[self.current.id]
+        update: dict[str, Any] = {}
+        if note:
+            update["note"] = note
+        if evidence and evidence not in answer.evidence:
+            update["evidence"] = [*answer.evidence, evidence]
+        if update:
+            self.answers[self.current.id] = answer.model_copy(update=update)
+
+    def advance(self) -> None:
+        """On to the next question: the next one in review mode, else the next unanswered."""
+        if self.review:
+            self.position += 1
+        else:
+            self.position = self._next_unanswered(self.position + 1)
+
+    def back(self) -> bool:
+        """Back to the previous question; False when already at the first."""
+        if self.done and self.questions:
+            self.position = len(self.questions) - 1
+            return True
+        if self.position == 0:
+            return False
+        self.position -= 1
+        return True
+
+
+def with_workshop_note(answer: Answer, discussion: str) -> Answer:
+    """The answer with the room's discussion note on its own line, replacing an earlier one."""
+    lines = [
+        line
+        for line in (answer.note or "").splitlines()
+        if not line.startswith(WORKSHOP_NOTE_PREFIX)
+    ]
+    lines.append(WORKSHOP_NOTE_PREFIX + discussion)
+    return answer.model_copy(update={"note": "\n".join(lines)})
+
+
+def level_spread(question: Question, choices: Sequence[str]) -> int | None:
+    """max - min level of the given choices; None when fewer than two have a level."""
+    levels = [c.level for ch in choices if (c := question.choice(ch)) is not None]
+    if len(levels) < 2:
+        return None
+    return max(levels) - min(levels)
+
+
+def answers_document(
+    questionnaire: Questionnaire,
+    respondent: Respondent,
+    answers: Mapping[str, Answer],
+    assessed_at: dt.date,
+) -> dict[str, Any]:
+    """The answers file as plain data (kind: answers), answers in questionnaire order.
+
+    A bare choice is written in the shorthand `id: choice`; anything more as a mapping.
+    """
+    ordered: dict[str, Any] = {}
+    known = [q.id for q in questionnaire.questions]
+    for question_id in known + [i for i in answers if i not in known]:
+        answer = answers.get(question_id)
+        if answer is None:
+            continue
+        data = answer.model_dump(exclude_defaults=True, exclude_none=True)
+        ordered[question_id] = data["choice"] if list(data) == ["choice"] else data
+    return {
+        "kind": "answers",
+        "questionnaire": questionnaire.ref,
+        "respondent": respondent.model_dump(exclude_none=True),
+        "assessed_at": assessed_at,
+        "answers": ordered,
+    }

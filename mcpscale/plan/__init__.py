@@ -1,0 +1,1 @@
+"""Pure planning logic: roadmap, gates, budget, ROI, risks, and their composition."""

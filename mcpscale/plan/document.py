@@ -1,0 +1,218 @@
+"""The plan as versioned data (`mcpscale/plan@1`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mcpscale.plan.budget import Budget
+from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.roi import (
+    RoiResult,
+)
+
+PLAN_SCHEMA = "mcpscale/plan@1"
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def plan_to_dict(plan: Plan) -> dict[str, Any]:
+    """The versioned JSON shape (`mcpscale/plan@1`); keys are sorted when written."""
+    return {
+        "schema": PLAN_SCHEMA,
+        "questionnaire": {
+            "id": plan.result.questionnaire_id,
+            "version": plan.result.questionnaire_version,
+        },
+        "profile": plan.profile.name,
+        "currency": plan.profile.currency,
+        "plan_start": plan.plan_start.isoformat(),
+        "horizon_years": plan.horizon_years,
+        "inputs": {
+            "core_team_size": plan.team_size,
+            "core_team_size_derived": plan.team_size_derived,
+            "ai_developers": plan.ai_developers,
+            "ai_compute_annual_spend": plan.ai_compute_annual_spend,
+            "developer_annual_cost": plan.profile.developer_annual_cost,
+            "discount_rate": plan.profile.discount_rate,
+        },
+        "missing": list(plan.missing),
+        "assessment": {
+            "overall": plan.result.overall.score,
+            "dimensions": [
+                {"id": d.id, "score": d.score, "target": d.target, "gap": d.gap}
+                for d in plan.result.dimensions
+            ],
+        },
+        "roadmap": _roadmap_dict(plan),
+        "gates": _gates_dict(plan),
+        "budget": _budget_dict(plan.budget),
+        "roi": _roi_dict(plan.roi),
+        "risks": None
+        if plan.risks is None
+        else [
+            {
+                "id": f.risk.id,
+                "title": f.risk.title,
+                "category": f.risk.category,
+                "probability": f.risk.probability,
+                "impact": f.risk.impact,
+                "score": f.score,
+                "mitigations": [
+                    {
+                        "initiative": m.initiative,
+                        "title": m.title,
+                        "start_month": m.start_month,
+                        "end_month": m.end_month,
+                    }
+                    for m in f.mitigations
+                ],
+            }
+            for f in plan.risks
+        ],
+    }
+
+
+def _roadmap_dict(plan: Plan) -> dict[str, Any] | None:
+    roadmap = plan.roadmap
+    if roadmap is None:
+        return None
+    return {
+        "team_size": roadmap.team_size,
+        "total_months": roadmap.total_months,
+        "critical_path": list(roadmap.critical_path),
+        "phases": [
+            {
+                "phase": p.phase,
+                "name": p.name,
+                "start_month": p.start_month,
+                "end_month": p.end_month,
+                "duration_months": p.duration_months,
+                "range_months": [p.low, p.high],
+                "needed_months": p.needed_months,
+                "gate_date": add_months(plan.plan_start, p.end_month).isoformat(),
+                "note": p.note,
+            }
+            for p in roadmap.phases
+        ],
+        "initiatives": [
+            {
+                "id": item.id,
+                "title": item.initiative.title,
+                "dimension": item.initiative.dimension,
+                "phase": item.phase,
+                "start_month": item.start_month,
+                "end_month": item.end_month,
+                "duration_months": item.duration_months,
+                "fte": item.fte,
+                "effort_fte_months": item.initiative.effort_fte_months,
+                "fired": item.fired,
+                "required_by": list(item.required_by),
+                "depends_on": list(item.initiative.depends_on),
+                "critical": item.critical,
+                "success_criteria": list(item.initiative.success_criteria),
+            }
+            for item in roadmap.initiatives
+        ],
+    }
+
+
+def _gates_dict(plan: Plan) -> list[dict[str, Any]] | None:
+    if plan.gates is None:
+        return None
+    return [
+        {
+            "phase": g.phase,
+            "name": g.name,
+            "ready": g.ready,
+            "blocking": g.blocking,
+            "entry": [{"name": c.name, "met": c.met} for c in g.entry],
+            "exit": [{"name": c.name, "met": c.met} for c in g.exit],
+        }
+        for g in plan.gates
+    ]
+
+
+def _budget_dict(budget: Budget | None) -> dict[str, Any] | None:
+    if budget is None:
+        return None
+    from mcpscale.formats.pack import COST_CATEGORIES
+
+    return {
+        "by_category_phase_year": [
+            {"category": category, "phase": phase, "year": year, "amount": amount}
+            for category in COST_CATEGORIES
+            for phase in (1, 2, 3)
+            for year in budget.years
+            for amount in [budget.cell(category, phase, year)]
+            if amount
+        ],
+        "by_year": budget.by_year(),
+        "by_category": budget.by_category(),
+        "by_phase": {str(phase): amount for phase, amount in budget.by_phase().items()},
+        "total": budget.total,
+        "contingency_rate": budget.contingency_rate,
+        "contingency": budget.contingency,
+        "total_cost_of_ownership": budget.total_cost_of_ownership,
+    }
+
+
+def _roi_dict(roi: RoiResult | None) -> dict[str, Any] | None:
+    if roi is None:
+        return None
+    simulation = roi.simulation
+    return {
+        "npv": roi.npv,
+        "roi": roi.roi,
+        "benefit_cost_ratio": roi.benefit_cost_ratio,
+        "irr": roi.irr,
+        "payback_months": roi.payback_months,
+        "present_costs": roi.present_costs,
+        "present_benefits": roi.present_benefits,
+        "discount_rate": roi.discount_rate,
+        "risk_adjustment": {"benefits": roi.benefit_risk, "costs": roi.cost_risk},
+        "cash_flows": [
+            {
+                "year": c.year,
+                "costs": c.costs,
+                "benefits": c.benefits,
+                "net": c.net,
+                "discount_factor": c.discount_factor,
+                "present_costs": c.present_costs,
+                "present_benefits": c.present_benefits,
+                "cumulative_net": c.cumulative_net,
+            }
+            for c in roi.cash_flows
+        ],
+        "benefits_by_stream": roi.benefits_by_stream,
+        "simulation": None
+        if simulation is None
+        else {
+            "draws": simulation.draws,
+            "seed": simulation.seed,
+            "distribution": "pert",
+            "p10": {"npv": simulation.npv[0], "roi": simulation.roi[0]},
+            "p50": {"npv": simulation.npv[1], "roi": simulation.roi[1]},
+            "p90": {"npv": simulation.npv[2], "roi": simulation.roi[2]},
+            "prob_positive": simulation.prob_positive,
+            "cumulative_net": [
+                {"year": year, "p10": band[0], "p50": band[1], "p90": band[2]}
+                for year, band in enumerate(simulation.cumulative)
+            ],
+        },
+        "sensitivity": [
+            {
+                "input": s.input,
+                "low": s.low,
+                "high": s.high,
+                "npv_at_low": s.npv_at_low,
+                "npv_at_high": s.npv_at_high,
+                "swing": s.swing,
+            }
+            for s in roi.sensitivity
+        ],
+        "assumptions": {
+            name: {"low": e.low, "likely": e.likely, "high": e.high, "source": e.source}
+            for name, e in roi.assumptions.items()
+        },
+    }

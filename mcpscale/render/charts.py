@@ -1,0 +1,432 @@
+"""Charts as SVG text, one function per chart; matplotlib is imported only here.
+
+Every chart uses the same colour-blind-safe palette (Okabe-Ito), has a title and
+labelled axes, and renders byte-identically for the same data: the SVG hash salt is
+fixed and no date is written.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from mcpscale.formats.results import Result
+
+if TYPE_CHECKING:
+    from mcpscale.plan.compose import Plan
+
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
+PALETTE = {
+    "current": "#0072B2",
+    "target": "#E69F00",
+    "good": "#009E73",
+    "warn": "#D55E00",
+    "neutral": "#999999",
+    "accent": "#CC79A7",
+    "sky": "#56B4E9",
+    "yellow": "#F0E442",
+}
+SERIES = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
+
+
+# The report's look; figures.pyplot() already fixes the backend and the SVG hash salt.
+REPORT_STYLE = {
+    "svg.fonttype": "none",  # text stays text: sharp, searchable, small
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.titleweight": "bold",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+
+
+def _pyplot() -> Any:
+    from mcpscale.render.figures import pyplot
+
+    plt = pyplot()
+    plt.rcParams.update(REPORT_STYLE)
+    return plt
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    import matplotlib.pyplot as plt
+
+    plt.close(figure)
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]  # drop the XML prolog and doctype: inlined in HTML
+
+
+def maturity_radar(result: Result) -> str:
+    """Current score against target per dimension, on the questionnaire's scale."""
+    import numpy as np
+
+    plt = _pyplot()
+    dimensions = list(result.dimensions)
+    names = [d.name for d in dimensions]
+    current = [d.score or 0.0 for d in dimensions]
+    target = [d.target for d in dimensions]
+    low, high = result.scale[0][0], result.scale[-1][0]
+    if len(dimensions) < 3:  # a radar needs three spokes; bars say the same thing
+        return maturity_bars(result)
+    angles = np.linspace(0, 2 * np.pi, len(dimensions), endpoint=False).tolist()
+    figure = plt.figure(figsize=(5.2, 4.4))
+    axes = figure.add_subplot(polar=True)
+    for values, label, colour, style in (
+        (target, "Target", PALETTE["target"], "--"),
+        (current, "Current", PALETTE["current"], "-"),
+    ):
+        closed = [*values, values[0]]
+        axes.plot([*angles, angles[0]], closed, style, color=colour, linewidth=2, label=label)
+        if label == "Current":
+            axes.fill([*angles, angles[0]], closed, color=colour, alpha=0.15)
+    axes.set_xticks(angles)
+    axes.set_xticklabels(_wrap(names, 16))
+    axes.tick_params(axis="x", pad=14)  # long names clear the outer ring
+    axes.set_ylim(low, high)
+    axes.set_yticks(range(low, high + 1))
+    axes.set_rlabel_position(45)  # between spokes, clear of the dimension names
+    axes.set_title("Maturity by dimension (level)", pad=18)
+    axes.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
+    return _svg(figure)
+
+
+def maturity_bars(result: Result) -> str:
+    """Horizontal bars of current score with target markers and the gap."""
+    plt = _pyplot()
+    dimensions = list(result.dimensions)
+    figure, axes = plt.subplots(figsize=(6.2, 0.55 * len(dimensions) + 1.2))
+    positions = list(range(len(dimensions)))[::-1]
+    scores = [d.score or 0.0 for d in dimensions]
+    axes.barh(positions, scores, color=PALETTE["current"], height=0.55, label="Current score")
+    axes.scatter(
+        [d.target for d in dimensions],
+        positions,
+        marker="|",
+        s=400,
+        linewidths=3,
+        color=PALETTE["target"],
+        label="Target",
+        zorder=3,
+    )
+    for position, score in zip(positions, scores, strict=True):
+        axes.text(score + 0.05, position, f"{score:.2f}", va="center", fontsize=8)
+    axes.set_yticks(positions)
+    axes.set_yticklabels([d.name for d in dimensions])
+    low, high = result.scale[0][0], result.scale[-1][0]
+    axes.set_xlim(low, high + 0.3)
+    axes.set_xlabel("Maturity level")
+    axes.set_title("Current score and target by dimension")
+    axes.legend(loc="lower right", frameon=False, fontsize=8)
+    return _svg(figure)
+
+
+def question_spread(result: Result, dimension_id: str) -> str:
+    """Per question: the range of respondents' levels and the aggregated score."""
+    plt = _pyplot()
+    questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
+    scored = [q for q in questions if q.score is not None]
+    figure, axes = plt.subplots(figsize=(6.4, 0.24 * max(len(scored), 1) + 1.1))
+    positions = list(range(len(scored)))[::-1]
+    for position, question in zip(positions, scored, strict=True):
+        levels = [a.level for a in question.answers if a.level is not None]
+        colour = PALETTE["warn"] if question.disagreement else PALETTE["neutral"]
+        axes.plot([min(levels), max(levels)], [position, position], color=colour, linewidth=3)
+        axes.plot(question.score, position, "o", color=PALETTE["current"], markersize=5)
+    axes.set_yticks(positions)
+    axes.set_yticklabels([q.id for q in scored], fontsize=7)
+    low, high = result.scale[0][0], result.scale[-1][0]
+    axes.set_xlim(low - 0.2, high + 0.2)
+    axes.set_xticks(range(low, high + 1))
+    axes.set_xlabel("Maturity level (dot: aggregated score; bar: respondents' range)")
+    name = next(d.name for d in result.dimensions if d.id == dimension_id)
+    axes.set_title(f"{name}: scores and spread per question")
+    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+    return _svg(figure)
+
+
+def _thousands(currency: str) -> tuple[Any, str]:
+    """Tick formatter and axis label for amounts shown in thousands of the currency."""
+    from matplotlib.ticker import FuncFormatter
+
+    return FuncFormatter(lambda value, _: f"{value / 1e3:,.0f}"), f"{currency} thousands"
+
+
+PHASE_COLOURS = {1: SERIES[0], 2: SERIES[1], 3: SERIES[2]}
+
+
+def _money_by_year(axes: Any, plan: Plan, ylabel: str, xlabel: str) -> None:
+    """The shared frame of the cash-flow charts: a zero line, amounts in thousands, legend."""
+    formatter, _ = _thousands(plan.profile.currency)
+    axes.axhline(0, color="#1d2433", linewidth=0.8)
+    axes.yaxis.set_major_formatter(formatter)
+    axes.set_ylabel(ylabel)
+    axes.set_xlabel(xlabel)
+    axes.legend(loc="upper left", frameon=False, fontsize=8)
+
+
+def roadmap_gantt(plan: Plan) -> str:
+    """Initiatives by month, coloured by phase, with gate milestones and dependency arrows."""
+    from matplotlib.patches import Patch
+
+    plt = _pyplot()
+    roadmap = plan.roadmap
+    assert roadmap is not None
+    items = list(roadmap.initiatives)
+    figure, axes = plt.subplots(figsize=(6.9, 0.2 * len(items) + 1.6))
+    row = {item.id: len(items) - 1 - index for index, item in enumerate(items)}
+    for phase in roadmap.phases:
+        axes.axvspan(
+            phase.start_month,
+            phase.end_month,
+            color=PHASE_COLOURS[phase.phase],
+            alpha=0.07,
+            linewidth=0,
+        )
+        axes.axvline(phase.end_month, color=PALETTE["neutral"], linewidth=0.8, linestyle="--")
+        axes.plot(
+            phase.end_month,
+            len(items) - 0.1,
+            "D",
+            color=PALETTE["warn"],
+            markersize=6,
+            clip_on=False,
+            zorder=4,
+        )
+        axes.text(
+            phase.end_month,
+            len(items) + 0.5,
+            f"Gate {phase.phase}",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color=PALETTE["warn"],
+        )
+    # Dependencies first, under the bars: an elbow from the end of the prerequisite down
+    # to the row of the initiative that waits for it, then across to its start.
+    for item in items:
+        for dependency in item.initiative.depends_on:
+            if dependency not in row:
+                continue
+            before = next(i for i in items if i.id == dependency)
+            axes.annotate(
+                "",
+                xy=(item.start_month, row[item.id]),
+                xytext=(before.end_month, row[dependency]),
+                arrowprops={
+                    "arrowstyle": "-|>",
+                    "color": "#777777",
+                    "linewidth": 0.5,
+                    "mutation_scale": 5,
+                    "connectionstyle": "angle,angleA=90,angleB=0,rad=0",
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                },
+                zorder=1,
+            )
+    for item in items:
+        axes.barh(
+            row[item.id],
+            item.duration_months,
+            left=item.start_month,
+            height=0.62,
+            color=PHASE_COLOURS[item.phase],
+            edgecolor="#1d2433" if item.critical else "none",
+            linewidth=1.2 if item.critical else 0,
+            zorder=2,
+        )
+    axes.set_yticks([row[item.id] for item in items])
+    axes.set_yticklabels([item.id for item in items], fontsize=6.5)
+    axes.set_ylim(-0.7, len(items) + 0.5)
+    axes.set_xlim(0, roadmap.total_months + 1)
+    axes.set_xticks(range(0, roadmap.total_months + 1, 3 if roadmap.total_months > 12 else 1))
+    axes.set_xlabel(f"Months from the plan start ({plan.plan_start.isoformat()})")
+    axes.set_title("Roadmap: initiatives by phase, gates and dependencies", pad=16)
+    axes.legend(
+        handles=[
+            *(
+                Patch(color=PHASE_COLOURS[p.phase], label=f"Phase {p.phase} {p.name}")
+                for p in roadmap.phases
+            ),
+            Patch(facecolor="white", edgecolor="#1d2433", label="Critical path"),
+        ],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.6 / max(len(items) * 0.2 + 0.5, 1)),
+        ncol=4,
+        frameon=False,
+        fontsize=7,
+    )
+    return _svg(figure)
+
+
+def budget_by_phase(plan: Plan) -> str:
+    """Stacked bars: each phase's cost by category."""
+    from mcpscale.formats.pack import COST_CATEGORIES
+
+    plt = _pyplot()
+    budget = plan.budget
+    assert budget is not None
+    formatter, unit = _thousands(plan.profile.currency)
+    figure, axes = plt.subplots(figsize=(6.4, 3.4))
+    phases = [1, 2, 3]
+    labels = [f"Phase {phase}" for phase in phases]
+    bottoms = [0.0, 0.0, 0.0]
+    for colour, category in zip(SERIES, COST_CATEGORIES, strict=False):
+        values = [sum(budget.cell(category, phase, y) for y in budget.years) for phase in phases]
+        axes.bar(labels, values, bottom=bottoms, color=colour, width=0.55, label=category)
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    for index, total in enumerate(bottoms):
+        axes.text(index, total, f"{total / 1e3:,.0f}", ha="center", va="bottom", fontsize=8)
+    axes.yaxis.set_major_formatter(formatter)
+    axes.set_ylabel(f"Cost ({unit})")
+    axes.set_xlabel("Phase")
+    axes.set_title("Budget by phase and category (before contingency)")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7.5)
+    axes.margins(y=0.12)
+    return _svg(figure)
+
+
+def yearly_cash_flows(plan: Plan) -> str:
+    """Risk-adjusted costs (down) and benefits (up) per year, with the net as a marker."""
+    plt = _pyplot()
+    roi = plan.roi
+    assert roi is not None
+    _, unit = _thousands(plan.profile.currency)
+    figure, axes = plt.subplots(figsize=(6.4, 3.2))
+    years = [f"Year {c.year}" for c in roi.cash_flows]
+    axes.bar(
+        years,
+        [c.benefits for c in roi.cash_flows],
+        color=PALETTE["good"],
+        width=0.55,
+        label="Benefits",
+    )
+    axes.bar(
+        years, [-c.costs for c in roi.cash_flows], color=PALETTE["warn"], width=0.55, label="Costs"
+    )
+    axes.plot(
+        years, [c.net for c in roi.cash_flows], "D", color="#1d2433", markersize=5, label="Net"
+    )
+    _money_by_year(axes, plan, f"Cash flow ({unit})", "Year (0 = initial investment)")
+    axes.set_title("Risk-adjusted cash flows per year")
+    return _svg(figure)
+
+
+def cumulative_cash_flow(plan: Plan) -> str:
+    """Cumulative net cash flow at most likely values, with the simulated P10-P90 band."""
+    plt = _pyplot()
+    roi = plan.roi
+    assert roi is not None
+    _, unit = _thousands(plan.profile.currency)
+    figure, axes = plt.subplots(figsize=(6.4, 3.2))
+    years = [c.year for c in roi.cash_flows]
+    band = roi.simulation.cumulative if roi.simulation else ()
+    if band:
+        axes.fill_between(
+            years,
+            [b[0] for b in band],
+            [b[2] for b in band],
+            color=PALETTE["sky"],
+            alpha=0.35,
+            linewidth=0,
+            label="P10-P90",
+        )
+    axes.plot(
+        years,
+        [c.cumulative_net for c in roi.cash_flows],
+        "-o",
+        color=PALETTE["current"],
+        linewidth=2,
+        markersize=4,
+        label="Most likely",
+    )
+    axes.set_xticks(years)
+    _money_by_year(axes, plan, f"Cumulative net ({unit})", "End of year (0 = initial investment)")
+    axes.set_title("Cumulative net cash flow with its P10-P90 range")
+    return _svg(figure)
+
+
+def npv_tornado(plan: Plan) -> str:
+    """How far NPV moves when each input goes to its low and its high; largest swing on top."""
+    plt = _pyplot()
+    roi = plan.roi
+    assert roi is not None
+    rows = list(roi.sensitivity)[::-1]
+    formatter, unit = _thousands(plan.profile.currency)
+    figure, axes = plt.subplots(figsize=(6.4, 0.36 * len(rows) + 1.3))
+    positions = list(range(len(rows)))
+    for position, row in zip(positions, rows, strict=True):
+        axes.barh(
+            position,
+            row.npv_at_low - roi.npv,
+            left=roi.npv,
+            color=PALETTE["warn"],
+            height=0.6,
+            label="Input at low" if position == 0 else None,
+        )
+        axes.barh(
+            position,
+            row.npv_at_high - roi.npv,
+            left=roi.npv,
+            color=PALETTE["current"],
+            height=0.6,
+            label="Input at high" if position == 0 else None,
+        )
+    axes.axvline(roi.npv, color="#1d2433", linewidth=0.8)
+    axes.set_yticks(positions)
+    axes.set_yticklabels([row.input.replace("_", " ") for row in rows], fontsize=7.5)
+    axes.xaxis.set_major_formatter(formatter)
+    axes.set_xlabel(f"NPV ({unit}); line: most likely")
+    axes.set_title("Sensitivity of NPV to each input")
+    axes.legend(loc="lower right", frameon=False, fontsize=7.5)
+    return _svg(figure)
+
+
+def risk_heat_map(plan: Plan) -> str:
+    """Probability x impact grid with the live risks' ids in their cells."""
+    from matplotlib.colors import ListedColormap
+
+    plt = _pyplot()
+    figure, axes = plt.subplots(figsize=(6.4, 4.4))
+    grid = [[probability * impact for probability in range(1, 6)] for impact in range(1, 6)]
+    colours = ListedColormap(
+        [PALETTE["good"], PALETTE["yellow"], PALETTE["target"], PALETTE["warn"]]
+    )
+    bands = [[0 if v <= 4 else 1 if v <= 9 else 2 if v <= 15 else 3 for v in row] for row in grid]
+    axes.imshow(
+        bands, origin="lower", cmap=colours, alpha=0.55, extent=(0.5, 5.5, 0.5, 5.5), vmin=0, vmax=3
+    )
+    cells: dict[tuple[int, int], list[str]] = {}
+    for number, fired in enumerate(plan.risks or (), start=1):
+        cells.setdefault((fired.risk.probability, fired.risk.impact), []).append(f"R{number}")
+    for (probability, impact), labels in sorted(cells.items()):
+        lines = [", ".join(labels[i : i + 3]) for i in range(0, len(labels), 3)]
+        axes.text(
+            probability,
+            impact,
+            "\n".join(lines),
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="#1d2433",
+            fontweight="bold",
+        )
+    axes.set_xticks(range(1, 6))
+    axes.set_yticks(range(1, 6))
+    axes.set_xlabel("Probability (1 rare - 5 almost certain)")
+    axes.set_ylabel("Impact (1 minor - 5 severe)")
+    axes.set_title("Risk heat map: probability x impact")
+    axes.spines[["top", "right"]].set_visible(True)
+    for edge in range(1, 5):
+        axes.axhline(edge + 0.5, color="white", linewidth=1)
+        axes.axvline(edge + 0.5, color="white", linewidth=1)
+    return _svg(figure)
+
+
+def _wrap(labels: Sequence[str], width: int) -> list[str]:
+    import textwrap
+
+    return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]

@@ -1,0 +1,121 @@
+"""A scan as people and programs read it: the evidence document and rich tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from mcpscale.evidence.scan import ScanResult
+from mcpscale.formats.evidence import (
+    Evidence,
+    Measurements,
+    SourceLocation,
+)
+
+SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+
+
+def _where(location: SourceLocation | None) -> str:
+    if location is None:
+        return "-"
+    return location.path if location.line is None else f"{location.path}:{location.line}"
+
+
+def scan_renderables(scanned: ScanResult) -> list[RenderableType]:
+    servers = Table(
+        title=f"MCP servers configured: {len(scanned.servers)} in {scanned.files} file"
+        f"{'s' * (scanned.files != 1)}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+    )
+    for column in ("Server", "Client", "Transport"):
+        servers.add_column(column, no_wrap=True)
+    servers.add_column("Target", overflow="fold", ratio=1)
+    servers.add_column("Where", no_wrap=True)
+    for server in scanned.servers:
+        target = server.url or " ".join([server.command or "", *server.args])
+        servers.add_row(
+            server.name, server.client or "-", server.transport, target, _where(server.location)
+        )
+    counts = {s: sum(f.severity == s for f in scanned.findings) for s in ("high", "medium", "low")}
+    lines: list[RenderableType] = [
+        servers,
+        Text(f"Findings: {len(scanned.findings)}", style="bold"),
+    ]
+    for finding in scanned.findings:
+        line = Text(f"{_where(finding.location)}: ")
+        line.append(f"{finding.severity} {finding.id}", style=SEVERITY_STYLE[finding.severity])
+        line.append(f" [{finding.server}] {finding.message}")
+        lines.append(line)
+    summary = ", ".join(f"{n} {s}" for s, n in counts.items())
+    if scanned.problems:
+        summary += f"; {len(scanned.problems)} skipped (see stderr)"
+    lines.append(Text(summary))
+    return lines
+
+
+def evidence_json(evidence: Evidence) -> str:
+    from mcpscale.formats.serialize import to_json
+
+    return to_json(evidence.model_dump(mode="json", by_alias=True, exclude_none=True))
+
+
+def probe_renderables(evidence: Evidence) -> list[Any]:
+    """What the terminal shows: the measured facts, then the findings."""
+    from rich import box
+    from rich.table import Table
+
+    server = evidence.servers[0]
+    measured = evidence.measurements or Measurements()
+    what = server.url or " ".join([server.command or "", *server.args])
+    facts = Table(title=f"Probe of {what}", box=box.SIMPLE, show_header=False)
+    facts.add_column("fact")
+    facts.add_column("value")
+
+    def show(value: object) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    facts.add_row("server", f"{show(measured.server_name)} {measured.server_version or ''}".strip())
+    facts.add_row("protocol version", show(measured.protocol_version))
+    facts.add_row("capabilities", ", ".join(measured.capabilities) or "-")
+    for label, count in (
+        ("tools", measured.tools),
+        ("resources", measured.resources),
+        ("prompts", measured.prompts),
+    ):
+        if count is not None:
+            facts.add_row(label, str(count))
+    latency = measured.latency
+    if latency is not None:
+        facts.add_row(
+            "latency (ms)",
+            f"p50 {latency.p50_ms:g}  p95 {latency.p95_ms:g}  p99 {latency.p99_ms:g}  "
+            f"max {latency.max_ms:g}  ({latency.requests} requests, budget {latency.budget_ms:g})",
+        )
+    if server.transport == "http":
+        facts.add_row("TLS", show(measured.tls))
+        if measured.tls:
+            facts.add_row("certificate verifies", show(measured.tls_verified))
+            facts.add_row("certificate days left", show(measured.certificate_days_left))
+        facts.add_row(
+            "unauthenticated request",
+            f"{'rejected' if measured.unauthenticated_rejected else 'accepted'} "
+            f"(HTTP {show(measured.unauthenticated_status)})",
+        )
+        facts.add_row("OAuth resource metadata", show(measured.protected_resource_metadata))
+    if not evidence.findings:
+        return [facts, "No findings."]
+    findings = Table(title="Findings", box=box.SIMPLE)
+    for column in ("id", "severity", "message"):
+        findings.add_column(column)
+    for finding in evidence.findings:
+        findings.add_row(finding.id, finding.severity, finding.message)
+    return [facts, findings]

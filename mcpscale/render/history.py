@@ -1,0 +1,131 @@
+"""Comparisons and trends as people read them: rich tables, Markdown and CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from mcpscale.assess.thresholds import GateCheck
+from mcpscale.formats.results import SavedResult
+from mcpscale.history.compare import Change, Comparison
+from mcpscale.history.trend import Trend
+from mcpscale.render.style import fmt_score
+
+
+def comparison_markdown(comparison: Comparison, checks: Sequence[GateCheck]) -> str:
+    """A pull-request comment: the dimension table, what moved, and the gate."""
+    base, new = comparison.base, comparison.new
+    lines = [
+        f"### mcpscale: {_label(base)} → {_label(new)}",
+        "",
+        "| Dimension | Base | New | Change |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for c in comparison.dimensions:
+        lines.append(f"| {c.name} | {fmt_score(c.old)} | {fmt_score(c.new)} | {_signed(c)} |")
+    o = comparison.overall
+    lines.append(
+        f"| **Overall** | **{fmt_score(o.old)}** | **{fmt_score(o.new)}** | **{_signed(o)}** |"
+    )
+    for title, changes in (
+        ("Regressions", comparison.regressions),
+        ("Improvements", comparison.improvements),
+    ):
+        lines += ["", f"**{title}** ({len(changes)})", ""]
+        lines += [
+            f"- `{c.id}` {fmt_score(c.old)} → {fmt_score(c.new)} ({_signed(c)})" for c in changes
+        ]
+        if not changes:
+            lines.append("- none")
+    if checks:
+        failed = [g for g in checks if not g.passed]
+        lines += ["", f"**Gate: {'failed' if failed else 'passed'}**", ""]
+        lines += [f"- {'❌' if not g.passed else '✅'} {g.message}" for g in checks]
+    return "\n".join(lines) + "\n"
+
+
+def comparison_renderables(comparison: Comparison) -> list[Any]:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=f"{_label(comparison.base)} -> {_label(comparison.new)}", box=box.SIMPLE_HEAD
+    )
+    for column, justify in (
+        ("Dimension", "left"),
+        ("Base", "right"),
+        ("New", "right"),
+        ("Change", "right"),
+    ):
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for c in comparison.dimensions:
+        table.add_row(c.name, fmt_score(c.old), fmt_score(c.new), _signed(c))
+    table.add_section()
+    o = comparison.overall
+    table.add_row("Overall", fmt_score(o.old), fmt_score(o.new), _signed(o))
+    renderables: list[Any] = [table]
+    questions = [c for c in comparison.questions if c.direction]
+    if questions:
+        moved = Table(title="Questions that moved", title_justify="left", box=box.SIMPLE_HEAD)
+        for column in ("Question", "Base", "New", "Change"):
+            moved.add_column(column, justify="left" if column == "Question" else "right")
+        for c in sorted(questions, key=lambda c: (c.direction, c.id)):
+            moved.add_row(c.id, fmt_score(c.old), fmt_score(c.new), _signed(c))
+        renderables.append(moved)
+    return renderables
+
+
+def _label(saved: SavedResult) -> str:
+    return f"{saved.path.name} ({saved.assessed_at or 'undated'})"
+
+
+def _signed(change: Change) -> str:
+    if change.delta is None:
+        return {1: "new", -1: "gone", 0: "-"}[change.direction]
+    return f"{change.delta:+.2f}"
+
+
+def trend_csv(trend: Trend) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    dim_ids = [dim_id for dim_id, _, _ in trend.dimensions]
+    writer.writerow(
+        ["file", "assessed_at", "overall", "overall_delta"]
+        + [column for dim_id in dim_ids for column in (dim_id, f"{dim_id}_delta")]
+    )
+    for p in trend.points:
+        writer.writerow(
+            [p.file, p.assessed_at, _cell(p.overall), _cell(p.overall_delta)]
+            + [_cell(v) for dim_id in dim_ids for v in (p.scores[dim_id], p.deltas[dim_id])]
+        )
+    return buffer.getvalue()
+
+
+def _cell(value: float | None) -> str:
+    return "" if value is None else repr(value)
+
+
+def trend_table(trend: Trend) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(title=f"{trend.questionnaire.get('title', '')}: trend", box=box.SIMPLE_HEAD)
+    table.add_column("Assessed")
+    table.add_column("File")
+    table.add_column("Overall", justify="right")
+    for _, name, target in trend.dimensions:
+        table.add_column(f"{name} (target {target:g})", justify="right")
+    for p in trend.points:
+        table.add_row(
+            p.assessed_at,
+            p.file,
+            _with_delta(p.overall, p.overall_delta),
+            *(_with_delta(p.scores[i], p.deltas[i]) for i, _, _ in trend.dimensions),
+        )
+    return table
+
+
+def _with_delta(score: float | None, delta: float | None) -> str:
+    return fmt_score(score) + ("" if delta is None else f" ({delta:+.2f})")

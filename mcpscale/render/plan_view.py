@@ -1,0 +1,305 @@
+"""The plan as people and programs read it: rich tables, JSON and CSV text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from mcpscale.formats.pack import COST_CATEGORIES
+from mcpscale.formats.serialize import csv_text, to_json
+from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.document import plan_to_dict
+from mcpscale.render.results import result_table
+
+PHASE_NAMES = {1: "Phase 1", 2: "Phase 2", 3: "Phase 3"}
+_SECTIONS_BY_FILE = {
+    "initiatives": "roadmap, budget and ROI",
+    "gates": "roadmap, gate readiness, budget and ROI",
+    "risks": "risk register",
+    "economics": "ROI",
+}
+
+
+def plan_json(plan: Plan) -> str:
+    return to_json(plan_to_dict(plan))
+
+
+ROADMAP_COLUMNS = [
+    "id",
+    "title",
+    "dimension",
+    "phase",
+    "start_month",
+    "end_month",
+    "fte",
+    "fired",
+    "critical",
+    "depends_on",
+]
+
+
+def plan_csv(plan: Plan) -> str:
+    """One row per initiative on the roadmap, in start order; full precision."""
+    roadmap = plan_to_dict(plan)["roadmap"]
+    rows = roadmap["initiatives"] if roadmap else []
+    return csv_text(
+        ROADMAP_COLUMNS, ({**row, "depends_on": " ".join(row["depends_on"])} for row in rows)
+    )
+
+
+def money(amount: float | None, currency: str) -> str:
+    """Thousands or millions; the currency is in each table's title, to keep columns narrow."""
+    if amount is None:
+        return "-"
+    sign = "-" if amount < 0 else ""
+    value = abs(amount)
+    if value < 0.5:
+        return "0"
+    if value >= 1e6:
+        return f"{sign}{value / 1e6:,.2f}M"
+    return f"{sign}{value / 1e3:,.0f}k"
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def plan_renderables(plan: Plan) -> list[Any]:
+    out: list[Any] = [
+        Text(
+            f"{plan.profile.name}: plan from {plan.plan_start.isoformat()}, "
+            f"{plan.horizon_years}-year horizon, core team of {plan.team_size}"
+            f"{' (derived from size)' if plan.team_size_derived else ''}, "
+            f"amounts in {plan.profile.currency}",
+            style="bold",
+        )
+    ]
+    out.append(result_table(plan.result))
+    if len(plan.missing) == len(_SECTIONS_BY_FILE):
+        out.append(
+            Text(
+                "This questionnaire's pack has no planning files (initiatives.yaml, gates.yaml, "
+                "risks.yaml, economics.yaml): scores only, no roadmap, budget, ROI or risks."
+            )
+        )
+    else:
+        for kind in plan.missing:
+            out.append(Text(f"No {kind}.yaml in this pack: no {_SECTIONS_BY_FILE[kind]} from it."))
+    if plan.roadmap is not None:
+        out += _roadmap_tables(plan)
+    if plan.gates is not None:
+        out.append(_gates_table(plan))
+    if plan.budget is not None:
+        out.append(_budget_table(plan))
+    if plan.roi is not None:
+        out += _roi_tables(plan)
+    if plan.risks is not None:
+        out.append(_risks_table(plan))
+    return out
+
+
+def _roadmap_tables(plan: Plan) -> list[Any]:
+    roadmap = plan.roadmap
+    assert roadmap is not None
+    phases = Table(title="Phases and gates", box=box.SIMPLE_HEAD, title_justify="left")
+    for column in ("Phase", "Months", "Duration", "Range", "Gate date", "Note"):
+        phases.add_column(column)
+    for p in roadmap.phases:
+        phases.add_row(
+            f"{p.phase} {p.name}",
+            f"{p.start_month}-{p.end_month}",
+            str(p.duration_months),
+            f"{p.low}-{p.high}",
+            add_months(plan.plan_start, p.end_month).isoformat(),
+            p.note or "",
+        )
+    if not roadmap.initiatives:
+        return [phases, Text("Roadmap: no initiative is triggered by these scores.")]
+    table = Table(
+        title="Roadmap",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption="* on the critical path: "
+        + " -> ".join(roadmap.critical_path)
+        + "; (dep) = brought in as a dependency",
+    )
+    for column in ("Initiative", "Dimension", "Phase", "Months", "FTE"):
+        table.add_column(column, justify="right" if column == "FTE" else "left")
+    for item in roadmap.initiatives:
+        marks = ("*" if item.critical else "") + ("" if item.fired else " (dep)")
+        table.add_row(
+            f"{item.id}{marks}",
+            item.initiative.dimension,
+            str(item.phase),
+            f"{item.start_month}-{item.end_month}",
+            f"{item.fte:.1f}",
+        )
+    return [phases, table]
+
+
+def _gates_table(plan: Plan) -> Table:
+    table = Table(title="Gate readiness today", box=box.SIMPLE_HEAD, title_justify="left")
+    for column in ("Phase", "Ready to enter", "Blocking entry criteria"):
+        table.add_column(column)
+    for gate in plan.gates or ():
+        table.add_row(
+            f"{gate.phase} {gate.name}",
+            "yes" if gate.ready else "no",
+            "; ".join(gate.blocking),
+        )
+    return table
+
+
+def _budget_table(plan: Plan) -> Table:
+    budget = plan.budget
+    assert budget is not None
+    currency = plan.profile.currency
+    table = Table(
+        title=f"Budget by category and year ({currency})",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption="year 0 = initial investment; by phase: "
+        + ", ".join(f"{p} {money(v, currency)}" for p, v in budget.by_phase().items()),
+    )
+    table.add_column("Category")
+    for year in budget.years:
+        table.add_column(f"Year {year}", justify="right")
+    table.add_column("Total", justify="right")
+    for category in COST_CATEGORIES:
+        per_year = [
+            sum(budget.cell(category, phase, year) for phase in (1, 2, 3)) for year in budget.years
+        ]
+        table.add_row(
+            category, *(money(v, currency) for v in per_year), money(sum(per_year), currency)
+        )
+    table.add_section()
+    table.add_row(
+        "Total", *(money(v, currency) for v in budget.by_year()), money(budget.total, currency)
+    )
+    table.add_row(
+        f"Contingency {budget.contingency_rate:.0%}",
+        *([""] * len(budget.years)),
+        money(budget.contingency, currency),
+    )
+    table.add_row(
+        "Total cost of ownership",
+        *([""] * len(budget.years)),
+        money(budget.total_cost_of_ownership, currency),
+    )
+    return table
+
+
+def _roi_tables(plan: Plan) -> list[Any]:
+    roi = plan.roi
+    assert roi is not None
+    currency = plan.profile.currency
+    flows = Table(
+        title=f"Risk-adjusted cash flows, TEI style ({currency})",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption=f"benefits -{roi.benefit_risk:.0%}, costs +{roi.cost_risk:.0%}; "
+        f"discount rate {roi.discount_rate:.0%}",
+    )
+    for column in ("Year", "Costs", "Benefits", "Net", "Present value", "Cumulative"):
+        flows.add_column(column, justify="right")
+    for c in roi.cash_flows:
+        flows.add_row(
+            str(c.year),
+            money(c.costs, currency),
+            money(c.benefits, currency),
+            money(c.net, currency),
+            money(c.present_benefits - c.present_costs, currency),
+            money(c.cumulative_net, currency),
+        )
+    headline = Table(
+        title=f"Return on investment ({currency})", box=box.SIMPLE_HEAD, title_justify="left"
+    )
+    headline.add_column("Measure")
+    headline.add_column("Most likely", justify="right")
+    headline.add_column("P10", justify="right")
+    headline.add_column("P50", justify="right")
+    headline.add_column("P90", justify="right")
+    sim = roi.simulation
+    headline.add_row(
+        "NPV",
+        money(roi.npv, currency),
+        *((money(v, currency) for v in sim.npv) if sim else ("-",) * 3),
+    )
+    headline.add_row(
+        "ROI", _percent(roi.roi), *((_percent(v) for v in sim.roi) if sim else ("-",) * 3)
+    )
+    headline.add_row(
+        "Benefit-cost ratio",
+        "-" if roi.benefit_cost_ratio is None else f"{roi.benefit_cost_ratio:.2f}",
+        "",
+        "",
+        "",
+    )
+    headline.add_row("IRR", _percent(roi.irr), "", "", "")
+    headline.add_row(
+        "Payback",
+        "not within the horizon" if roi.payback_months is None else f"{roi.payback_months} months",
+        "",
+        "",
+        "",
+    )
+    notes = []
+    if sim:
+        notes.append(
+            f"{sim.draws:,} PERT draws, seed {sim.seed}; P(ROI > 0) = {sim.prob_positive:.0%}"
+        )
+    benchmark = roi.assumptions.get("roi_benchmark")
+    if benchmark is not None:
+        notes.append(
+            f"reported for mature deployments: {benchmark.likely:g}:1 on average, "
+            f"up to {benchmark.high:g}:1"
+        )
+    headline.caption = "\n".join(notes) or None
+    sensitivity = Table(
+        title=f"Sensitivity of NPV ({currency}): each input at its low and high, "
+        "the others at most likely",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for column in ("Input", "Low", "High", "NPV at low", "NPV at high", "Swing"):
+        sensitivity.add_column(
+            column, justify="left" if column == "Input" else "right", no_wrap=column == "Input"
+        )
+    for s in roi.sensitivity:
+        sensitivity.add_row(
+            s.input,
+            f"{s.low:g}",
+            f"{s.high:g}",
+            money(s.npv_at_low, currency),
+            money(s.npv_at_high, currency),
+            money(s.swing, currency),
+        )
+    return [flows, headline, sensitivity]
+
+
+def _risks_table(plan: Plan) -> Any:
+    if not plan.risks:
+        return Text("Risk register: no risk is triggered by these scores.")
+    table = Table(
+        title="Risk register (score = probability x impact)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for column in ("Score", "Risk", "Category", "Mitigations"):
+        table.add_column(column, justify="right" if column == "Score" else "left")
+    for fired in plan.risks:
+        mitigations = ", ".join(
+            m.initiative
+            + ("" if m.start_month is None else f" (months {m.start_month}-{m.end_month})")
+            for m in fired.mitigations
+        )
+        table.add_row(
+            str(fired.score),
+            f"{fired.risk.id}: {fired.risk.title}",
+            fired.risk.category,
+            mitigations,
+        )
+    return table

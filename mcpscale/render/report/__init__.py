@@ -1,0 +1,1 @@
+"""The report: its context, HTML and PDF through one jinja environment, Markdown."""

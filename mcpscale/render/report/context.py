@@ -1,0 +1,192 @@
+"""Builds the report: template context from a Result, jinja2 rendering, WeasyPrint to PDF.
+
+Everything users wrote is escaped (autoescape is on for every template), and WeasyPrint
+may load nothing but files inside the bundled templates and the --template-dir: a note
+holding `<img src="file:///etc/passwd">` renders as text and fetches nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mcpscale import __version__
+from mcpscale.formats.results import DimensionScore, Result
+from mcpscale.inputs.clock import today
+from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.style import fmt_percent, fmt_score
+
+if TYPE_CHECKING:
+    from mcpscale.formats.questionnaire import Questionnaire
+    from mcpscale.plan.compose import Plan
+
+
+def _dimension_view(d: DimensionScore) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "name": d.name,
+        "score_text": fmt_score(d.score),
+        "level_text": "-" if d.level is None else f"{d.level} {d.level_name}",
+        "target_text": f"{d.target:g}",
+        "gap_text": fmt_score(d.gap),
+        "coverage_text": fmt_percent(d.coverage),
+        "unknown": d.unknown,
+        "not_applicable": d.not_applicable,
+        "answered": d.answered,
+        "applicable": d.applicable,
+    }
+
+
+def build_context(
+    result: Result,
+    options: ReportOptions,
+    area_names: dict[str, dict[str, str]],
+    dimension_descriptions: dict[str, str],
+    scale_descriptions: dict[int, str],
+    with_charts: bool = True,
+    plan: Plan | None = None,
+) -> dict[str, Any]:
+    """Everything the templates show, as plain data; text is escaped by the templates."""
+    from mcpscale.render import charts
+    from mcpscale.render.report.plan_context import plan_context, plan_toc
+
+    dimensions = []
+    for d in result.dimensions:
+        view = _dimension_view(d)
+        view["description"] = dimension_descriptions.get(d.id, "")
+        questions = [q for q in result.questions if q.dimension == d.id]
+        areas: dict[str | None, list[dict[str, Any]]] = {}
+        for q in questions:
+            areas.setdefault(q.area, []).append(
+                {
+                    "id": q.id,
+                    "text": q.text,
+                    "status": q.status,
+                    "score_text": fmt_score(q.score),
+                    "disagreement": q.disagreement,
+                    "answers": [
+                        {
+                            "respondent": a.respondent,
+                            "answer_text": (
+                                f"{a.level} ({a.choice})"
+                                if a.level is not None
+                                else {"unknown": "don't know", "na": "not applicable"}.get(
+                                    a.choice, a.choice
+                                )
+                            ),
+                            "note": a.note,
+                        }
+                        for a in q.answers
+                    ],
+                }
+            )
+        names = area_names.get(d.id, {})
+        view["areas"] = [
+            {"name": names.get(area, area) if area else "Questions", "questions": qs}
+            for area, qs in areas.items()
+        ]
+        view["chart"] = charts.question_spread(result, d.id) if with_charts and d.answered else ""
+        dimensions.append(view)
+    gaps = sorted((d for d in result.dimensions if d.gap), key=lambda d: (-(d.gap or 0), d.id))[:3]
+    groups = sorted({r.group for r in result.respondents if r.group})
+    overall = result.overall
+    question_texts = {q.id: q.text for q in result.questions}
+    toc = [
+        {"id": "summary", "title": "Executive summary"},
+        {"id": "maturity", "title": "Maturity by dimension"},
+        *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
+        {"id": "disagreements", "title": "Disagreements to resolve"},
+        *(
+            [{"id": "evidence-conflicts", "title": "Evidence conflicts"}]
+            if result.evidence_conflicts
+            else []
+        ),
+        *plan_toc(),
+        {"id": "appendix", "title": "Appendix: method, assumptions, respondents, evidence"},
+    ]
+    plan_view = plan_context(plan, with_charts)
+    return {
+        "version": __version__,
+        "title": options.title,
+        "organisation": result.profile_name or "Unnamed organisation",
+        "classification": options.classification,
+        "assessor": options.assessor,
+        "brand_name": options.brand_name,
+        "brand_colour": options.brand_colour,
+        "logo_uri": options.logo_uri,
+        "report_date": today().isoformat(),
+        "created": today().isoformat(),
+        "questionnaire": {
+            "title": result.questionnaire_title,
+            "version": result.questionnaire_version,
+        },
+        "aggregate": result.aggregate,
+        "overall": {
+            "score_text": fmt_score(overall.score),
+            "level_text": "-" if overall.level is None else f"{overall.level} {overall.level_name}",
+        },
+        "groups_text": ", ".join(groups) if groups else "",
+        "verdict": None,
+        "summary_lines": [],
+        "largest_gaps": [_dimension_view(d) for d in gaps],
+        "dimensions": dimensions,
+        "disagreements": [
+            {"question": d.question, "text": d.text, "levels": sorted(d.levels.items())}
+            for d in result.disagreements
+        ],
+        "trust": result.trust,
+        "evidence_conflicts": [
+            {
+                "question": c.question,
+                "text": question_texts.get(c.question, c.question),
+                "respondent": c.respondent,
+                "answered": c.answered_level,
+                "supported": c.supported_level,
+                "finding": c.finding,
+                "source": c.source,
+                "says": c.says,
+            }
+            for c in result.evidence_conflicts
+        ],
+        "respondents": [
+            {
+                "name": r.name,
+                "role": r.role,
+                "group": r.group,
+                "assessed_at": r.assessed_at,
+                "answered": r.answered,
+            }
+            for r in result.respondents
+        ],
+        "evidence": [
+            {"question": q.id, "respondent": a.respondent, "link": link}
+            for q in result.questions
+            for a in q.answers
+            for link in a.evidence
+        ],
+        "scale": [
+            {"level": level, "name": name, "description": scale_descriptions.get(level, "")}
+            for level, name in result.scale
+        ],
+        "charts": {
+            "radar": charts.maturity_radar(result) if with_charts else "",
+            **plan_view["charts"],
+        },
+        "toc": toc,
+        "plan": plan_view,
+    }
+
+
+def assessment_context(
+    result: Result,
+    questionnaire: Questionnaire,
+    options: ReportOptions,
+    plan: Plan | None = None,
+) -> dict[str, Any]:
+    return build_context(
+        result,
+        options,
+        {d.id: {a.id: a.name for a in d.areas} for d in questionnaire.dimensions},
+        {d.id: d.description for d in questionnaire.dimensions},
+        {s.level: s.description for s in questionnaire.scale},
+        plan=plan,
+    )

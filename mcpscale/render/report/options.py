@@ -1,0 +1,81 @@
+"""What a report looks like: title, classification, assessor, brand, template folder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mcpscale.errors import UserError
+
+if TYPE_CHECKING:
+    pass
+DEFAULT_CLASSIFICATION = "Confidential"
+DEFAULT_BRAND_COLOUR = "#0b3d91"
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    title: str = "MCP readiness assessment"
+    classification: str = DEFAULT_CLASSIFICATION
+    assessor: str | None = None
+    brand_name: str = "mcpscale"
+    brand_colour: str = DEFAULT_BRAND_COLOUR
+    template_dir: Path | None = None
+    logo_uri: str | None = None  # a data: URI, so the HTML stays self-contained
+
+
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".svg": "image/svg+xml",
+}
+MAX_LOGO_BYTES = 1024 * 1024
+
+
+def report_options(
+    title: str,
+    classification: str | None,
+    assessor: str | None,
+    template_dir: Path | None,
+    brand_path: Path | None,
+) -> ReportOptions:
+    """Options from the command line, with a brand file's values where none were given."""
+    if brand_path is None:
+        return ReportOptions(
+            title=title,
+            classification=classification or DEFAULT_CLASSIFICATION,
+            assessor=assessor,
+            template_dir=template_dir,
+        )
+    from mcpscale.formats.brand import Brand
+    from mcpscale.inputs.load import load_model
+
+    brand = load_model(brand_path, Brand)
+    return ReportOptions(
+        title=title,
+        classification=classification or brand.classification or DEFAULT_CLASSIFICATION,
+        assessor=assessor,
+        brand_name=brand.name,
+        brand_colour=brand.colour,
+        template_dir=template_dir,
+        logo_uri=None
+        if brand.logo is None
+        else _logo_uri(brand_path.parent / brand.logo, brand_path),
+    )
+
+
+def _logo_uri(logo: Path, brand_path: Path) -> str:
+    import base64
+
+    media_type = LOGO_TYPES.get(logo.suffix.lower())
+    if media_type is None:
+        raise UserError.at(brand_path, f"logo {logo.name}: use a PNG, JPEG or SVG file")
+    try:
+        data = logo.read_bytes()
+    except OSError as exc:
+        raise UserError.at(brand_path, f"logo {logo}: {exc.strerror}") from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise UserError.at(brand_path, f"logo {logo.name} is over 1 MB; use a smaller file")
+    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"

@@ -1,0 +1,59 @@
+"""Writes a report in each requested format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mcpscale.errors import UserError
+from mcpscale.pipeline import Prepared, Step, _no_progress
+from mcpscale.render.report.context import assessment_context
+from mcpscale.render.report.html import render_html, render_pdf
+from mcpscale.render.report.markdown import write_markdown
+from mcpscale.render.report.options import ReportOptions
+
+if TYPE_CHECKING:
+    pass
+
+
+def report_format(output: Path, requested: str | None) -> str:
+    """--format, or the output's suffix."""
+    if requested:
+        return requested
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix in ("pdf", "html", "md"):
+        return suffix
+    if suffix == "htm":
+        return "html"
+    if suffix == "markdown":
+        return "md"
+    raise UserError(
+        f"cannot tell the report format from '{output.name}'; name it .pdf, .html or "
+        ".md, or pass --format pdf|html|md"
+    )
+
+
+def write_reports(
+    prepared: Prepared,
+    outputs: dict[str, Path],
+    options: ReportOptions,
+    step: Step = _no_progress,
+) -> list[Path]:
+    """Build the context once and write each requested format ({"pdf": path, ...})."""
+    from mcpscale.inputs.write import write_atomic, write_atomic_bytes
+
+    step("charts")
+    context = assessment_context(prepared.result, prepared.questionnaire, options, prepared.plan)
+    step("render")
+    written = []
+    html = render_html(context, options) if {"pdf", "html"} & set(outputs) else ""
+    for fmt, path in outputs.items():
+        if fmt == "html":
+            write_atomic(path, html)
+        elif fmt == "pdf":
+            write_atomic_bytes(path, render_pdf(html, options))
+        else:
+            written += write_markdown(context, path, options)
+            continue
+        written.append(path)
+    return written

@@ -1,0 +1,125 @@
+"""Results as people and programs read them: rich tables, JSON and CSV text."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.table import Table
+
+from mcpscale.formats.results import Result, result_to_dict
+from mcpscale.formats.serialize import csv_text, to_json
+from mcpscale.render.style import fmt_percent, fmt_score
+
+
+def result_json(result: Result) -> str:
+    return to_json(result_to_dict(result))
+
+
+DIMENSION_COLUMNS = [
+    "id",
+    "name",
+    "score",
+    "level",
+    "level_name",
+    "target",
+    "gap",
+    "coverage",
+    "answered",
+    "unknown",
+    "unanswered",
+    "not_applicable",
+]
+
+
+def result_csv(result: Result) -> str:
+    """One row per dimension plus an `overall` row first; full precision."""
+    overall = {
+        "id": "overall",
+        "name": "Overall",
+        "score": result.overall.score,
+        "level": result.overall.level,
+        "level_name": result.overall.level_name,
+    }
+    dimensions = (
+        {column: getattr(d, column) for column in DIMENSION_COLUMNS} for d in result.dimensions
+    )
+    return csv_text(DIMENSION_COLUMNS, [overall, *dimensions])
+
+
+def result_table(result: Result) -> Table:
+    title = f"{result.questionnaire_title} {result.questionnaire_version}"
+    if result.profile_name:
+        title = f"{result.profile_name}: {title}"
+    people = len(result.respondents)
+    table = Table(
+        title=title,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption=f"{people} respondent{'s' * (people != 1)}, "
+        f"{result.aggregate} of levels; {len(result.disagreements)} disagreement"
+        f"{'s' * (len(result.disagreements) != 1)}\nCov. = scored / applicable questions; "
+        "Unk. = questions only answered 'unknown'; N/A = not applicable",
+    )
+    table.add_column("Dimension", min_width=20)
+    for name in ("Score", "Level", "Target", "Gap", "Cov.", "Unk.", "N/A"):
+        table.add_column(name, justify="left" if name == "Level" else "right", no_wrap=True)
+    for d in result.dimensions:
+        table.add_row(
+            d.name,
+            fmt_score(d.score),
+            _level(d.level, d.level_name),
+            f"{d.target:g}",
+            fmt_score(d.gap),
+            fmt_percent(d.coverage),
+            str(d.unknown),
+            str(d.not_applicable),
+        )
+    table.add_section()
+    table.add_row(
+        "[bold]Overall[/bold]",
+        f"[bold]{fmt_score(result.overall.score)}[/bold]",
+        _level(result.overall.level, result.overall.level_name),
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
+    return table
+
+
+def disagreements_table(result: Result) -> Table:
+    table = Table(title="Disagreements: levels span 2 or more", title_justify="left")
+    table.add_column("Question")
+    table.add_column("Levels")
+    for d in result.disagreements:
+        levels = ", ".join(f"{name} {level}" for name, level in sorted(d.levels.items()))
+        table.add_row(d.question, levels)
+    return table
+
+
+def evidence_conflicts_table(result: Result) -> Table:
+    verb = "scored at" if result.trust == "evidence" else "supports"
+    table = Table(
+        title=f"Evidence conflicts: answers above what the evidence {verb}",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("Question", no_wrap=True)
+    table.add_column("Respondent")
+    table.add_column("Said", justify="right")
+    table.add_column("Max", justify="right")
+    table.add_column("Evidence", overflow="fold")
+    for c in result.evidence_conflicts:
+        table.add_row(
+            c.question,
+            c.respondent,
+            str(c.answered_level),
+            str(c.supported_level),
+            f"{c.finding} ({c.source})",
+        )
+    return table
+
+
+def _level(level: int | None, name: str | None) -> str:
+    return "-" if level is None else f"{level} {name}"
