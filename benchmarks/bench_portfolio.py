@@ -61,7 +61,7 @@ def phases(root: Path, output_dir: Path) -> dict[str, float]:
     """
     from mcpscale.assess.scoring import score_answers
     from mcpscale.history.portfolio import Portfolio, UnitScore
-    from mcpscale.inputs.load import load_answer_sets
+    from mcpscale.inputs.answers import load_answer_sets
     from mcpscale.inputs.yaml import iter_yaml_files, load_yaml
     from mcpscale.pipeline import UnitJob, score_unit
     from mcpscale.render.portfolio import write_outputs

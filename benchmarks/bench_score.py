@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from mcpscale.assess.scoring import score_answers
-from mcpscale.inputs.load import load_answer_sets
+from mcpscale.inputs.answers import load_answer_sets
 from mcpscale.inputs.packs import resolve_pack
 from mcpscale.inputs.write import write_atomic
 from mcpscale.inputs.yaml import dump_yaml

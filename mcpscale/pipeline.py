@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from mcpscale.plan.compose import Plan
 from mcpscale.assess.scoring import score_answers
 from mcpscale.formats.questionnaire import Questionnaire
-from mcpscale.inputs.load import load_answer_sets, load_profile
+from mcpscale.inputs.answers import load_answer_sets
+from mcpscale.inputs.load import load_profile
 
 UNIT_PROFILE = "profile.yaml"
 # Below this many units a process pool costs more to start than it saves.
@@ -141,7 +142,8 @@ class PlanInputs:
 def load_plan_inputs(
     answer_paths: Sequence[Path], profile_path: Path | None, questionnaire_ref: str | None = None
 ) -> PlanInputs:
-    from mcpscale.inputs.load import load_answer_sets, load_plan_profile
+    from mcpscale.inputs.answers import load_answer_sets
+    from mcpscale.inputs.load import load_plan_profile
     from mcpscale.inputs.packs import load_plan_content, resolve_pack
 
     questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)

@@ -12,7 +12,6 @@ import os
 import stat
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
@@ -35,6 +34,7 @@ from mcpscale.formats.evidence import (
     SEVERITY_ORDER,
     Evidence,
     Finding,
+    ScanResult,
     Server,
     Severity,
     SourceLocation,
@@ -72,14 +72,6 @@ SEVERITY: dict[str, Severity] = {
     "no-auth": "medium",
     "duplicate-server": "low",
 }
-
-
-@dataclass
-class ScanResult:
-    servers: list[Server] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: int = 0
 
 
 class _Entry(NamedTuple):

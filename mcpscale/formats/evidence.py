@@ -8,10 +8,12 @@ it to hold answers against what was observed.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import Field
 
+from mcpscale.errors import Problem
 from mcpscale.formats.strict import Strict
 
 EVIDENCE_SCHEMA = "mcpscale/evidence@1"
@@ -98,3 +100,11 @@ class EvidenceRule(Strict):
 class EvidenceRules(Strict):
     kind: Literal["evidence-rules"]
     rules: list[EvidenceRule] = Field(default_factory=list)
+
+
+@dataclass
+class ScanResult:
+    servers: list[Server] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: int = 0

@@ -6,7 +6,7 @@ or initiative exist? does the trigger parse?) are checked in validate.py with li
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -230,3 +230,39 @@ class Economics(Strict):
             if problem:
                 raise ValueError(problem)
         return self
+
+
+def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """A dependency cycle as [a, b, ..., a], or None; edges to unknown nodes are ignored."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in graph.get(node, ()):
+            if target not in graph:
+                continue
+            if state.get(target) == 1:
+                return [*path[path.index(target) :], target]
+            if target not in state:
+                found = visit(target)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def cycle_message(cycle: Sequence[str]) -> str:
+    return (
+        f"initiatives depend on each other in a cycle: {' -> '.join(cycle)}; "
+        "remove one of these depends_on"
+    )

@@ -6,25 +6,21 @@ commands call, raising one UserError that lists every problem found.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
-from mcpscale.errors import Problem, UserError
-from mcpscale.formats.answers import AnswerSet
+from mcpscale.errors import UserError
 from mcpscale.formats.pack import Economics
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import (
     Questionnaire,
 )
 from mcpscale.inputs.checks import (
-    answers_problems,
-    duplicate_respondent_problems,
     profile_plan_problems,
     profile_problems,
     questionnaire_problems,
 )
 from mcpscale.inputs.read import M, read_model
-from mcpscale.inputs.yaml import YamlDocument, iter_yaml_files, load_yaml
+from mcpscale.inputs.yaml import YamlDocument, load_yaml
 
 # ---------------------------------------------------------------- loading for commands
 
@@ -67,72 +63,3 @@ def load_plan_profile(path: Path, q: Questionnaire, economics: Economics | None)
     if problems:
         raise UserError.from_problems(problems)
     return profile
-
-
-def read_answer_documents(paths: Sequence[Path]) -> list[YamlDocument]:
-    """Parse the answers files among `paths`, each once.
-
-    Directories contribute their YAML files of kind answers (a profile beside them is
-    skipped); files named explicitly must be answers. Every unreadable file is reported.
-    """
-    documents: dict[Path, YamlDocument] = {}  # resolved path: a file named twice is read once
-    problems: list[Problem] = []
-    for path in paths:
-        if not path.exists():
-            raise UserError.at(path, "no such file or directory")
-        for file in iter_yaml_files([path]) if path.is_dir() else [path]:
-            if file.resolve() in documents:
-                continue
-            try:
-                document = load_yaml(file)
-            except UserError as exc:
-                problems.extend(exc.problems)
-                continue
-            if path.is_dir() and document.kind not in (None, "answers"):
-                continue
-            documents[file.resolve()] = document
-    if problems:
-        raise UserError.from_problems(problems)
-    if not documents:
-        raise UserError(
-            f"no answers files found in {', '.join(map(str, paths))}; answers "
-            "files are YAML with kind: answers"
-        )
-    return list(documents.values())
-
-
-def load_answer_sets(
-    paths: Sequence[Path], questionnaire_ref: str | None
-) -> tuple[Questionnaire, list[AnswerSet]]:
-    """Load answers files (and directories of them) and the questionnaire they answer.
-
-    Without `questionnaire_ref`, the questionnaire named in the answers is used; all
-    answers must then name the same one.
-    """
-    from mcpscale.inputs.packs import resolve_pack
-
-    loaded: list[tuple[AnswerSet, YamlDocument]] = []
-    problems: list[Problem] = []
-    for document in read_answer_documents(paths):
-        checked = read_model(document, AnswerSet)
-        problems.extend(checked.problems)
-        if isinstance(checked.model, AnswerSet):
-            loaded.append((checked.model, document))
-    if problems:
-        raise UserError.from_problems(problems)
-    if questionnaire_ref is None:
-        named = sorted({a.questionnaire for a, _ in loaded})
-        ids = sorted({a.questionnaire_id for a, _ in loaded})
-        if len(ids) > 1:
-            raise UserError(
-                f"these answers are for different questionnaires ({', '.join(ids)}); "
-                "score each set separately or pass --questionnaire"
-            )
-        questionnaire_ref = named[0] if len(named) == 1 else ids[0]
-    q = resolve_pack(questionnaire_ref).questionnaire
-    for answers, document in loaded:
-        problems.extend(answers_problems(answers, document, q))
-    problems.extend(duplicate_respondent_problems(loaded))
-    if problems:
-        raise UserError.from_problems(problems)
-    return q, [answers for answers, _ in loaded]

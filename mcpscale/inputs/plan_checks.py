@@ -36,7 +36,7 @@ def initiatives_problems(
     initiatives: InitiativeSet, document: YamlDocument, q: Questionnaire
 ) -> list[Problem]:
     from mcpscale.formats.facts import fact_names
-    from mcpscale.plan.roadmap import cycle_message, find_cycle
+    from mcpscale.formats.pack import cycle_message, find_cycle
 
     report = _Reporter(document)
     facts = fact_names(q)

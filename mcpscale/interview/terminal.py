@@ -77,7 +77,7 @@ def open_answers(
     output: Path, questionnaire_ref: str | None, respondent: Respondent
 ) -> tuple[Questionnaire, dict[str, Answer]]:
     """The questionnaire and the answers saved so far in `output` (none for a new file)."""
-    from mcpscale.inputs.load import load_answer_sets
+    from mcpscale.inputs.answers import load_answer_sets
     from mcpscale.inputs.packs import resolve_pack
 
     if not output.exists():

@@ -20,7 +20,7 @@ from typing import Any
 
 from mcpscale.errors import UserError
 from mcpscale.formats.conditions import evaluate, parse_condition
-from mcpscale.formats.pack import GateSet, Initiative
+from mcpscale.formats.pack import GateSet, Initiative, cycle_message, find_cycle
 
 _EPSILON = 1e-9
 
@@ -71,42 +71,6 @@ class Roadmap:
     @property
     def total_months(self) -> int:
         return self.phases[-1].end_month if self.phases else 0
-
-
-def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """A dependency cycle as [a, b, ..., a], or None; edges to unknown nodes are ignored."""
-    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-    path: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        path.append(node)
-        for target in graph.get(node, ()):
-            if target not in graph:
-                continue
-            if state.get(target) == 1:
-                return [*path[path.index(target) :], target]
-            if target not in state:
-                found = visit(target)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return None
-
-    for node in sorted(graph):
-        if node not in state:
-            found = visit(node)
-            if found:
-                return found
-    return None
-
-
-def cycle_message(cycle: Sequence[str]) -> str:
-    return (
-        f"initiatives depend on each other in a cycle: {' -> '.join(cycle)}; "
-        "remove one of these depends_on"
-    )
 
 
 def select(

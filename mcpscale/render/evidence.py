@@ -9,10 +9,10 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from mcpscale.evidence.scan import ScanResult
 from mcpscale.formats.evidence import (
     Evidence,
     Measurements,
+    ScanResult,
     SourceLocation,
 )
 
