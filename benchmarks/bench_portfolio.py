@@ -63,7 +63,7 @@ def phases(root: Path, output_dir: Path) -> dict[str, float]:
     from mcpscale.history.portfolio import Portfolio, UnitScore
     from mcpscale.inputs.answers import load_answer_sets
     from mcpscale.inputs.yaml import iter_yaml_files, load_yaml
-    from mcpscale.pipeline import UnitJob, score_unit
+    from mcpscale.pipeline import Options, UnitJob, score_unit
     from mcpscale.render.portfolio import write_outputs
 
     times = dict.fromkeys(
@@ -86,7 +86,7 @@ def phases(root: Path, output_dir: Path) -> dict[str, float]:
         start = time.process_time()
         score_answers(questionnaire, answer_sets)
         times["score"] += time.process_time() - start
-    scored = [score_unit(UnitJob(u, None, None, "mean")) for u in units]
+    scored = [score_unit(UnitJob(u, Options())) for u in units]
     start = time.process_time()
     write_outputs(Portfolio(tuple(s for s in scored if isinstance(s, UnitScore)), ()), output_dir)
     times["write outputs"] = time.process_time() - start

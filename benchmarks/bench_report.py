@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from mcpscale.demo import example_dir
-from mcpscale.pipeline import prepare
+from mcpscale.pipeline import Options, run
 from mcpscale.render.report.context import assessment_context
 from mcpscale.render.report.html import render_html, render_pdf
 from mcpscale.render.report.options import ReportOptions
@@ -32,7 +32,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.repeat):
             start = time.perf_counter()
-            prepared = prepare([example / "answers"], example / "profile.yaml")
+            prepared = run([example / "answers"], Options(profile=example / "profile.yaml"))
             context = assessment_context(
                 prepared.result, prepared.questionnaire, options, prepared.plan
             )

@@ -21,7 +21,7 @@ from mcpscale.inputs.answers import load_answer_sets
 from mcpscale.inputs.packs import resolve_pack
 from mcpscale.inputs.write import write_atomic
 from mcpscale.inputs.yaml import dump_yaml
-from mcpscale.pipeline import assess_files
+from mcpscale.pipeline import score_files
 
 QUESTIONNAIRE = "mcp-enterprise-readiness"
 
@@ -72,7 +72,7 @@ def main() -> None:
         generate(folder, args.respondents)
         questionnaire, answer_sets = load_answer_sets([folder], None)
         answers = sum(len(a.answers) for a in answer_sets)
-        load_and_score = best_of(args.repeat, lambda: assess_files([folder]))
+        load_and_score = best_of(args.repeat, lambda: score_files([folder]))
         score_only = best_of(args.repeat, lambda: score_answers(questionnaire, answer_sets))
     print(
         f"{args.respondents} respondents, {len(questionnaire.questions)} questions, "

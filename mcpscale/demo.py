@@ -28,7 +28,7 @@ def example_dir(name: str = "acme") -> Path:
 
 
 def run_demo(output_dir: Path, step: Step | None = None) -> DemoOutcome:
-    from mcpscale.pipeline import prepare
+    from mcpscale.pipeline import Options, run
     from mcpscale.render.report.options import ReportOptions
     from mcpscale.render.report.write import write_reports
 
@@ -37,12 +37,12 @@ def run_demo(output_dir: Path, step: Step | None = None) -> DemoOutcome:
     if problems:  # the bundled example is ours: this is a packaging bug, say so plainly
         raise UserError.from_problems(problems)
     step = step or (lambda name: None)
-    prepared = prepare([example / "answers"], example / "profile.yaml", step=step)
+    assessment = run([example / "answers"], Options(profile=example / "profile.yaml"), step=step)
     results_path = output_dir / "results.json"
-    write_atomic(results_path, result_json(prepared.result))
+    write_atomic(results_path, result_json(assessment.result))
     reports = {fmt: output_dir / f"report.{fmt}" for fmt in ("pdf", "html")}
     written = [
-        *write_reports(prepared, reports, ReportOptions(assessor="mcpscale demo"), step),
+        *write_reports(assessment, reports, ReportOptions(assessor="mcpscale demo"), step),
         results_path,
     ]
-    return DemoOutcome(prepared.result, written)
+    return DemoOutcome(assessment.result, written)

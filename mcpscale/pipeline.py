@@ -1,35 +1,173 @@
-"""Loads an assessment's files (answers, questionnaire, profile) and scores them."""
+"""load -> score -> plan: the one pipeline every command that reads answers goes through.
+
+`Options` carries what the command line says about an assessment (`--questionnaire`,
+`--profile`, `--aggregate`, `--evidence`, `--trust`, and for plans `--horizon-years`,
+`--simulations`, `--seed`), so each option means the same thing in `score`, `plan`,
+`report`, `portfolio`, `demo` and the public API.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from mcpscale.assess.evidence import Cap, evidence_caps
 from mcpscale.errors import UserError
-from mcpscale.formats.answers import AnswerSet
-from mcpscale.formats.profile import Profile
-from mcpscale.formats.questionnaire import Questionnaire
 from mcpscale.formats.results import Aggregate, Result, Trust
 from mcpscale.history.portfolio import DimensionCell, Portfolio, UnitFailure, UnitScore
-from mcpscale.inputs.packs import PlanContent
-from mcpscale.plan.compose import build_plan
-from mcpscale.plan.roi import (
-    DEFAULT_SEED,
-    DEFAULT_SIMULATIONS,
-)
 
 if TYPE_CHECKING:
+    from mcpscale.assess.evidence import Cap
+    from mcpscale.formats.answers import AnswerSet
+    from mcpscale.formats.profile import Profile
     from mcpscale.formats.questionnaire import Questionnaire
+    from mcpscale.inputs.packs import PlanContent
     from mcpscale.plan.compose import Plan
-from mcpscale.assess.scoring import score_answers
-from mcpscale.formats.questionnaire import Questionnaire
-from mcpscale.inputs.answers import load_answer_sets
-from mcpscale.inputs.load import load_profile
+
+# The steps an assessment goes through, in order; a `Step` callback is told each as it starts.
+STEPS = ("load", "score", "plan", "charts", "render")
+Step = Callable[[str], None]
+
+
+def no_progress(step: str) -> None:
+    """The default `Step`: report nothing."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read, score and plan an assessment; None means the documented default."""
+
+    questionnaire: str | None = None  # a bundled id, a pack folder or a questionnaire file
+    profile: Path | None = None
+    aggregate: Aggregate = "mean"
+    evidence: tuple[Path, ...] = ()
+    trust: Trust = "answers"
+    horizon_years: int | None = None  # default: the profile's, else 3
+    simulations: int | None = None  # default: 10,000 Monte Carlo draws
+    seed: int | None = None  # default: 20261
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An assessment's files, read and checked, not yet scored."""
+
+    questionnaire: Questionnaire
+    answer_sets: list[AnswerSet]
+    profile: Profile | None
+    content: PlanContent | None  # the pack's planning files; None when not planning
+    caps: dict[str, Cap]  # what the evidence supports, by question id
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The outcome of the pipeline: the questionnaire, the scores and, with a profile, the plan."""
+
+    questionnaire: Questionnaire
+    profile: Profile | None
+    result: Result
+    plan: Plan | None = None
+
+
+def load(answer_paths: Sequence[Path], options: Options, planning: bool = False) -> Loaded:
+    """Read and check the answers, their questionnaire, the profile and the evidence.
+
+    With `planning` and a profile, the pack's planning files are read too, and the profile's
+    financial overrides are checked against the pack's economics."""
+    from mcpscale.inputs.answers import load_answer_sets
+    from mcpscale.inputs.load import load_plan_profile, load_profile
+    from mcpscale.inputs.packs import load_plan_content, resolve_pack
+
+    questionnaire, answer_sets = load_answer_sets(answer_paths, options.questionnaire)
+    content = None
+    profile = None
+    if options.profile is not None:
+        if planning:
+            content = load_plan_content(resolve_pack(options.questionnaire or questionnaire.id))
+            profile = load_plan_profile(options.profile, questionnaire, content.economics)
+        else:
+            profile = load_profile(options.profile, questionnaire)
+    caps = caps_for(options.evidence, questionnaire, options.questionnaire)
+    return Loaded(questionnaire, answer_sets, profile, content, caps)
+
+
+def score(loaded: Loaded, options: Options) -> Result:
+    from mcpscale.assess.scoring import score_answers
+
+    return score_answers(
+        loaded.questionnaire,
+        loaded.answer_sets,
+        loaded.profile,
+        options.aggregate,
+        loaded.caps,
+        options.trust,
+    )
+
+
+def plan(loaded: Loaded, result: Result, options: Options) -> Plan | None:
+    """The plan for a scored assessment; None without a profile (nothing to plan for)."""
+    if loaded.profile is None or loaded.content is None:
+        return None
+    from mcpscale.plan.compose import build_plan
+    from mcpscale.plan.roi import DEFAULT_SEED, DEFAULT_SIMULATIONS
+
+    return build_plan(
+        result,
+        loaded.profile,
+        loaded.content,
+        options.horizon_years,
+        DEFAULT_SIMULATIONS if options.simulations is None else options.simulations,
+        DEFAULT_SEED if options.seed is None else options.seed,
+    )
+
+
+def run(
+    answer_paths: Sequence[Path],
+    options: Options = Options(),
+    planning: bool = True,
+    step: Step = no_progress,
+) -> Assessment:
+    """load -> score -> plan; without `planning` (or without a profile) there is no plan."""
+    step("load")
+    loaded = load(answer_paths, options, planning)
+    step("score")
+    result = score(loaded, options)
+    step("plan")
+    built = plan(loaded, result, options) if planning else None
+    return Assessment(loaded.questionnaire, loaded.profile, result, built)
+
+
+def score_files(answer_paths: Sequence[Path], options: Options = Options()) -> Result:
+    """The scores alone, as `mcpscale score` computes them."""
+    return run(answer_paths, options, planning=False).result
+
+
+def plan_files(answer_paths: Sequence[Path], options: Options) -> Plan:
+    """The plan, as `mcpscale plan` computes it; the options must name a profile."""
+    if options.profile is None:
+        raise UserError("a plan needs --profile: the organisation's profile YAML")
+    built = run(answer_paths, options).plan
+    assert built is not None  # a profile was given, so there is a plan
+    return built
+
+
+def caps_for(
+    paths: Sequence[Path], questionnaire: Questionnaire, questionnaire_ref: str | None
+) -> dict[str, Cap]:
+    """What the evidence files support for the answers' questionnaire; nothing without files."""
+    if not paths:
+        return {}
+    from mcpscale.assess.evidence import evidence_caps
+    from mcpscale.inputs.evidence import load_rules, read_evidence
+    from mcpscale.inputs.packs import resolve_pack
+
+    folder = resolve_pack(questionnaire_ref or questionnaire.id).folder
+    return evidence_caps(load_rules(folder, questionnaire), read_evidence(paths))
+
+
+# ---------------------------------------------------------------- many business units
 
 UNIT_PROFILE = "profile.yaml"
 # Below this many units a process pool costs more to start than it saves.
@@ -38,9 +176,7 @@ _POOL_MIN_UNITS = 50
 
 class UnitJob(NamedTuple):
     folder: Path
-    profile: Path | None
-    questionnaire: str | None
-    aggregate: Aggregate
+    options: Options
 
 
 def find_units(root: Path) -> list[Path]:
@@ -56,14 +192,13 @@ def find_units(root: Path) -> list[Path]:
 
 def score_unit(job: UnitJob) -> UnitScore | UnitFailure:
     """Score one unit; its problems come back as a UnitFailure instead of stopping the run."""
-    from mcpscale.pipeline import assess_files
-
+    profile = job.options.profile
     try:
-        if job.profile is not None and not job.profile.is_file():
+        if profile is not None and not profile.is_file():
             raise UserError.at(
-                job.profile, f"no such file; --profile-per-unit needs a {UNIT_PROFILE} per unit"
+                profile, f"no such file; --profile-per-unit needs a {UNIT_PROFILE} per unit"
             )
-        result = assess_files([job.folder], job.profile, job.questionnaire, job.aggregate)
+        result = score_files([job.folder], job.options)
     except UserError as exc:
         return UnitFailure(job.folder.name, str(exc))
     levels = [level for level, _ in result.scale]
@@ -85,25 +220,23 @@ def score_unit(job: UnitJob) -> UnitScore | UnitFailure:
 
 def score_portfolio(
     root: Path,
+    options: Options = Options(),
     profile_per_unit: bool = False,
-    profile: Path | None = None,
-    questionnaire: str | None = None,
-    aggregate: Aggregate = "mean",
     jobs: int | None = None,
 ) -> Portfolio:
     """Score every unit under ROOT, in parallel over `jobs` processes (default: the CPUs)."""
-    if profile_per_unit and profile is not None:
+    if profile_per_unit and options.profile is not None:
         raise UserError("pass either --profile or --profile-per-unit, not both")
     if jobs is not None and jobs < 1:
         raise UserError(f"--jobs {jobs}: use 1 or more processes")
-    if profile is not None and not profile.is_file():
-        raise UserError.at(profile, "no such file")
-    folders = find_units(root)
+    if options.profile is not None and not options.profile.is_file():
+        raise UserError.at(options.profile, "no such file")
     unit_jobs = [
         UnitJob(
-            folder, folder / UNIT_PROFILE if profile_per_unit else profile, questionnaire, aggregate
+            folder,
+            replace(options, profile=folder / UNIT_PROFILE) if profile_per_unit else options,
         )
-        for folder in folders
+        for folder in find_units(root)
     ]
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(unit_jobs) >= _POOL_MIN_UNITS else 1
@@ -127,169 +260,3 @@ def score_portfolio(
             "pass --questionnaire to score them all against one"
         )
     return Portfolio(units, failures)
-
-
-@dataclass(frozen=True)
-class PlanInputs:
-    """What a plan is made from, read and checked but not yet scored."""
-
-    questionnaire: Questionnaire
-    answer_sets: list[AnswerSet]
-    profile: Profile | None
-    content: PlanContent | None  # None without a profile: there is nothing to plan for
-
-
-def load_plan_inputs(
-    answer_paths: Sequence[Path], profile_path: Path | None, questionnaire_ref: str | None = None
-) -> PlanInputs:
-    from mcpscale.inputs.answers import load_answer_sets
-    from mcpscale.inputs.load import load_plan_profile
-    from mcpscale.inputs.packs import load_plan_content, resolve_pack
-
-    questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
-    if profile_path is None:
-        return PlanInputs(questionnaire, answer_sets, None, None)
-    content = load_plan_content(resolve_pack(questionnaire_ref or questionnaire.id))
-    profile = load_plan_profile(profile_path, questionnaire, content.economics)
-    return PlanInputs(questionnaire, answer_sets, profile, content)
-
-
-def plan_from_files(
-    answer_paths: Sequence[Path],
-    profile_path: Path,
-    questionnaire_ref: str | None = None,
-    horizon_years: int | None = None,
-    simulations: int | None = None,
-    seed: int | None = None,
-    evidence_paths: Sequence[Path] = (),
-    trust: Trust = "answers",
-) -> Plan:
-    """None for simulations or seed means the default (10,000 draws, seed 20261)."""
-    from mcpscale.assess.scoring import score_answers
-    from mcpscale.pipeline import caps_for
-
-    inputs = load_plan_inputs(answer_paths, profile_path, questionnaire_ref)
-    caps = caps_for(evidence_paths, inputs.questionnaire, questionnaire_ref)
-    result = score_answers(
-        inputs.questionnaire, inputs.answer_sets, inputs.profile, "mean", caps, trust
-    )
-    plan = plan_inputs(inputs, result, horizon_years, simulations, seed)
-    assert plan is not None  # a profile was given
-    return plan
-
-
-def plan_inputs(
-    inputs: PlanInputs,
-    result: Result,
-    horizon_years: int | None = None,
-    simulations: int | None = None,
-    seed: int | None = None,
-) -> Plan | None:
-    """The plan for scored inputs; None without a profile. None for simulations or seed
-    means the default (10,000 draws, seed 20261)."""
-    if inputs.profile is None or inputs.content is None:
-        return None
-    return build_plan(
-        result,
-        inputs.profile,
-        inputs.content,
-        horizon_years,
-        DEFAULT_SIMULATIONS if simulations is None else simulations,
-        DEFAULT_SEED if seed is None else seed,
-    )
-
-
-# The steps a report goes through, in order; `Step` is told each one as it starts.
-STEPS = ("load", "score", "plan", "charts", "render")
-Step = Callable[[str], None]
-
-
-def _no_progress(step: str) -> None:
-    pass
-
-
-@dataclass(frozen=True)
-class Prepared:
-    questionnaire: Questionnaire
-    result: Result
-    plan: Plan | None  # None without a profile
-
-
-def prepare(
-    answer_paths: Sequence[Path],
-    profile_path: Path | None,
-    questionnaire_ref: str | None = None,
-    simulations: int | None = None,
-    seed: int | None = None,
-    step: Step = _no_progress,
-    evidence_paths: Sequence[Path] = (),
-    trust: Trust = "answers",
-) -> Prepared:
-    """Load, score and plan, as `mcpscale plan` does; no plan without a profile."""
-    from mcpscale.assess.scoring import score_answers
-    from mcpscale.pipeline import caps_for, load_plan_inputs, plan_inputs
-
-    step("load")
-    inputs = load_plan_inputs(answer_paths, profile_path, questionnaire_ref)
-    caps = caps_for(evidence_paths, inputs.questionnaire, questionnaire_ref)
-    step("score")
-    result = score_answers(
-        inputs.questionnaire, inputs.answer_sets, inputs.profile, "mean", caps, trust
-    )
-    step("plan")
-    return Prepared(
-        inputs.questionnaire, result, plan_inputs(inputs, result, None, simulations, seed)
-    )
-
-
-def caps_for(
-    paths: Sequence[Path], questionnaire: Questionnaire, questionnaire_ref: str | None
-) -> dict[str, Cap]:
-    """The caps from evidence files for the answers' questionnaire; none without files."""
-    if not paths:
-        return {}
-    from mcpscale.inputs.packs import resolve_pack
-
-    return evidence_caps(
-        paths, questionnaire, resolve_pack(questionnaire_ref or questionnaire.id).folder
-    )
-
-
-@dataclass(frozen=True)
-class Assessment:
-    questionnaire: Questionnaire
-    profile: Profile | None
-    result: Result
-
-
-def load_assessment(
-    answer_paths: Sequence[Path],
-    profile_path: Path | None = None,
-    questionnaire_ref: str | None = None,
-    aggregate: Aggregate = "mean",
-    evidence_paths: Sequence[Path] = (),
-    trust: Trust = "answers",
-) -> Assessment:
-    from mcpscale.pipeline import caps_for
-
-    questionnaire, answer_sets = load_answer_sets(answer_paths, questionnaire_ref)
-    profile = load_profile(profile_path, questionnaire) if profile_path else None
-    caps = caps_for(evidence_paths, questionnaire, questionnaire_ref)
-    return Assessment(
-        questionnaire,
-        profile,
-        score_answers(questionnaire, answer_sets, profile, aggregate, caps, trust),
-    )
-
-
-def assess_files(
-    answer_paths: Sequence[Path],
-    profile_path: Path | None = None,
-    questionnaire_ref: str | None = None,
-    aggregate: Aggregate = "mean",
-    evidence_paths: Sequence[Path] = (),
-    trust: Trust = "answers",
-) -> Result:
-    return load_assessment(
-        answer_paths, profile_path, questionnaire_ref, aggregate, evidence_paths, trust
-    ).result

@@ -19,8 +19,6 @@ from typing import Any
 
 from mcpscale.formats.conditions import evaluate, parse_condition
 from mcpscale.formats.evidence import Evidence, EvidenceRule
-from mcpscale.formats.questionnaire import Questionnaire
-from mcpscale.inputs.evidence import load_rules, read_evidence
 
 
 @dataclass(frozen=True)
@@ -59,12 +57,11 @@ def _source(evidence: Evidence, path: Path, rule: EvidenceRule) -> str:
 
 
 def evidence_caps(
-    paths: Sequence[Path], questionnaire: Questionnaire, pack_folder: Path | None
+    rules: Sequence[EvidenceRule], evidence_files: Sequence[tuple[Path, Evidence]]
 ) -> dict[str, Cap]:
     """Question id -> the lowest level any evidence file supports for it."""
-    rules = load_rules(pack_folder, questionnaire)
     caps: dict[str, Cap] = {}
-    for path, evidence in read_evidence(paths):
+    for path, evidence in evidence_files:
         facts = evidence_facts(evidence)
         for rule in rules:
             if not evaluate(parse_condition(rule.when), facts):

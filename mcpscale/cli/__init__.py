@@ -293,7 +293,7 @@ def score(
 ) -> None:
     """Score answers: maturity per dimension, targets, gaps, coverage, disagreements."""
     from mcpscale.assess.thresholds import check_thresholds, parse_dimension_thresholds
-    from mcpscale.pipeline import assess_files
+    from mcpscale.pipeline import Options, score_files
     from mcpscale.render.results import (
         disagreements_table,
         evidence_conflicts_table,
@@ -310,8 +310,9 @@ def score(
         from mcpscale.inputs.results import load_result
 
         saved_baseline = load_result(baseline)
-    result = assess_files(
-        answers, profile, questionnaire, aggregate.value, evidence or [], trust.value
+    result = score_files(
+        answers,
+        Options(questionnaire, profile, aggregate.value, tuple(evidence or ()), trust.value),
     )
     checks = check_thresholds(result, fail_under, per_dimension)
     if saved_baseline is not None:
@@ -444,21 +445,29 @@ def report(
     simulations: SimulationsOption = None,
     seed: SeedOption = None,
     quiet: QuietOption = False,
+    aggregate: AggregateOption = AggregateChoice.mean,
     evidence: EvidenceOption = None,
     trust: TrustOption = TrustChoice.answers,
 ) -> None:
     """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
-    from mcpscale.pipeline import prepare
+    from mcpscale.pipeline import Options, run
     from mcpscale.render.report.options import report_options
     from mcpscale.render.report.write import report_format, write_reports
 
     fmt = report_format(output, output_format.value if output_format else None)
     options = report_options(title, classification, assessor, template_dir, brand)
     with _progress(quiet) as step:
-        prepared = prepare(
-            answers, profile, questionnaire, simulations, seed, step, evidence or [], trust.value
+        options_ = Options(
+            questionnaire,
+            profile,
+            aggregate.value,
+            tuple(evidence or ()),
+            trust.value,
+            simulations=simulations,
+            seed=seed,
         )
-        written = write_reports(prepared, {fmt: output}, options, step)
+        assessment = run(answers, options_, step=step)
+        written = write_reports(assessment, {fmt: output}, options, step)
     charts = written[1:]  # Markdown: the SVGs written beside it
     typer.echo(
         f"wrote {output}" + (f" and {len(charts)} charts in {charts[0].parent}" if charts else "")
@@ -574,10 +583,12 @@ def portfolio(
 ) -> None:
     """Score every business unit under ROOT: a units x dimensions table and a heat map."""
     from mcpscale.history.portfolio import failures_message
-    from mcpscale.pipeline import score_portfolio
+    from mcpscale.pipeline import Options, score_portfolio
     from mcpscale.render.portfolio import portfolio_table, write_outputs
 
-    scored = score_portfolio(root, profile_per_unit, profile, questionnaire, aggregate.value, jobs)
+    scored = score_portfolio(
+        root, Options(questionnaire, profile, aggregate.value), profile_per_unit, jobs
+    )
     if 0 < len(scored.units) <= 50:
         _print([portfolio_table(scored)], None)
     for path in write_outputs(scored, output_dir, image_format.value):
@@ -801,22 +812,26 @@ def plan(
     ] = None,
     simulations: SimulationsOption = None,
     seed: SeedOption = None,
+    aggregate: AggregateOption = AggregateChoice.mean,
     evidence: EvidenceOption = None,
     trust: TrustOption = TrustChoice.answers,
 ) -> None:
     """Plan: phase-gate roadmap, gate readiness, budget, ROI with uncertainty, risk register."""
-    from mcpscale.pipeline import plan_from_files
+    from mcpscale.pipeline import Options, plan_files
     from mcpscale.render.plan_view import plan_csv, plan_json, plan_renderables
 
-    built = plan_from_files(
+    built = plan_files(
         answers,
-        profile,
-        questionnaire,
-        horizon_years,
-        simulations=simulations,
-        seed=seed,
-        evidence_paths=evidence or [],
-        trust=trust.value,
+        Options(
+            questionnaire,
+            profile,
+            aggregate.value,
+            tuple(evidence or ()),
+            trust.value,
+            horizon_years,
+            simulations,
+            seed,
+        ),
     )
     if output_format is ScoreFormat.json:
         _emit(plan_json(built), output)

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mcpscale.errors import UserError
-from mcpscale.pipeline import Prepared, Step, _no_progress
+from mcpscale.pipeline import Assessment, Step, no_progress
 from mcpscale.render.report.context import assessment_context
 from mcpscale.render.report.html import render_html, render_pdf
 from mcpscale.render.report.markdown import write_markdown
 from mcpscale.render.report.options import ReportOptions
-
-if TYPE_CHECKING:
-    pass
 
 
 def report_format(output: Path, requested: str | None) -> str:
@@ -34,16 +30,18 @@ def report_format(output: Path, requested: str | None) -> str:
 
 
 def write_reports(
-    prepared: Prepared,
+    assessment: Assessment,
     outputs: dict[str, Path],
     options: ReportOptions,
-    step: Step = _no_progress,
+    step: Step = no_progress,
 ) -> list[Path]:
     """Build the context once and write each requested format ({"pdf": path, ...})."""
     from mcpscale.inputs.write import write_atomic, write_atomic_bytes
 
     step("charts")
-    context = assessment_context(prepared.result, prepared.questionnaire, options, prepared.plan)
+    context = assessment_context(
+        assessment.result, assessment.questionnaire, options, assessment.plan
+    )
     step("render")
     written = []
     html = render_html(context, options) if {"pdf", "html"} & set(outputs) else ""
