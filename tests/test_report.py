@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from mcpscale.render.report.html import locked_url_fetcher, template_dirs
+from mcpscale.render.report.html import locked_url_fetcher
 from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.report.templates import template_dirs
 
 from .conftest import TINY, Cli
 

@@ -22,4 +22,15 @@ MODELS: dict[str, type[Strict]] = {
     "evidence": Evidence,
     "evidence-rules": EvidenceRules,
 }
-PLAN_KINDS = ("initiatives", "gates", "risks", "economics")
+# The files of a content pack folder, by kind. Only the questionnaire is required; each
+# planning file adds parts of the plan, and `evidence.yaml` lets answers be held against
+# evidence. Every other module takes these names from here.
+QUESTIONNAIRE_FILE = "questionnaire.yaml"
+PLAN_FILES = {
+    "initiatives": "initiatives.yaml",
+    "gates": "gates.yaml",
+    "risks": "risks.yaml",
+    "economics": "economics.yaml",
+}
+PLAN_KINDS = tuple(PLAN_FILES)
+EVIDENCE_RULES_FILE = "evidence.yaml"

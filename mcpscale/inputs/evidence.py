@@ -8,9 +8,8 @@ from pathlib import Path
 from mcpscale.errors import UserError
 from mcpscale.formats.conditions import ConditionError, parse_condition
 from mcpscale.formats.evidence import Evidence, EvidenceRule, EvidenceRules
+from mcpscale.formats.kinds import EVIDENCE_RULES_FILE
 from mcpscale.formats.questionnaire import Questionnaire
-
-EVIDENCE_RULES_FILE = "evidence.yaml"
 
 
 def load_rules(pack_folder: Path | None, questionnaire: Questionnaire) -> list[EvidenceRule]:

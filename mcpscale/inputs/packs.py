@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from mcpscale.errors import Problem, UserError, did_you_mean
-from mcpscale.formats.kinds import MODELS
+from mcpscale.formats.kinds import MODELS, PLAN_FILES, QUESTIONNAIRE_FILE
 from mcpscale.formats.pack import Economics, GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.questionnaire import (
     Questionnaire,
@@ -55,16 +55,6 @@ def load_plan_content(pack: Any) -> PlanContent:
         raise UserError.from_problems(problems)
     models = {kind: model for kind, (model, _) in loaded.items()}
     return PlanContent(**models)  # type: ignore[arg-type]
-
-
-QUESTIONNAIRE_FILE = "questionnaire.yaml"
-# The optional planning files of a pack folder, by kind.
-PLAN_FILES = {
-    "initiatives": "initiatives.yaml",
-    "gates": "gates.yaml",
-    "risks": "risks.yaml",
-    "economics": "economics.yaml",
-}
 
 
 def data_dir(name: str) -> Path:

@@ -96,7 +96,8 @@ def _relocate(exc: UserError, document: YamlDocument, path: YamlPath) -> list[Pr
 
 def _plan_file_cross_checks(checked: Checked, questionnaire_ref: str | None) -> list[Problem]:
     """A planning file is checked against the questionnaire beside it (or --questionnaire)."""
-    from mcpscale.inputs.packs import PLAN_FILES, QUESTIONNAIRE_FILE, resolve_pack
+    from mcpscale.formats.kinds import PLAN_FILES, QUESTIONNAIRE_FILE
+    from mcpscale.inputs.packs import resolve_pack
 
     assert checked.document is not None and checked.model is not None
     document = checked.document

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from mcpscale.errors import UserError
 from mcpscale.formats.facts import score_facts
+from mcpscale.formats.kinds import PLAN_KINDS
 from mcpscale.formats.pack import Economics, Estimate, RiskAdjustment, merged_risk_adjustment
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.results import Result
@@ -149,11 +150,7 @@ def build_plan(
         budget=budget,
         roi=roi,
         risks=fired_risks(content.risks.risks, facts, roadmap) if content.risks else None,
-        missing=tuple(
-            kind
-            for kind in ("initiatives", "gates", "risks", "economics")
-            if getattr(content, kind) is None
-        ),
+        missing=tuple(kind for kind in PLAN_KINDS if getattr(content, kind) is None),
         economics=economics,
     )
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mcpscale.formats.results import Result
+from mcpscale.render.style import fmt_thousands, thousands_label
 
 if TYPE_CHECKING:
     from mcpscale.plan.compose import Plan
@@ -152,7 +153,7 @@ def _thousands(currency: str) -> tuple[Any, str]:
     """Tick formatter and axis label for amounts shown in thousands of the currency."""
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda value, _: f"{value / 1e3:,.0f}"), f"{currency} thousands"
+    return FuncFormatter(lambda value, _: fmt_thousands(value)), thousands_label(currency)
 
 
 PHASE_COLOURS = {1: SERIES[0], 2: SERIES[1], 3: SERIES[2]}

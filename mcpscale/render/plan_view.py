@@ -8,11 +8,13 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from mcpscale.formats.kinds import PLAN_FILES
 from mcpscale.formats.pack import COST_CATEGORIES
 from mcpscale.formats.serialize import csv_text, to_json
 from mcpscale.plan.compose import Plan, add_months
 from mcpscale.plan.document import plan_to_dict
 from mcpscale.render.results import result_table
+from mcpscale.render.style import fmt_money, fmt_percent
 
 PHASE_NAMES = {1: "Phase 1", 2: "Phase 2", 3: "Phase 3"}
 _SECTIONS_BY_FILE = {
@@ -51,20 +53,8 @@ def plan_csv(plan: Plan) -> str:
 
 
 def money(amount: float | None, currency: str) -> str:
-    """Thousands or millions; the currency is in each table's title, to keep columns narrow."""
-    if amount is None:
-        return "-"
-    sign = "-" if amount < 0 else ""
-    value = abs(amount)
-    if value < 0.5:
-        return "0"
-    if value >= 1e6:
-        return f"{sign}{value / 1e6:,.2f}M"
-    return f"{sign}{value / 1e3:,.0f}k"
-
-
-def _percent(value: float | None) -> str:
-    return "-" if value is None else f"{value:.0%}"
+    """Terminal tables name the currency in their title, to keep columns narrow."""
+    return fmt_money(amount, currency, compact=True)
 
 
 def plan_renderables(plan: Plan) -> list[Any]:
@@ -81,13 +71,15 @@ def plan_renderables(plan: Plan) -> list[Any]:
     if len(plan.missing) == len(_SECTIONS_BY_FILE):
         out.append(
             Text(
-                "This questionnaire's pack has no planning files (initiatives.yaml, gates.yaml, "
-                "risks.yaml, economics.yaml): scores only, no roadmap, budget, ROI or risks."
+                f"This questionnaire's pack has no planning files ({', '.join(PLAN_FILES.values())}"
+                "): scores only, no roadmap, budget, ROI or risks."
             )
         )
     else:
         for kind in plan.missing:
-            out.append(Text(f"No {kind}.yaml in this pack: no {_SECTIONS_BY_FILE[kind]} from it."))
+            out.append(
+                Text(f"No {PLAN_FILES[kind]} in this pack: no {_SECTIONS_BY_FILE[kind]} from it.")
+            )
     if plan.roadmap is not None:
         out += _roadmap_tables(plan)
     if plan.gates is not None:
@@ -229,7 +221,7 @@ def _roi_tables(plan: Plan) -> list[Any]:
         *((money(v, currency) for v in sim.npv) if sim else ("-",) * 3),
     )
     headline.add_row(
-        "ROI", _percent(roi.roi), *((_percent(v) for v in sim.roi) if sim else ("-",) * 3)
+        "ROI", fmt_percent(roi.roi), *((fmt_percent(v) for v in sim.roi) if sim else ("-",) * 3)
     )
     headline.add_row(
         "Benefit-cost ratio",
@@ -238,7 +230,7 @@ def _roi_tables(plan: Plan) -> list[Any]:
         "",
         "",
     )
-    headline.add_row("IRR", _percent(roi.irr), "", "", "")
+    headline.add_row("IRR", fmt_percent(roi.irr), "", "", "")
     headline.add_row(
         "Payback",
         "not within the horizon" if roi.payback_months is None else f"{roi.payback_months} months",

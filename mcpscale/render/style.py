@@ -11,14 +11,33 @@ def fmt_percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
-def fmt_money(amount: float | None, currency: str) -> str:
-    """The report's one style for amounts: "EUR 3,790,000", to the nearest thousand
-    (the inputs are estimates; more digits would claim a precision they do not have)."""
+def fmt_money(amount: float | None, currency: str, compact: bool = False) -> str:
+    """The one style for amounts: "EUR 3,790,000", to the nearest thousand (the inputs are
+    estimates; more digits would claim a precision they do not have).
+
+    `compact` is for narrow table columns whose title names the currency: "3.79M", "790k"."""
     if amount is None:
         return "-"
+    if compact:
+        value = abs(amount)
+        sign = "-" if amount < 0 else ""
+        if value < 0.5:
+            return "0"
+        if value >= 1e6:
+            return f"{sign}{value / 1e6:,.2f}M"
+        return f"{sign}{value / 1e3:,.0f}k"
     rounded = round(amount, -3) if abs(amount) >= 1000 else round(amount)
     sign = "-" if rounded < 0 else ""
     return f"{sign}{currency} {abs(rounded):,.0f}"
+
+
+def fmt_thousands(amount: float) -> str:
+    """A chart axis tick for amounts shown in thousands (the axis label names the currency)."""
+    return f"{amount / 1e3:,.0f}"
+
+
+def thousands_label(currency: str) -> str:
+    return f"{currency} thousands"
 
 
 def fmt_months(months: int | None) -> str:

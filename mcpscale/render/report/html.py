@@ -1,61 +1,23 @@
-"""The report's one jinja environment, HTML rendering, and WeasyPrint with a locked-down fetcher."""
+"""The report as HTML, and as PDF through WeasyPrint with a fetcher that loads only our assets."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mcpscale.errors import UserError
-from mcpscale.inputs.packs import data_dir
 from mcpscale.render.report.options import ReportOptions
-
-if TYPE_CHECKING:
-    pass
-
-
-REPORT_TEMPLATES = "report"
-
-
-def template_dirs(options: ReportOptions) -> list[Path]:
-    """Where templates and assets come from, first match wins: the override, then ours."""
-    bundled = data_dir("templates") / REPORT_TEMPLATES
-    if options.template_dir is None:
-        return [bundled]
-    if not options.template_dir.is_dir():
-        raise UserError.at(options.template_dir, "--template-dir is not a directory")
-    return [options.template_dir.resolve(), bundled]
+from mcpscale.render.report.templates import (
+    environment,
+    print_css,
+    render_template,
+    template_dirs,
+)
 
 
 def render_html(context: dict[str, Any], options: ReportOptions) -> str:
-    import jinja2
-
-    dirs = template_dirs(options)
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        autoescape=True,  # everything, whatever the template's name
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    try:
-        css = environment.loader.get_source(environment, "print.css")[0]  # type: ignore[union-attr]
-    except jinja2.TemplateError as exc:
-        raise UserError(f"report template error: {exc}") from None
-    return _render(environment, "base.html", {**context, "css": css})
-
-
-def _render(environment: Any, name: str, context: dict[str, Any]) -> str:
-    """Render one template; a broken override is a located user error, not a traceback."""
-    import jinja2
-
-    try:
-        return environment.get_template(name).render(**context)  # type: ignore[no-any-return]
-    except jinja2.TemplateSyntaxError as exc:
-        raise UserError.at(
-            exc.filename or exc.name or "template", exc.message or "", exc.lineno
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise UserError(f"report template error: {exc}") from None
+    env = environment(options)
+    return render_template(env, "base.html", {**context, "css": print_css(env)})
 
 
 def locked_url_fetcher(allowed_roots: Sequence[Path]) -> Any:

@@ -3,16 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from mcpscale.render.report.html import _render, template_dirs
 from mcpscale.render.report.options import ReportOptions
-
-if TYPE_CHECKING:
-    pass
-
-# Backslash-escaped in Markdown output; < > & are escaped as HTML.
-MARKDOWN_SPECIALS = set("\\`*_{}[]()#+!|~")
+from mcpscale.render.report.templates import environment, render_template
 
 
 def chart_files(context: dict[str, Any]) -> dict[str, str]:
@@ -26,28 +20,9 @@ def chart_files(context: dict[str, Any]) -> dict[str, str]:
 
 def render_markdown(context: dict[str, Any], options: ReportOptions, chart_dir: str) -> str:
     """The report as Markdown; `chart_dir` is where the SVGs are linked from, relatively."""
-    import jinja2
-    from markupsafe import Markup
-
-    def cell(value: Any) -> Markup:
-        # Escaped as HTML (Markdown renderers pass HTML through) and as Markdown, so a note
-        # holding ![x](http://...) stays text and fetches nothing; kept on one line, one cell.
-        raw = "" if value is None else str(value)
-        text = "".join(f"\\{char}" if char in MARKDOWN_SPECIALS else char for char in raw)
-        text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        return Markup(" ".join(text.split()))
-
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(options)]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    environment.filters["cell"] = cell
+    env = environment(options, markdown=True)
     links = {name: f"{chart_dir}/{name}.svg" for name in chart_files(context)}
-    return _render(environment, "report.md", {**context, "chart_links": links})
+    return render_template(env, "report.md", {**context, "chart_links": links})
 
 
 def write_markdown(context: dict[str, Any], path: Path, options: ReportOptions) -> list[Path]:

@@ -1,6 +1,6 @@
 """The plan's part of the report context: gates, roadmap, budget, ROI and risks as plain data.
 
-Amounts use one style everywhere (output.fmt_money: "EUR 3,790,000"); a section whose
+Amounts use one style everywhere (render.style.fmt_money: "EUR 3,790,000"); a section whose
 planning file the pack lacks says so in one line instead of being left out silently.
 """
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mcpscale.formats.kinds import PLAN_FILES
 from mcpscale.plan.compose import (
     COMPUTE_SPEND_PER_APPLICATION,
     DEVELOPER_SHARE_OF_STAFF,
@@ -42,7 +43,7 @@ def _unavailable(plan: Plan | None, source: str) -> dict[str, str]:
     for section, title, needed in PLAN_SECTIONS:
         lacking = [name for name in needed if name in plan.missing]
         if lacking:
-            files = " and ".join(f"{name}.yaml" for name in lacking)
+            files = " and ".join(PLAN_FILES[name] for name in lacking)
             reasons[section] = f"{title}: not available, the {source} pack has no {files}."
     return reasons
 

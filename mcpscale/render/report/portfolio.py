@@ -8,8 +8,9 @@ from typing import Any
 from mcpscale import __version__
 from mcpscale.history.portfolio import Portfolio
 from mcpscale.render.portfolio import heatmap
-from mcpscale.render.report.html import render_pdf, template_dirs
+from mcpscale.render.report.html import render_pdf
 from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.report.templates import environment, print_css, render_template
 from mcpscale.render.style import fmt_score
 
 
@@ -44,19 +45,11 @@ def portfolio_context(portfolio: Portfolio, options: ReportOptions) -> dict[str,
 
 
 def portfolio_html(portfolio: Portfolio, options: ReportOptions) -> str:
-    import jinja2
-
-    dirs = template_dirs(options)
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    css = environment.loader.get_source(environment, "print.css")[0]  # type: ignore[union-attr]
+    env = environment(options)
     context = portfolio_context(portfolio, options)
     svg = context["heatmap"]
     context["heatmap"] = svg[svg.find("<svg") :] if svg else ""
-    return environment.get_template("portfolio.html").render(**context, css=css)
+    return render_template(env, "portfolio.html", {**context, "css": print_css(env)})
 
 
 def write_portfolio_report(
