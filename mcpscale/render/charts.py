@@ -280,7 +280,7 @@ def budget_by_phase(plan: Plan) -> str:
         axes.bar(labels, values, bottom=bottoms, color=colour, width=0.55, label=category)
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for index, total in enumerate(bottoms):
-        axes.text(index, total, f"{total / 1e3:,.0f}", ha="center", va="bottom", fontsize=8)
+        axes.text(index, total, fmt_thousands(total), ha="center", va="bottom", fontsize=8)
     axes.yaxis.set_major_formatter(formatter)
     axes.set_ylabel(f"Cost ({unit})")
     axes.set_xlabel("Phase")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mcpscale import __version__
-from mcpscale.formats.results import DimensionScore, Result
+from mcpscale.formats.results import DimensionScore, Result, result_to_dict
 from mcpscale.inputs.clock import today
 from mcpscale.render.report.options import ReportOptions
 from mcpscale.render.style import fmt_percent, fmt_score
@@ -147,16 +147,7 @@ def build_context(
             }
             for c in result.evidence_conflicts
         ],
-        "respondents": [
-            {
-                "name": r.name,
-                "role": r.role,
-                "group": r.group,
-                "assessed_at": r.assessed_at,
-                "answered": r.answered,
-            }
-            for r in result.respondents
-        ],
+        "respondents": result_to_dict(result)["respondents"],
         "evidence": [
             {"question": q.id, "respondent": a.respondent, "link": link}
             for q in result.questions
