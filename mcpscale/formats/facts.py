@@ -1,6 +1,6 @@
 """The facts that plan triggers, gate criteria and risk triggers test, taken from scores.
 
-Plan conditions use the `applies_if` language (conditions.py) over these facts:
+Plan conditions use the `applies_if` language (formats/conditions.py) over these facts:
 
     dimension.<id>   the dimension's score           {dimension.governance: "< 3"}
     gap.<id>         target minus score (>= 0)       {gap.technical: "> 0"}

@@ -1,7 +1,8 @@
 """The planning files of a content pack (initiatives, gates, risks, economics) as pydantic models.
 
-Like models.py these check shape only; cross-references (does this dimension, question
-or initiative exist? does the trigger parse?) are checked in validate.py with line numbers.
+Like the other formats these check shape only; cross-references (does this dimension,
+question or initiative exist? does the trigger parse?) are checked, with line numbers, in
+inputs/plan_checks.py.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 These models are the public interface: `mcpscale schema KIND` prints their JSON
 Schema. They check shape only; cross-references (does this answer's question
-exist?) are checked in `validate.py`, where the YAML line numbers are at hand.
+exist?) are checked in `inputs/checks.py`, where the YAML line numbers are at hand.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Results over time: read saved result JSON, compare two of them, and follow a trend.
+"""Two saved results compared: per dimension and question, old, new and the change.
 
 Everything here works on the saved `mcpscale/result@1` documents (dicts), so a result
 scored a year ago compares with one scored today without re-reading any answers.

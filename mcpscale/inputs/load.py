@@ -1,7 +1,7 @@
-"""Reads input files into models and checks them, collecting every problem with its line.
+"""The `load_*` functions commands call: one file of one kind, read and checked.
 
-`check_paths` powers `mcpscale validate`; the `load_*` functions are what the other
-commands call, raising one UserError that lists every problem found.
+Each raises one UserError listing every problem found, each with its file and line;
+`inputs/validate.py` collects problems instead of raising, for `mcpscale validate`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Safe YAML loading that remembers where every value came from, and atomic writes."""
+"""Safe YAML loading that remembers where every value came from, and YAML text to write."""
 
 from __future__ import annotations
 

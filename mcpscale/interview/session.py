@@ -1,6 +1,6 @@
 """The interview as a UI-free state machine: which question is current, what a key means.
 
-`tui.py` draws it and reads keys; everything here is pure and testable without a terminal.
+`terminal.py` draws it and reads keys; everything here is pure and testable without a terminal.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A scored assessment plus a profile and a pack's planning files -> the plan.
 
-Composes roadmap.py, gates.py, budget.py, roi.py and risks.py. A pack without some
+Composes plan/roadmap.py, gates.py, budget.py, roi.py and risks.py. A pack without some
 planning files still gets a plan: the sections those files feed are left out, and
 `missing` says which files would add them.
 """
@@ -158,7 +158,7 @@ def build_plan(
 def merged_assumptions(economics: Economics, profile: Profile) -> dict[str, Estimate]:
     """The pack's ranges with the profile's `economics:` overrides applied.
 
-    validate.load_plan_profile has checked the overrides with line numbers already."""
+    inputs.load.load_plan_profile has checked the overrides with line numbers already."""
     merged = dict(economics.assumptions)
     for name, override in profile.economics.items():
         if name not in merged:

@@ -1,7 +1,7 @@
 """Selects initiatives from today's scores and schedules them into the three phases.
 
 Steps (docs/methodology.md writes them out):
-1. select the initiatives whose trigger holds for the score facts (scorefacts.py);
+1. select the initiatives whose trigger holds for the score facts (formats/facts.py);
 2. add their `depends_on`, transitively; an initiative never runs before what it needs,
    so its phase is raised to the latest phase among its dependencies;
 3. order them topologically (a dependency cycle is a UserError naming the cycle);

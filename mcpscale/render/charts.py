@@ -31,7 +31,7 @@ PALETTE = {
 SERIES = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
 
 
-# The report's look; figures.pyplot() already fixes the backend and the SVG hash salt.
+# The report's look; render.figures.pyplot() already fixes the backend and the SVG hash salt.
 REPORT_STYLE = {
     "svg.fonttype": "none",  # text stays text: sharp, searchable, small
     "font.family": "DejaVu Sans",

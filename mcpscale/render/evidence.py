@@ -1,4 +1,4 @@
-"""A scan as people and programs read it: the evidence document and rich tables."""
+"""Evidence as people read it: the scan's and the probe's tables, and the probe's JSON."""
 
 from __future__ import annotations
 
