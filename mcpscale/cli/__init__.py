@@ -679,7 +679,7 @@ def assess(
     )
     if outcome.result is not None:
         console.print(result_table(outcome.result))
-        console.print(f"Answers saved in {output}", highlight=False, soft_wrap=True)
+        console.print(f"Answers saved in {output}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -723,7 +723,7 @@ def workshop(
         else:
             console.print("The room agreed on every question (no levels span 2 or more).")
         for file in outcome.files:
-            console.print(f"Answers saved in {file}", highlight=False, soft_wrap=True)
+            console.print(f"Answers saved in {file}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
 
 

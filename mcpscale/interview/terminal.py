@@ -132,9 +132,9 @@ def question_screen(
         marker = "→" if choice.id == default else ""
         choices.add_row(
             f"{marker}{number}",
-            choice.id,
-            questionnaire.level_name(choice.level),
-            choice.label,
+            Text(choice.id),
+            Text(questionnaire.level_name(choice.level)),
+            Text(choice.label),
         )
     title = f"[bold]{escape(respondent)}[/bold]" if respondent else None
     parts: list[Any] = [
@@ -151,7 +151,7 @@ def question_screen(
                     f"{cap.says}\nSource: {cap.source}. The evidence supports level "
                     f"{cap.level} at most."
                 ),
-                title=f"Evidence: {cap.finding}",
+                title=Text(f"Evidence: {cap.finding}"),
                 title_align="left",
                 border_style="yellow",
             )
@@ -173,7 +173,7 @@ def read_key(
         key = parse_key(question, prompter.ask(_answer_prompt(question, default, who)), default)
         if key.action == "help":
             help_text = question.help or "This question has no help text."
-            console.print(Panel(help_text, title="Help", border_style="blue"))
+            console.print(Panel(Text(help_text), title="Help", border_style="blue"))
         elif key.action == "invalid":
             console.print(f"[yellow]{escape(key.hint)}[/yellow]")
         else:
@@ -222,7 +222,7 @@ def _say_skipped(console: Console, interview: Interview, profile: Profile | None
     for question in interview.skipped:
         condition = ", ".join(f"{k} {v}" for k, v in (question.applies_if or {}).items())
         console.print(
-            f"  [dim]skipped[/dim] {question.id} (applies if {escape(condition)})",
+            f"  [dim]skipped[/dim] {escape(question.id)} (applies if {escape(condition)})",
             highlight=False,
         )
 
@@ -268,7 +268,7 @@ def run_assess(
         save_answers(output, questionnaire, respondent, interview.answers)
 
     console.print(
-        f"[bold]{escape(questionnaire.title)} {questionnaire.version}[/bold] · "
+        f"[bold]{escape(f'{questionnaire.title} {questionnaire.version}')}[/bold] · "
         f"{escape(respondent.name)} ({escape(respondent.role)}) · saving to {escape(str(output))}",
         soft_wrap=True,
     )
@@ -369,7 +369,7 @@ def run_workshop(
             save_answers(file, questionnaire, person, answers)
 
     console.print(
-        f"[bold]{escape(questionnaire.title)} {questionnaire.version}[/bold] · workshop with "
+        f"[bold]{escape(f'{questionnaire.title} {questionnaire.version}')}[/bold] · workshop with "
         f"{', '.join(escape(r.name) for r in respondents)} · saving to {escape(str(output_dir))}/",
         soft_wrap=True,
     )
@@ -398,9 +398,8 @@ def _ask_room(prompter: Prompter, room: Workshop, save: Callable[[], None]) -> N
         name = turn.respondent.name
         if not turn.asked:
             assert turn.default is not None
-            console.print(
-                f"{escape(name)}: {choice_label(room.current, turn.default)} [dim](saved)[/dim]"
-            )
+            saved = f"{name}: {choice_label(room.current, turn.default)}"
+            console.print(f"{escape(saved)} [dim](saved)[/dim]")
             room.keep()
             continue
         action, choice = read_key(prompter, room.current, turn.default, name)
@@ -430,8 +429,8 @@ def _discuss(prompter: Prompter, room: Workshop) -> None:
     table.add_column("Level", justify="right")
     for person, choice, level in disagreement.answers:
         table.add_row(
-            person.name,
-            choice_label(disagreement.question, choice),
+            Text(person.name),
+            Text(choice_label(disagreement.question, choice)),
             "-" if level is None else str(level),
         )
     console.print(table)
