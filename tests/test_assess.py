@@ -258,3 +258,49 @@ def test_a_finished_file_says_how_to_change_answers(cli: Cli, tmp_path: Path) ->
     assert again.exit_code == 0
     assert "5 of 5 answered so far; all done; pass --review to walk them again" in again.output
     assert "Question" not in again.output
+
+
+def test_names_that_look_like_markup_are_printed_as_typed(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "[b]answers[/b].yaml"
+    result = cli(
+        "assess",
+        "-q",
+        TINY,
+        "--respondent",
+        "Ana [/b]",
+        "--role",
+        "CTO [i]",
+        "--output",
+        output,
+        "--no-notes",
+        input="1\n2\n3\n4\n4\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Ana [/b] (CTO [i])" in result.output
+    assert "Ana [/b]'s scores:" in result.output
+    assert f"Answers saved in {output}" in result.output
+    assert saved(output)["respondent"] == {"name": "Ana [/b]", "role": "CTO [i]"}
+
+
+def test_a_workshop_respondent_named_like_markup_disagrees_and_finishes(
+    cli: Cli, tmp_path: Path
+) -> None:
+    result = cli(
+        "workshop",
+        "-q",
+        TINY,
+        "--profile",
+        PROFILE,
+        "--respondents",
+        "Ana [/b]:CTO,Ben:CISO",
+        "--output-dir",
+        tmp_path,
+        input="1\n4\n[/note]\n2\n2\n1\n1\n1\n1\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "The room disagrees: levels span 3" in result.output
+    assert "Ana [/b]" in result.output and "Ana [/b] 0, Ben 3" in result.output
+    assert saved(tmp_path / "ana-b.yaml")["answers"]["tech.a"] == {
+        "choice": "none",
+        "note": "Workshop discussion: [/note]",
+    }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -170,3 +172,20 @@ def test_the_format_follows_the_output_suffix(cli: Cli, tmp_path: Path) -> None:
     form = tmp_path / "form.csv"
     assert cli("form", "export", "-o", form, "-q", TINY).exit_code == 0
     assert form.read_text(encoding="utf-8").startswith("id,questionnaire,dimension")
+
+
+def test_xlsx_and_csv_forms_get_the_same_permissions_as_any_new_file(
+    cli: Cli, tmp_path: Path
+) -> None:
+    previous = os.umask(0o022)
+    try:
+        for name in ("form.xlsx", "form.csv"):
+            result = cli("form", "export", "-q", TINY, "-o", tmp_path / name)
+            assert result.exit_code == 0, result.output
+    finally:
+        os.umask(previous)
+    modes = {
+        name: stat.S_IMODE((tmp_path / name).stat().st_mode) for name in ("form.xlsx", "form.csv")
+    }
+    assert modes == {"form.xlsx": 0o644, "form.csv": 0o644}
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary left

@@ -690,7 +690,7 @@ def assess(
     )
     if outcome.result is not None:
         console.print(result_table(outcome.result))
-        console.print(f"Answers saved in {output}", highlight=False, soft_wrap=True)
+        console.print(f"Answers saved in {output}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -712,7 +712,8 @@ def workshop(
     evidence: EvidenceOption = None,
 ) -> None:
     """The room answers together; where levels span 2 or more, note the discussion."""
-    from mcpscale.interview.terminal import parse_respondents, run_workshop
+    from mcpscale.interview.terminal import run_workshop
+    from mcpscale.interview.workshop import parse_respondents
     from mcpscale.render.results import disagreements_table, result_table
 
     console = _stdout()
@@ -733,7 +734,7 @@ def workshop(
         else:
             console.print("The room agreed on every question (no levels span 2 or more).")
         for file in outcome.files:
-            console.print(f"Answers saved in {file}", highlight=False, soft_wrap=True)
+            console.print(f"Answers saved in {file}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
 
 
@@ -755,9 +756,8 @@ def form_export(
 ) -> None:
     """Write the questionnaire as a spreadsheet: one row per question, a dropdown of choices."""
     from mcpscale.inputs.load import load_profile
-    from mcpscale.inputs.packs import resolve_pack
+    from mcpscale.inputs.packs import DEFAULT_QUESTIONNAIRE, resolve_pack
     from mcpscale.interview.forms import export_form
-    from mcpscale.interview.terminal import DEFAULT_QUESTIONNAIRE
 
     q = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE).questionnaire
     organisation = load_profile(profile, q) if profile else None

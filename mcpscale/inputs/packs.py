@@ -23,6 +23,8 @@ from mcpscale.inputs.plan_checks import plan_file_problems
 from mcpscale.inputs.read import read_model
 from mcpscale.inputs.yaml import YamlDocument, load_yaml
 
+DEFAULT_QUESTIONNAIRE = "mcp-enterprise-readiness"  # what a new answers file or form answers
+
 
 @dataclass(frozen=True)
 class PlanContent:

@@ -87,7 +87,7 @@ def export_form(
     questionnaire: Questionnaire, profile: Profile | None, output: Path, form_format: str
 ) -> int:
     """Write the form; returns the number of questions in it."""
-    from mcpscale.inputs.write import write_atomic
+    from mcpscale.inputs.write import write_atomic, write_atomic_bytes
 
     rows = form_rows(questionnaire, profile)
     if form_format == "csv":
@@ -97,14 +97,11 @@ def export_form(
         writer.writerows(rows)
         write_atomic(output, buffer.getvalue())
     else:
-        _write_xlsx(questionnaire, rows, output)
+        write_atomic_bytes(output, _xlsx_bytes(questionnaire, rows))
     return len(rows)
 
 
-def _write_xlsx(questionnaire: Questionnaire, rows: list[dict[str, str]], output: Path) -> None:
-    import os
-    import tempfile
-
+def _xlsx_bytes(questionnaire: Questionnaire, rows: list[dict[str, str]]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -154,17 +151,9 @@ def _write_xlsx(questionnaire: Questionnaire, rows: list[dict[str, str]], output
         for cell in sheet[letter][1:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "C2"
-    # openpyxl writes to a path; write beside the target and rename, as write_atomic does
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
-    os.close(fd)
-    try:
-        workbook.save(tmp)
-        os.replace(tmp, output)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    workbook_bytes = io.BytesIO()
+    workbook.save(workbook_bytes)
+    return workbook_bytes.getvalue()
 
 
 # ---------------------------------------------------------------- import

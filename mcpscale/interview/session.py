@@ -12,7 +12,7 @@ from typing import Any, Literal, NamedTuple
 
 from mcpscale.assess.scoring import question_applies
 from mcpscale.errors import did_you_mean
-from mcpscale.formats.answers import Answer, Respondent
+from mcpscale.formats.answers import Answer, AnswerSet, Respondent
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
 
@@ -231,3 +231,15 @@ def answers_document(
         "assessed_at": assessed_at,
         "answers": ordered,
     }
+
+
+def answer_set(
+    questionnaire: Questionnaire,
+    respondent: Respondent,
+    answers: Mapping[str, Answer],
+    assessed_at: dt.date,
+) -> AnswerSet:
+    """The answers as the answer set their saved file would read back as, ready to score."""
+    return AnswerSet.model_validate(
+        answers_document(questionnaire, respondent, answers, assessed_at)
+    )

@@ -8,7 +8,6 @@ is saved at once, atomically, so Ctrl-C, a closed terminal or the end of input l
 from __future__ import annotations
 
 import contextlib
-import re
 import shlex
 import signal
 import sys
@@ -26,28 +25,18 @@ from rich.table import Table
 from rich.text import Text
 
 from mcpscale.assess.scoring import score_answers
-from mcpscale.errors import UserError
-from mcpscale.formats.answers import Answer, AnswerSet, Respondent
+from mcpscale.formats.answers import Respondent
 from mcpscale.formats.profile import Profile
-from mcpscale.formats.questionnaire import Question, Questionnaire
+from mcpscale.formats.questionnaire import Question
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
-from mcpscale.inputs.write import write_atomic
-from mcpscale.inputs.yaml import dump_yaml
-from mcpscale.interview.session import (
-    Interview,
-    answers_document,
-    choice_label,
-    key_help,
-    level_spread,
-    parse_key,
-    with_workshop_note,
-)
+from mcpscale.interview.answers_file import open_answers, save_answers
+from mcpscale.interview.session import Interview, answer_set, choice_label, key_help, parse_key
+from mcpscale.interview.workshop import Workshop, answers_files
 
 if TYPE_CHECKING:
     from mcpscale.assess.evidence import Cap
 
-DEFAULT_QUESTIONNAIRE = "mcp-enterprise-readiness"
 EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C
 
 
@@ -68,69 +57,6 @@ class Outcome:
     files: list[Path]
     stopped: str | None = None
     exit_code: int = 0
-
-
-# ---------------------------------------------------------------- files
-
-
-def open_answers(
-    output: Path, questionnaire_ref: str | None, respondent: Respondent
-) -> tuple[Questionnaire, dict[str, Answer]]:
-    """The questionnaire and the answers saved so far in `output` (none for a new file)."""
-    from mcpscale.inputs.answers import load_answer_sets
-    from mcpscale.inputs.packs import resolve_pack
-
-    if not output.exists():
-        return resolve_pack(questionnaire_ref or DEFAULT_QUESTIONNAIRE).questionnaire, {}
-    questionnaire, (answer_set,) = load_answer_sets([output], questionnaire_ref)
-    saved = answer_set.respondent.name
-    if saved.strip().casefold() != respondent.name.strip().casefold():
-        raise UserError.at(
-            output,
-            f"holds the answers of '{saved}', not '{respondent.name}'; "
-            "give each respondent their own --output file",
-        )
-    return questionnaire, dict(answer_set.answers)
-
-
-def save_answers(
-    output: Path, questionnaire: Questionnaire, respondent: Respondent, answers: dict[str, Answer]
-) -> None:
-    document = answers_document(questionnaire, respondent, answers, today())
-    write_atomic(output, dump_yaml(document))
-
-
-def slugify(name: str) -> str:
-    """'Liam O'Connor' -> 'liam-o-connor', for one answers file per respondent."""
-    return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "respondent"
-
-
-def parse_respondents(text: str) -> list[Respondent]:
-    """'Ana Silva:CTO:business,Ben Ode:Security lead' -> respondents (group optional)."""
-    respondents: list[Respondent] = []
-    for item in (part.strip() for part in text.split(",")):
-        if not item:
-            continue
-        fields = [f.strip() for f in item.split(":")]
-        if len(fields) not in (2, 3) or not all(fields[:2]):
-            raise UserError(
-                f"--respondents: '{item}' should be Name:Role or Name:Role:group, "
-                "e.g. 'Ana Silva:CTO:business,Ben Ode:Security lead:security'"
-            )
-        group = fields[2] if len(fields) == 3 and fields[2] else None
-        respondents.append(Respondent(name=fields[0], role=fields[1], group=group))
-    if not respondents:
-        raise UserError(
-            "--respondents is empty; e.g. 'Ana Silva:CTO:business,Ben Ode:Security lead'"
-        )
-    slugs = [slugify(r.name) for r in respondents]
-    for index, slug in enumerate(slugs):
-        if slug in slugs[:index]:
-            raise UserError(
-                f"--respondents: two respondents would share the file {slug}.yaml; "
-                "give them distinct names"
-            )
-    return respondents
 
 
 # ---------------------------------------------------------------- terminal
@@ -206,9 +132,9 @@ def question_screen(
         marker = "→" if choice.id == default else ""
         choices.add_row(
             f"{marker}{number}",
-            choice.id,
-            questionnaire.level_name(choice.level),
-            choice.label,
+            Text(choice.id),
+            Text(questionnaire.level_name(choice.level)),
+            Text(choice.label),
         )
     title = f"[bold]{escape(respondent)}[/bold]" if respondent else None
     parts: list[Any] = [
@@ -225,7 +151,7 @@ def question_screen(
                     f"{cap.says}\nSource: {cap.source}. The evidence supports level "
                     f"{cap.level} at most."
                 ),
-                title=f"Evidence: {cap.finding}",
+                title=Text(f"Evidence: {cap.finding}"),
                 title_align="left",
                 border_style="yellow",
             )
@@ -247,7 +173,7 @@ def read_key(
         key = parse_key(question, prompter.ask(_answer_prompt(question, default, who)), default)
         if key.action == "help":
             help_text = question.help or "This question has no help text."
-            console.print(Panel(help_text, title="Help", border_style="blue"))
+            console.print(Panel(Text(help_text), title="Help", border_style="blue"))
         elif key.action == "invalid":
             console.print(f"[yellow]{escape(key.hint)}[/yellow]")
         else:
@@ -296,7 +222,7 @@ def _say_skipped(console: Console, interview: Interview, profile: Profile | None
     for question in interview.skipped:
         condition = ", ".join(f"{k} {v}" for k, v in (question.applies_if or {}).items())
         console.print(
-            f"  [dim]skipped[/dim] {question.id} (applies if {escape(condition)})",
+            f"  [dim]skipped[/dim] {escape(question.id)} (applies if {escape(condition)})",
             highlight=False,
         )
 
@@ -342,7 +268,7 @@ def run_assess(
         save_answers(output, questionnaire, respondent, interview.answers)
 
     console.print(
-        f"[bold]{escape(questionnaire.title)} {questionnaire.version}[/bold] · "
+        f"[bold]{escape(f'{questionnaire.title} {questionnaire.version}')}[/bold] · "
         f"{escape(respondent.name)} ({escape(respondent.role)}) · saving to {escape(str(output))}",
         soft_wrap=True,
     )
@@ -387,8 +313,8 @@ def run_assess(
         f"{escape(respondent.name)}'s scores:",
         highlight=False,
     )
-    answer_set = _answer_set(questionnaire, respondent, interview.answers)
-    return Outcome(score_answers(questionnaire, [answer_set], profile), [output])
+    answers_now = answer_set(questionnaire, respondent, interview.answers, today())
+    return Outcome(score_answers(questionnaire, [answers_now], profile), [output])
 
 
 def _ask_note(prompter: Prompter, interview: Interview) -> None:
@@ -397,12 +323,6 @@ def _ask_note(prompter: Prompter, interview: Interview) -> None:
     note = prompter.ask(f"[dim]Note{shown} (Enter to skip):[/dim] ").strip()
     evidence = prompter.ask("[dim]Evidence link (Enter to skip):[/dim] ").strip()
     interview.annotate(note or None, evidence or None)
-
-
-def _answer_set(
-    questionnaire: Questionnaire, respondent: Respondent, answers: dict[str, Answer]
-) -> AnswerSet:
-    return AnswerSet.model_validate(answers_document(questionnaire, respondent, answers, today()))
 
 
 # ---------------------------------------------------------------- mcpscale workshop
@@ -418,7 +338,7 @@ def run_workshop(
     evidence_paths: Sequence[Path] = (),
 ) -> Outcome:
     """The room answers together: each respondent in turn, a discussion where they differ."""
-    files = [output_dir / f"{slugify(r.name)}.yaml" for r in respondents]
+    files = answers_files(output_dir, respondents)
     pairs = list(zip(files, respondents, strict=True))
     # A resumed workshop answers the questionnaire its saved files name; new files follow.
     saved = [open_answers(f, questionnaire_ref, r) for f, r in pairs if f.exists()]
@@ -433,9 +353,7 @@ def run_workshop(
         from mcpscale.inputs.load import load_profile
 
         profile = load_profile(profile_path, questionnaire)
-    interviews = [Interview(questionnaire, profile, answers) for _, answers in opened]
-    room = interviews[0]
-    room.position = min(i.position for i in interviews)
+    room = Workshop(questionnaire, respondents, [answers for _, answers in opened], profile)
     resume = resume_command(
         "workshop",
         [
@@ -447,98 +365,73 @@ def run_workshop(
     )
 
     def save() -> None:
-        for file, person, interview in zip(files, respondents, interviews, strict=True):
-            save_answers(file, questionnaire, person, interview.answers)
+        for file, (person, answers) in zip(files, room.saves(), strict=True):
+            save_answers(file, questionnaire, person, answers)
 
     console.print(
-        f"[bold]{escape(questionnaire.title)} {questionnaire.version}[/bold] · workshop with "
+        f"[bold]{escape(f'{questionnaire.title} {questionnaire.version}')}[/bold] · workshop with "
         f"{', '.join(escape(r.name) for r in respondents)} · saving to {escape(str(output_dir))}/",
         soft_wrap=True,
     )
-    _say_skipped(console, room, profile)
+    _say_skipped(console, room.room, profile)
     prompter = Prompter(console)
-    revisit = False  # after `b`, everyone answers again, their saved answer as default
     try:
         with hangup_as_interrupt():
             save()
-            while room.position < room.total:
-                for interview in interviews:
-                    interview.position = room.position
-                console.print(question_screen(room, caps=caps))
-                went_back = False
-                for person, interview in zip(respondents, interviews, strict=True):
-                    default = interview.default()
-                    if default is not None and not revisit:
-                        console.print(
-                            f"{escape(person.name)}: {choice_label(interview.current, default)} "
-                            "[dim](saved)[/dim]"
-                        )
-                        continue
-                    action, choice = read_key(prompter, interview.current, default, person.name)
-                    if action == "quit":
-                        raise Stopped("saved and quit", 0)
-                    if action == "back":
-                        went_back = True
-                        break
-                    assert choice is not None
-                    interview.record(choice)
+            while not room.done:
+                console.print(question_screen(room.room, caps=caps))
+                _ask_room(prompter, room, save)
+                if room.everyone_answered:
+                    _discuss(prompter, room)
                     save()
-                if went_back:
-                    if room.position == 0:
-                        console.print("[yellow]This is the first question.[/yellow]")
-                    room.position = max(0, room.position - 1)
-                    revisit = True
-                    continue
-                _discuss(prompter, room.current, respondents, interviews)
-                save()
-                revisit = False
-                room.position = _next_open(interviews, room.position + 1)
+                    room.move_on()
     except (Stopped, KeyboardInterrupt) as stop:
         return _stop(console, stop, save, files, resume)
     console.print("\n[bold]Done:[/bold] the room's scores:")
-    answer_sets = [
-        _answer_set(questionnaire, person, interview.answers)
-        for person, interview in zip(respondents, interviews, strict=True)
-    ]
-    return Outcome(score_answers(questionnaire, answer_sets, profile), files)
+    return Outcome(room.result(today()), files)
 
 
-def _next_open(interviews: Sequence[Interview], start: int) -> int:
-    """The first question at or after `start` that someone has not answered (wrapping)."""
-    questions = interviews[0].questions
-    order = list(range(start, len(questions))) + list(range(start))
-    return next(
-        (i for i in order if any(questions[i].id not in iv.answers for iv in interviews)),
-        len(questions),
-    )
+def _ask_room(prompter: Prompter, room: Workshop, save: Callable[[], None]) -> None:
+    """Ask each respondent in turn until everyone has answered or someone goes back."""
+    console = prompter.console
+    while (turn := room.next_turn) is not None:
+        name = turn.respondent.name
+        if not turn.asked:
+            assert turn.default is not None
+            saved = f"{name}: {choice_label(room.current, turn.default)}"
+            console.print(f"{escape(saved)} [dim](saved)[/dim]")
+            room.keep()
+            continue
+        action, choice = read_key(prompter, room.current, turn.default, name)
+        if action == "quit":
+            raise Stopped("saved and quit", 0)
+        if action == "back":
+            if not room.back():
+                console.print("[yellow]This is the first question.[/yellow]")
+            return
+        assert choice is not None
+        room.answer(choice)
+        save()
 
 
-def _discuss(
-    prompter: Prompter,
-    question: Question,
-    respondents: Sequence[Respondent],
-    interviews: Sequence[Interview],
-) -> None:
-    """Where levels span 2 or more, show the spread and store the room's note with everyone."""
-    choices = [iv.answers[question.id].choice for iv in interviews]
-    spread = level_spread(question, choices)
-    if spread is None or spread < 2:
+def _discuss(prompter: Prompter, room: Workshop) -> None:
+    """Where levels span 2 or more, show the spread and ask for the room's note."""
+    disagreement = room.disagreement()
+    if disagreement is None:
         return
     console = prompter.console
-    console.print(f"[bold yellow]The room disagrees: levels span {spread}[/bold yellow]")
+    console.print(
+        f"[bold yellow]The room disagrees: levels span {disagreement.spread}[/bold yellow]"
+    )
     table = Table()
     table.add_column("Respondent")
     table.add_column("Answer")
     table.add_column("Level", justify="right")
-    for person, choice in zip(respondents, choices, strict=True):
-        found = question.choice(choice)
+    for person, choice, level in disagreement.answers:
         table.add_row(
-            person.name, choice_label(question, choice), str(found.level) if found else "-"
+            Text(person.name),
+            Text(choice_label(disagreement.question, choice)),
+            "-" if level is None else str(level),
         )
     console.print(table)
-    note = prompter.ask("[bold]Discussion note[/bold] (Enter to skip): ").strip()
-    if note:
-        for interview in interviews:
-            interview.answers[question.id] = with_workshop_note(
-                interview.answers[question.id], note
-            )
+    room.note_discussion(prompter.ask("[bold]Discussion note[/bold] (Enter to skip): ").strip())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
 from mcpscale.formats.results import Result, result_to_dict
@@ -51,7 +52,7 @@ def result_table(result: Result) -> Table:
         title = f"{result.profile_name}: {title}"
     people = len(result.respondents)
     table = Table(
-        title=title,
+        title=escape(title),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         caption=f"{people} respondent{'s' * (people != 1)}, "
@@ -64,7 +65,7 @@ def result_table(result: Result) -> Table:
         table.add_column(name, justify="left" if name == "Level" else "right", no_wrap=True)
     for d in result.dimensions:
         table.add_row(
-            d.name,
+            escape(d.name),
             fmt_score(d.score),
             _level(d.level, d.level_name),
             f"{d.target:g}",
@@ -93,7 +94,7 @@ def disagreements_table(result: Result) -> Table:
     table.add_column("Levels")
     for d in result.disagreements:
         levels = ", ".join(f"{name} {level}" for name, level in sorted(d.levels.items()))
-        table.add_row(d.question, levels)
+        table.add_row(escape(d.question), escape(levels))
     return table
 
 
@@ -112,14 +113,14 @@ def evidence_conflicts_table(result: Result) -> Table:
     table.add_column("Evidence", overflow="fold")
     for c in result.evidence_conflicts:
         table.add_row(
-            c.question,
-            c.respondent,
+            escape(c.question),
+            escape(c.respondent),
             str(c.answered_level),
             str(c.supported_level),
-            f"{c.finding} ({c.source})",
+            escape(f"{c.finding} ({c.source})"),
         )
     return table
 
 
 def _level(level: int | None, name: str | None) -> str:
-    return "-" if level is None else f"{level} {name}"
+    return "-" if level is None else escape(f"{level} {name}")
