@@ -10,6 +10,8 @@ from pathlib import Path
 EXIT_OK = 0
 EXIT_GATE_FAILED = 1
 EXIT_USER_ERROR = 2
+EXIT_INTERNAL = 3  # a bug: one line on stderr, the traceback in the log (mcpscale.cli.errors)
+EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C
 
 
 @dataclass(frozen=True)
