@@ -5,9 +5,14 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from mcpscale.inputs.clock import today
+
 
 def pyplot() -> Any:
     """matplotlib.pyplot on the Agg backend (no display needed), imported only when drawing."""
+    # matplotlib reads SOURCE_DATE_EPOCH itself (int(), in savefig's dry run for a tight bbox
+    # even when Date is None): the one clock turns a malformed one into bad input first.
+    today()
     import matplotlib
 
     matplotlib.use("Agg")
