@@ -1,0 +1,136 @@
+"""`mcpscale evidence scan|probe`: evidence from client configurations and live servers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mcpscale.cli.options import EvidenceFormat, SeverityChoice
+from mcpscale.cli.output import emit, print_renderables
+from mcpscale.errors import GateFailed
+
+app = typer.Typer(
+    help="Evidence from real MCP deployments: what clients are configured to use, what servers do."
+)
+
+
+@app.command("scan")
+def evidence_scan(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(metavar="PATH...", help="Folders (or config files) to scan."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Also write the evidence file here (kind: evidence; JSON if it ends in "
+            ".json, else YAML).",
+        ),
+    ] = None,
+    output_format: Annotated[
+        EvidenceFormat, typer.Option("--format", "-f", help="What standard output shows.")
+    ] = EvidenceFormat.table,
+    fail_on: Annotated[
+        SeverityChoice | None,
+        typer.Option(help="Exit 1 when a finding at this severity or above exists."),
+    ] = None,
+) -> None:
+    """Inventory the MCP servers client configs name; report risky ones. Reads files only."""
+    from mcpscale.evidence.scan import evidence_document, findings_at_or_above, scan_paths
+    from mcpscale.render.evidence import scan_renderables
+
+    scanned = scan_paths(paths)
+    for problem in scanned.problems:
+        typer.echo(f"skipped: {problem}", err=True)
+    document = evidence_document(scanned)
+    if output is not None:
+        from mcpscale.formats.serialize import to_json
+        from mcpscale.inputs.write import write_atomic
+        from mcpscale.inputs.yaml import dump_yaml
+
+        text = to_json(document) if output.suffix.lower() == ".json" else dump_yaml(document)
+        write_atomic(output, text)
+        typer.echo(f"wrote {output}", err=True)
+    if output_format is EvidenceFormat.json:
+        from mcpscale.formats.serialize import to_json
+
+        sys.stdout.write(to_json(document))
+    else:
+        print_renderables(scan_renderables(scanned), None)
+    if fail_on is not None:
+        failing = findings_at_or_above(scanned.findings, fail_on.value)
+        if failing:
+            raise GateFailed(
+                f"{len(failing)} finding{'s' * (len(failing) != 1)} at {fail_on.value} "
+                "severity or above"
+            )
+
+
+@app.command("probe")
+def evidence_probe(
+    command: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[-- COMMAND [ARGS...]]", help="A stdio server to launch, after --."
+        ),
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="A streamable-HTTP server's endpoint.")
+    ] = None,
+    header: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--header",
+            "-H",
+            metavar="'NAME: VALUE'",
+            help="Sent with every request to --url; repeatable. Values never appear in output.",
+        ),
+    ] = None,
+    requests: Annotated[
+        int, typer.Option("--requests", "-n", min=1, max=10000, help="Timed requests.")
+    ] = 50,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", "-c", min=1, max=64, help="Requests in flight.")
+    ] = 4,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, help="Seconds for the whole probe.")
+    ] = 10.0,
+    resource: Annotated[
+        str | None,
+        typer.Option(
+            "--resource", metavar="URI", help="Time resources/read of URI, not tools/list."
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the evidence file here.")
+    ] = None,
+    output_format: Annotated[EvidenceFormat, typer.Option("--format", "-f")] = EvidenceFormat.table,
+) -> None:
+    """Connect to one live MCP server and measure its handshake, latency and security.
+
+    mcpscale evidence probe --url https://mcp.example.com/mcp --header "Authorization: Bearer $T"
+
+    mcpscale evidence probe -- npx -y @modelcontextprotocol/server-everything@2025.9.12
+    """
+    from mcpscale.evidence.probe import ProbeOptions, make_target, probe
+    from mcpscale.render.evidence import evidence_json, probe_renderables
+
+    target = make_target(url, header or [], command or [])
+    options = ProbeOptions(
+        requests=requests, concurrency=concurrency, timeout=timeout, resource=resource
+    )
+    evidence = probe(target, options)
+    if output is not None:
+        from mcpscale.inputs.write import write_atomic
+
+        write_atomic(output, evidence_json(evidence))
+        typer.echo(f"wrote {output}", err=True)
+    if output_format is EvidenceFormat.json:
+        emit(evidence_json(evidence), None)
+    else:
+        print_renderables(probe_renderables(evidence), None)

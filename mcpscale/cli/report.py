@@ -1,0 +1,105 @@
+"""`mcpscale report` and `mcpscale demo`: the assessment and its plan as documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mcpscale.cli.options import (
+    AggregateChoice,
+    AggregateOption,
+    AnswersArgument,
+    EvidenceOption,
+    QuestionnaireOption,
+    QuietOption,
+    ReportFormat,
+    SeedOption,
+    SimulationsOption,
+    TrustChoice,
+    TrustOption,
+)
+from mcpscale.cli.output import print_renderables, progress
+
+
+def report(
+    answers: AnswersArgument,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="report.pdf, report.html or report.md")
+    ],
+    profile: Annotated[
+        Path | None,
+        typer.Option(
+            "--profile",
+            "-p",
+            help="Organisation profile YAML; with it the report includes the plan.",
+        ),
+    ] = None,
+    questionnaire: QuestionnaireOption = None,
+    output_format: Annotated[
+        ReportFormat | None, typer.Option("--format", "-f", help="Default: from the suffix.")
+    ] = None,
+    template_dir: Annotated[
+        Path | None,
+        typer.Option(help="Templates here override the bundled ones by file name."),
+    ] = None,
+    title: Annotated[str, typer.Option(help="The report's title.")] = "MCP readiness assessment",
+    classification: Annotated[
+        str | None,
+        typer.Option(
+            help="Marking on the cover and every page. Default: the brand's, or 'Confidential'."
+        ),
+    ] = None,
+    assessor: Annotated[str | None, typer.Option(help="Named on the cover.")] = None,
+    brand: Annotated[
+        Path | None,
+        typer.Option(help="Brand file (kind: brand): name, colour, logo, classification."),
+    ] = None,
+    simulations: SimulationsOption = None,
+    seed: SeedOption = None,
+    quiet: QuietOption = False,
+    aggregate: AggregateOption = AggregateChoice.mean,
+    evidence: EvidenceOption = None,
+    trust: TrustOption = TrustChoice.answers,
+) -> None:
+    """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
+    from mcpscale.pipeline import Options, run
+    from mcpscale.render.report.options import report_options
+    from mcpscale.render.report.write import report_format, write_reports
+
+    fmt = report_format(output, output_format.value if output_format else None)
+    options = report_options(title, classification, assessor, template_dir, brand)
+    with progress(quiet) as step:
+        pipeline_options = Options(
+            questionnaire,
+            profile,
+            aggregate.value,
+            tuple(evidence or ()),
+            trust.value,
+            simulations=simulations,
+            seed=seed,
+        )
+        assessment = run(answers, pipeline_options, step=step)
+        written = write_reports(assessment, {fmt: output}, options, step)
+    charts = written[1:]  # Markdown: the SVGs written beside it
+    typer.echo(
+        f"wrote {output}" + (f" and {len(charts)} charts in {charts[0].parent}" if charts else "")
+    )
+
+
+def demo(
+    output_dir: Annotated[Path, typer.Option(help="Where to write the results.")] = Path(
+        "mcpscale-demo"
+    ),
+    quiet: QuietOption = False,
+) -> None:
+    """Run the main job on the bundled example workshop and print what it wrote."""
+    from mcpscale.demo import run_demo
+    from mcpscale.render.results import result_table
+
+    with progress(quiet) as step:
+        outcome = run_demo(output_dir, step)
+    print_renderables([result_table(outcome.result)], None)
+    for path in outcome.written:
+        typer.echo(f"wrote {path}")

@@ -1,0 +1,97 @@
+"""`mcpscale score`: answers in, maturity out, with the CI gates (--fail-under, --baseline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mcpscale.cli.options import (
+    AggregateChoice,
+    AggregateOption,
+    AnswersArgument,
+    EvidenceOption,
+    JunitOption,
+    MaxDropOption,
+    OutputOption,
+    ProfileOption,
+    QuestionnaireOption,
+    TableFormat,
+    TrustChoice,
+    TrustOption,
+)
+from mcpscale.cli.output import emit, finish_gates, print_renderables
+from mcpscale.errors import UserError
+
+
+def score(
+    answers: AnswersArgument,
+    profile: ProfileOption = None,
+    questionnaire: QuestionnaireOption = None,
+    output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    output: OutputOption = None,
+    aggregate: AggregateOption = AggregateChoice.mean,
+    fail_under: Annotated[
+        float | None, typer.Option(metavar="X", help="Exit 1 when the overall score is below X.")
+    ] = None,
+    fail_under_dimension: Annotated[
+        list[str] | None,
+        typer.Option(metavar="DIM=X", help="Exit 1 when a dimension scores below X (repeatable)."),
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="BASE.json",
+            help="An earlier result (score --format json): exit 1 when the overall score or a "
+            "dimension drops from it by more than --max-drop.",
+        ),
+    ] = None,
+    max_drop: MaxDropOption = None,
+    junit: JunitOption = None,
+    evidence: EvidenceOption = None,
+    trust: TrustOption = TrustChoice.answers,
+) -> None:
+    """Score answers: maturity per dimension, targets, gaps, coverage, disagreements."""
+    from mcpscale.assess.thresholds import check_thresholds, parse_dimension_thresholds
+    from mcpscale.pipeline import Options, score_files
+    from mcpscale.render.results import (
+        disagreements_table,
+        evidence_conflicts_table,
+        result_csv,
+        result_json,
+        result_table,
+    )
+
+    per_dimension = parse_dimension_thresholds(fail_under_dimension or [])
+    if max_drop is not None and baseline is None:
+        raise UserError("--max-drop needs --baseline BASE.json, the result to compare with")
+    saved_baseline = None
+    if baseline is not None:
+        from mcpscale.inputs.results import load_result
+
+        saved_baseline = load_result(baseline)
+    result = score_files(
+        answers,
+        Options(questionnaire, profile, aggregate.value, tuple(evidence or ()), trust.value),
+    )
+    checks = check_thresholds(result, fail_under, per_dimension)
+    if saved_baseline is not None:
+        from mcpscale.formats.results import parse_result, result_to_dict
+        from mcpscale.history.compare import check_regressions, compare_results
+
+        current = parse_result(result_to_dict(result), output or Path("this score"))
+        comparison = compare_results(saved_baseline, current)
+        checks += check_regressions(comparison, max_drop or 0.0)
+    if output_format is TableFormat.json:
+        emit(result_json(result), output)
+    elif output_format is TableFormat.csv:
+        emit(result_csv(result), output)
+    else:
+        renderables = [result_table(result)]
+        if result.disagreements:
+            renderables.append(disagreements_table(result))
+        if result.evidence_conflicts:
+            renderables.append(evidence_conflicts_table(result))
+        print_renderables(renderables, output)
+    finish_gates(checks, junit, "mcpscale.score")
