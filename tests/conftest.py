@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from mcpscale.cli import app
+from mcpscale.cli.errors import LOG_NAME, log_dir
+from mcpscale.errors import EXIT_INTERNAL
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -17,7 +20,21 @@ TINY = DATA / "tiny"
 ACME = ROOT / "examples" / "acme"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def crash_log(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where the tests' internal errors are logged: never the user's ~/.local/state."""
+    folder = tmp_path_factory.mktemp("log")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MCPSCALE_LOG_DIR", str(folder))
+        patch.delenv("MCPSCALE_DEBUG", raising=False)
+        yield folder
+
+
 class Cli:
+    """Runs `mcpscale ARGS` in-process: the app holds the one error policy, as `main` runs it.
+
+    An internal error (exit 3) fails the test with the logged traceback, so a bug reads as one."""
+
     def __init__(self) -> None:
         self.runner = CliRunner()
 
@@ -25,6 +42,10 @@ class Cli:
         result = self.runner.invoke(app, [str(a) for a in args], input=input)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
+        if result.exit_code == EXIT_INTERNAL:
+            log = log_dir() / LOG_NAME
+            last_crash = log.read_text().rpartition("\n--- ")[2] if log.exists() else ""
+            raise AssertionError(f"{result.stderr}{last_crash}")
         return result
 
     def json(self, *args: str | Path) -> Any:
