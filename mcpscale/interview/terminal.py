@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mcpscale.assess.scoring import score_answers
+from mcpscale.errors import EXIT_INTERRUPTED
 from mcpscale.formats.answers import Respondent
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import Question
@@ -36,8 +37,6 @@ from mcpscale.interview.workshop import Workshop, answers_files
 
 if TYPE_CHECKING:
     from mcpscale.assess.evidence import Cap
-
-EXIT_INTERRUPTED = 130  # the shell's code for a program stopped by Ctrl-C
 
 
 class Stopped(Exception):
