@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from .conftest import ACME, DATA, Cli
@@ -59,6 +60,7 @@ def test_conflict_shows_in_the_table(cli: Cli) -> None:
     assert "Evidence conflicts" in result.stdout and "gov.mtls" in result.stdout
 
 
+@pytest.mark.slow
 def test_conflict_has_its_own_section_in_the_pdf(cli: Cli, tmp_path: Path) -> None:
     output = tmp_path / "r.pdf"
     result = cli("report", ANSWERS, "--evidence", PLAINTEXT, "--output", output, "--quiet")

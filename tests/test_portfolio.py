@@ -118,6 +118,7 @@ def test_empty_root_is_a_usage_error(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 2 and "holds no unit folders" in result.stderr
 
 
+@pytest.mark.slow
 def test_portfolio_report_in_html_and_pdf_uses_the_report_templates(
     cli: Cli, portfolio_root: Path, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ def hostile_answers(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_pdf_report_names_the_organisation_and_scores(cli: Cli, tmp_path: Path) -> None:
     output = tmp_path / "report.pdf"
     result = cli("report", *TINY_ARGS, "--output", output, "--assessor", "Jo Consultant")
@@ -64,6 +65,7 @@ def test_pdf_report_names_the_organisation_and_scores(cli: Cli, tmp_path: Path) 
     assert "CONFIDENTIAL" in text  # the running header on inner pages
 
 
+@pytest.mark.slow
 def test_user_text_is_escaped_and_nothing_is_fetched(
     cli: Cli, tmp_path: Path, hostile_answers: Path
 ) -> None:
@@ -116,6 +118,7 @@ def test_broken_override_template_is_a_located_user_error(cli: Cli, tmp_path: Pa
     assert "summary.html:2" in result.stderr
 
 
+@pytest.mark.slow
 def test_same_inputs_give_byte_identical_reports(
     cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -145,6 +148,7 @@ def test_unknown_suffix_asks_for_a_format(cli: Cli, tmp_path: Path) -> None:
     assert "--format pdf|html" in result.stderr
 
 
+@pytest.mark.slow
 def test_brand_file_sets_name_colour_logo_and_classification(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="10">'

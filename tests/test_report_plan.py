@@ -64,6 +64,7 @@ def acme_plan() -> dict:
     return Cli().json("plan", ACME / "answers", "--profile", ACME / "profile.yaml")
 
 
+@pytest.mark.slow
 def test_demo_report_has_every_plan_section_and_at_least_six_charts(demo_dir: Path) -> None:
     text = pdf_text(demo_dir / "report.pdf")
     contents = text[text.index("Contents") : text.index("Page 2 of")]
@@ -78,6 +79,7 @@ def test_demo_report_has_every_plan_section_and_at_least_six_charts(demo_dir: Pa
     assert "not available" not in document  # the bundled pack has every planning file
 
 
+@pytest.mark.slow
 def test_demo_pdf_names_the_organisation_each_score_and_the_formatted_npv(
     demo_dir: Path, acme_plan: dict
 ) -> None:
@@ -95,6 +97,7 @@ def test_demo_pdf_names_the_organisation_each_score_and_the_formatted_npv(
     assert f"{roi['payback_months']} months" in text
 
 
+@pytest.mark.slow
 def test_executive_summary_fits_on_one_page_with_the_plan_headlines(
     demo_dir: Path, acme_plan: dict
 ) -> None:
@@ -113,6 +116,7 @@ def test_executive_summary_fits_on_one_page_with_the_plan_headlines(
     assert "Maturity by dimension" in pages[summary + 1]  # nothing spilled over
 
 
+@pytest.mark.slow
 def test_appendix_gives_every_economic_assumption_with_its_source(
     demo_dir: Path, acme_plan: dict
 ) -> None:
@@ -133,6 +137,7 @@ def test_appendix_gives_every_economic_assumption_with_its_source(
     assert "Discount rate 10% organisation profile" in text  # examples/acme/profile.yaml
 
 
+@pytest.mark.slow
 def test_demo_is_byte_identical_on_a_second_run(demo_dir: Path, tmp_path: Path) -> None:
     run_demo(tmp_path)
     for name in ("report.pdf", "report.html", "results.json"):

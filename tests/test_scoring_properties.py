@@ -6,12 +6,12 @@ import datetime as dt
 import random
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from mcpscale.assess.scoring import score_answers
 from mcpscale.formats.answers import AnswerSet
-from mcpscale.formats.questionnaire import Questionnaire
+from mcpscale.formats.questionnaire import Question, Questionnaire
 from mcpscale.formats.results import result_to_dict
 
 
@@ -105,15 +105,18 @@ def test_raising_one_answer_never_lowers_its_dimension(
     case: tuple[Questionnaire, list[AnswerSet]], data: st.DataObject
 ) -> None:
     q, answer_sets = case
-    person = data.draw(st.integers(0, len(answer_sets) - 1))
-    question = data.draw(st.sampled_from(q.questions))
-    levels = [c.level for c in question.choices]
-    current = answer_sets[person].answers.get(question.id)
-    current_level = question.choice(current.choice) if current else None
-    floor = current_level.level if current_level else None
-    higher = [lv for lv in levels if floor is not None and lv > floor]
-    if not higher:
-        return
+    # Draw only among answers that can be raised (a choice below the top level, not unknown
+    # or na), so that every generated case checks the property.
+    raisable: list[tuple[int, Question, list[int]]] = []
+    for person, answer_set in enumerate(answer_sets):
+        for question in q.questions:
+            answer = answer_set.answers.get(question.id)
+            chosen = question.choice(answer.choice) if answer else None
+            higher = [c.level for c in question.choices if chosen and c.level > chosen.level]
+            if higher:
+                raisable.append((person, question, higher))
+    assume(raisable)
+    person, question, higher = data.draw(st.sampled_from(raisable))
     raised_level = data.draw(st.sampled_from(higher))
     raised = answer_sets[person].model_copy(deep=True)
     raised.answers[question.id] = raised.answers[question.id].model_copy(
