@@ -77,12 +77,10 @@ def score(
     )
     checks = check_thresholds(result, fail_under, per_dimension)
     if saved_baseline is not None:
-        from mcpscale.formats.results import parse_result, result_to_dict
-        from mcpscale.history.compare import check_regressions, compare_results
+        from mcpscale.history.compare import check_against_baseline
 
-        current = parse_result(result_to_dict(result), output or Path("this score"))
-        comparison = compare_results(saved_baseline, current)
-        checks += check_regressions(comparison, max_drop or 0.0)
+        label = output or Path("this score")
+        checks += check_against_baseline(saved_baseline, result, max_drop or 0.0, label)
     if output_format is TableFormat.json:
         emit(result_json(result), output)
     elif output_format is TableFormat.csv:

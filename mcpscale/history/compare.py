@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from mcpscale.assess.thresholds import GateCheck
 from mcpscale.errors import UserError
-from mcpscale.formats.results import SavedResult
+from mcpscale.formats.results import Result, SavedResult, parse_result, result_to_dict
 
 COMPARE_SCHEMA = "mcpscale/compare@1"
 # Scores are means of whole levels; a drop of exactly --max-drop must pass even when
@@ -151,3 +152,11 @@ def comparison_to_dict(comparison: Comparison, checks: Sequence[GateCheck]) -> d
         "gates": [{"name": g.name, "passed": g.passed, "message": g.message} for g in checks],
         "passed": all(g.passed for g in checks),
     }
+
+
+def check_against_baseline(
+    baseline: SavedResult, result: Result, max_drop: float, label: Path
+) -> list[GateCheck]:
+    """`score --baseline`: today's result against a saved one, as `compare` would judge it."""
+    current = parse_result(result_to_dict(result), label)
+    return check_regressions(compare_results(baseline, current), max_drop)
