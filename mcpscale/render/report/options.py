@@ -41,7 +41,11 @@ def report_options(
     template_dir: Path | None,
     brand_path: Path | None,
 ) -> ReportOptions:
-    """Options from the command line, with a brand file's values where none were given."""
+    """Options from the command line, with a brand file's values where none were given.
+
+    A --template-dir that is not a folder is refused here, before anything is written."""
+    if template_dir is not None and not template_dir.is_dir():
+        raise UserError.at(template_dir, "--template-dir is not a directory")
     if brand_path is None:
         return ReportOptions(
             title=title,
