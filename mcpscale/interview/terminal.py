@@ -301,7 +301,8 @@ def confirm_role(prompter: Prompter, file: AnswersFile, update_role: bool, comma
     if not prompter.interactive:
         raise file.refuse_role_change(command)
     name = file.respondent.name
-    typed = prompter.ask(f"{escape(name)} was saved with {escape(change)}. Change it? [y/N]: ")
+    question = f"{name} was saved with {change}. Change it? [y/N]: "
+    typed = prompter.ask(escape(question))
     if typed.strip().casefold() not in ("y", "yes"):
         assert file.saved_respondent is not None
         file.respondent = file.saved_respondent
