@@ -23,6 +23,14 @@ from mcpscale.interview.session import answers_document
 UPDATE_ROLE_FLAG = "--update-role"
 
 
+class NotSaved(Exception):
+    """The writer could not write an answers file (read-only folder, full disk, gone)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"could not save {path}: {reason}")
+        self.path = path
+
+
 @dataclass
 class AnswersFile:
     """One respondent's answers file as last saved: what a save compares against."""
@@ -73,14 +81,20 @@ class AnswersFile:
     def save(self, answers: dict[str, Answer]) -> None:
         """Write `answers` atomically when anything differs from the file as saved.
 
-        Raises OSError (or the writer's UserError) when the file cannot be written; the
-        saved state then stays as it was, so a retry writes the same again."""
+        Raises NotSaved when the writer cannot write the file (its OSError or UserError);
+        the saved state then stays as it was, so a retry writes the same again."""
         changed = answers != self.answers
         if not changed and self.exists and self.respondent == self.saved_respondent:
             return
         assessed_at = today() if changed or self.assessed_at is None else self.assessed_at
         document = answers_document(self.questionnaire, self.respondent, answers, assessed_at)
-        write_atomic(self.path, dump_yaml(document))
+        text = dump_yaml(document)
+        try:
+            write_atomic(self.path, text)
+        except OSError as error:
+            raise NotSaved(self.path, error.strerror or str(error)) from None
+        except UserError as error:
+            raise NotSaved(self.path, str(error)) from None
         self.answers = dict(answers)
         self.assessed_at = assessed_at
         self.saved_respondent = self.respondent

@@ -25,13 +25,13 @@ from rich.table import Table
 from rich.text import Text
 
 from mcpscale.assess.scoring import score_answers
-from mcpscale.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR, UserError
+from mcpscale.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from mcpscale.formats.answers import Answer, Respondent
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import Question
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
-from mcpscale.interview.answers_file import AnswersFile, open_answers_file
+from mcpscale.interview.answers_file import AnswersFile, NotSaved, open_answers_file
 from mcpscale.interview.session import Interview, answer_set, choice_label, key_help, parse_key
 from mcpscale.interview.workshop import Workshop, answers_files
 
@@ -196,11 +196,6 @@ class SaveFailed(Stopped):
         super().__init__("not saved", EXIT_USER_ERROR)
 
 
-def _save_failed_line(file: AnswersFile, error: OSError | UserError) -> str:
-    reason = error.strerror or str(error) if isinstance(error, OSError) else str(error)
-    return f"could not save {file.path}: {reason}; the answers are kept in memory"
-
-
 def save_or_recover(
     prompter: Prompter, files: Sequence[AnswersFile], answers: Sequence[dict[str, Answer]]
 ) -> None:
@@ -213,9 +208,8 @@ def save_or_recover(
             for file, file_answers in zip(files, answers, strict=True):
                 file.save(file_answers)
             return
-        except (OSError, UserError) as error:
-            failed = next(f for f, a in zip(files, answers, strict=True) if f.unsaved(a))
-            line = _save_failed_line(failed, error)
+        except NotSaved as error:
+            line = f"{error}; the answers are kept in memory"
             console.print(f"[bold red]{escape(line)}[/bold red]", soft_wrap=True)
             if not prompter.interactive:
                 raise SaveFailed() from None
@@ -261,10 +255,9 @@ def _stop(
         try:
             for file, file_answers in zip(files, answers, strict=True):
                 file.save(file_answers)
-        except (OSError, UserError) as error:
-            failed = next(f for f, a in zip(files, answers, strict=True) if f.unsaved(a))
+        except NotSaved as error:
             with contextlib.suppress(OSError):
-                console.print(escape(_save_failed_line(failed, error)), soft_wrap=True)
+                console.print(escape(f"{error}; the answers are kept in memory"), soft_wrap=True)
             stop = Stopped(f"{stop.how}, not saved", stop.exit_code or EXIT_USER_ERROR)
     lost = [
         (file.respondent.name, qid, file_answers[qid])
