@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +17,27 @@ from mcpscale.cli.options import (
     QuestionnaireOption,
 )
 from mcpscale.cli.output import emit, stdout_console
+
+UpdateRoleOption = Annotated[
+    bool,
+    typer.Option(
+        "--update-role",
+        help="Resuming a file saved with another role or group: change it without asking.",
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+
+
+@contextlib.contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """A write that fails (read-only folder, full disk) is one error line, not a traceback."""
+    try:
+        yield
+    except OSError as error:
+        from mcpscale.errors import UserError
+
+        raise UserError.at(path, f"cannot be written: {error.strerror or error}") from None
+
 
 form_app = typer.Typer(
     help="Offline forms: export the questionnaire as xlsx/csv, import filled ones."
@@ -39,24 +62,28 @@ def assess(
         bool, typer.Option(help="Ask for a note and an evidence link after each answer.")
     ] = True,
     evidence: EvidenceOption = None,
+    update_role: UpdateRoleOption = False,
 ) -> None:
     """Interview one respondent question by question, saving after every answer."""
     from mcpscale.formats.answers import Respondent
+    from mcpscale.inputs.lock import hold_lock
     from mcpscale.interview.terminal import run_assess
     from mcpscale.render.results import result_table
 
     console = stdout_console()
     person = Respondent(name=respondent, role=role, group=group)
-    outcome = run_assess(
-        console,
-        output,
-        person,
-        questionnaire,
-        profile_path=profile,
-        review=review,
-        notes=notes,
-        evidence_paths=evidence or [],
-    )
+    with hold_lock(output, "assess"):
+        outcome = run_assess(
+            console,
+            output,
+            person,
+            questionnaire,
+            profile_path=profile,
+            review=review,
+            notes=notes,
+            evidence_paths=evidence or [],
+            update_role=update_role,
+        )
     if outcome.result is not None:
         console.print(result_table(outcome.result))
         console.print(f"Answers saved in {output}", markup=False, highlight=False, soft_wrap=True)
@@ -77,23 +104,29 @@ def workshop(
     questionnaire: NewQuestionnaireOption = None,
     profile: ProfileOption = None,
     evidence: EvidenceOption = None,
+    update_role: UpdateRoleOption = False,
 ) -> None:
     """The room answers together; where levels span 2 or more, note the discussion."""
+    from mcpscale.inputs.lock import hold_lock
     from mcpscale.interview.terminal import run_workshop
-    from mcpscale.interview.workshop import parse_respondents
+    from mcpscale.interview.workshop import answers_files, parse_respondents
     from mcpscale.render.results import disagreements_table, result_table
 
     console = stdout_console()
     people = parse_respondents(respondents)
-    outcome = run_workshop(
-        console,
-        output_dir,
-        people,
-        questionnaire,
-        profile,
-        respondents_text=respondents,
-        evidence_paths=evidence or [],
-    )
+    with contextlib.ExitStack() as locks:
+        for file in answers_files(output_dir, people):
+            locks.enter_context(hold_lock(file, "workshop"))
+        outcome = run_workshop(
+            console,
+            output_dir,
+            people,
+            questionnaire,
+            profile,
+            respondents_text=respondents,
+            evidence_paths=evidence or [],
+            update_role=update_role,
+        )
     if outcome.result is not None:
         console.print(result_table(outcome.result))
         if outcome.result.disagreements:
@@ -114,17 +147,26 @@ def form_export(
     ] = None,
     questionnaire: NewQuestionnaireOption = None,
     profile: ProfileOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Write the questionnaire as a spreadsheet: one row per question, a dropdown of choices."""
+    from mcpscale.errors import UserError
     from mcpscale.inputs.load import load_profile
     from mcpscale.inputs.packs import DEFAULT_QUESTIONNAIRE, resolve_pack
     from mcpscale.interview.forms import export_form
 
+    if (output.exists() or output.is_symlink()) and not force:
+        raise UserError.at(
+            output,
+            "already exists (it may be a filled form); choose another --output, "
+            "or pass --force to replace it",
+        )
     q = resolve_pack(questionnaire or DEFAULT_QUESTIONNAIRE).questionnaire
     organisation = load_profile(profile, q) if profile else None
     if form_format is None:
         form_format = FormFormat.csv if output.suffix.lower() == ".csv" else FormFormat.xlsx
-    count = export_form(q, organisation, output, form_format.value)
+    with writing(output):
+        count = export_form(q, organisation, output, form_format.value)
     typer.echo(f"wrote {output} ({count} questions of {q.ref})", err=True)
 
 
@@ -136,13 +178,55 @@ def form_import(
     output: Annotated[Path, typer.Option("--output", "-o", help="The answers file to write.")],
     group: Annotated[str | None, typer.Option(help="Stakeholder group.")] = None,
     questionnaire: QuestionnaireOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing answers file with the form's.")
+    ] = False,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge",
+            help="Fill only the unanswered questions of an existing answers file "
+            "(same respondent); its answers stay.",
+        ),
+    ] = False,
+    update_role: UpdateRoleOption = False,
 ) -> None:
     """Read a filled form into an answers file; every bad cell is reported as sheet!cell."""
-    from mcpscale.formats.answers import Respondent
-    from mcpscale.inputs.yaml import dump_yaml
+    from mcpscale.errors import UserError
+    from mcpscale.formats.answers import AnswerSet, Respondent
+    from mcpscale.inputs.lock import hold_lock
+    from mcpscale.interview.answers_file import open_answers_file
     from mcpscale.interview.forms import import_form
 
+    if force and merge:
+        raise UserError("--force and --merge exclude each other: replace the file, or fill it")
     person = Respondent(name=respondent, role=role, group=group)
-    _, document = import_form(form, person, questionnaire)
-    emit(dump_yaml(document), output)
+    questionnaire_of_form, document = import_form(form, person, questionnaire)
+    from_form = AnswerSet.model_validate(document).answers
+    with hold_lock(output, "form import"):
+        exists = output.exists() or output.is_symlink()
+        if exists and not (force or merge):
+            raise UserError.at(
+                output,
+                "already exists; pass --merge to fill only its unanswered questions from the "
+                "form, or --force to replace it with the form's answers",
+            )
+        if merge and exists:
+            file = open_answers_file(output, questionnaire or questionnaire_of_form.ref, person)
+            if file.role_change() is not None and not update_role:
+                raise file.refuse_role_change("form import")
+            blanks = {q: a for q, a in from_form.items() if q not in file.answers}
+            with writing(output):
+                file.save({**file.answers, **blanks})
+            kept = len(from_form) - len(blanks)
+            typer.echo(
+                f"filled {len(blanks)} unanswered question{'s' * (len(blanks) != 1)} of "
+                f"{output} from {form}; {kept} already answered there kept their answer",
+                err=True,
+            )
+            return
+        from mcpscale.inputs.yaml import dump_yaml
+
+        with writing(output):
+            emit(dump_yaml(document), output)
     typer.echo(f"{len(document['answers'])} answers from {form}", err=True)

@@ -25,13 +25,13 @@ from rich.table import Table
 from rich.text import Text
 
 from mcpscale.assess.scoring import score_answers
-from mcpscale.errors import EXIT_INTERRUPTED
-from mcpscale.formats.answers import Respondent
+from mcpscale.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR
+from mcpscale.formats.answers import Answer, Respondent
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import Question
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
-from mcpscale.interview.answers_file import open_answers, save_answers
+from mcpscale.interview.answers_file import AnswersFile, NotSaved, open_answers_file
 from mcpscale.interview.session import Interview, answer_set, choice_label, key_help, parse_key
 from mcpscale.interview.workshop import Workshop, answers_files
 
@@ -189,25 +189,117 @@ def resume_command(
     return shlex.join([*words, *flags])
 
 
+class SaveFailed(Stopped):
+    """A save failed and the respondent chose to quit (or there is no terminal to ask)."""
+
+    def __init__(self) -> None:
+        super().__init__("not saved", EXIT_USER_ERROR)
+
+
+def save_or_recover(
+    prompter: Prompter, files: Sequence[AnswersFile], answers: Sequence[dict[str, Answer]]
+) -> None:
+    """Save every file; when one cannot be written, offer retry, save elsewhere or quit.
+
+    Without a terminal a failed save stops the session (SaveFailed): nothing to ask."""
+    console = prompter.console
+    while True:
+        try:
+            for file, file_answers in zip(files, answers, strict=True):
+                file.save(file_answers)
+            return
+        except NotSaved as error:
+            line = f"{error}; the answers are kept in memory"
+            console.print(f"[bold red]{escape(line)}[/bold red]", soft_wrap=True)
+            if not prompter.interactive:
+                raise SaveFailed() from None
+            key = prompter.ask("r retry, s save elsewhere, q quit: ").strip().casefold()
+            if key == "q":
+                raise SaveFailed() from None
+            if key == "s":
+                _save_elsewhere(prompter, files)
+
+
+def _save_elsewhere(prompter: Prompter, files: Sequence[AnswersFile]) -> None:
+    """Move the files to a path (one file) or a folder (a workshop) the respondent names."""
+    what = "file" if len(files) == 1 else "folder"
+    typed = prompter.ask(f"Save to which {what} (Enter to go back): ").strip()
+    if not typed:
+        return
+    target = Path(typed).expanduser()
+    paths = [target] if len(files) == 1 else [target / f.path.name for f in files]
+    taken = [p for p in paths if p.exists()]
+    if taken:
+        prompter.console.print(
+            f"[yellow]{escape(str(taken[0]))} exists; name a new {what}[/yellow]", soft_wrap=True
+        )
+        return
+    for file, path in zip(files, paths, strict=True):
+        file.path, file.answers, file.assessed_at = path, {}, None
+
+
 def _stop(
-    console: Console,
+    prompter: Prompter,
     stop: Stopped | KeyboardInterrupt,
-    save: Callable[[], None],
-    files: Sequence[Path],
-    resume: str,
+    files: Sequence[AnswersFile],
+    answers: Sequence[dict[str, Answer]],
+    resume: Callable[[], str],
 ) -> Outcome:
-    """Save once more (Ctrl-C may come between two saves), say how to resume, and return."""
+    """Save once more (Ctrl-C may come between two saves), say how to resume, and return.
+
+    Answers that could not be saved are listed, so they can be typed again on resume."""
+    console = prompter.console
     if not isinstance(stop, Stopped):
         stop = Stopped("interrupted", EXIT_INTERRUPTED)
-    save()
-    saved = ", ".join(str(f) for f in files)
+    if not isinstance(stop, SaveFailed):
+        try:
+            for file, file_answers in zip(files, answers, strict=True):
+                file.save(file_answers)
+        except NotSaved as error:
+            with contextlib.suppress(OSError):
+                console.print(escape(f"{error}; the answers are kept in memory"), soft_wrap=True)
+            stop = Stopped(f"{stop.how}, not saved", stop.exit_code or EXIT_USER_ERROR)
+    lost = [
+        (file.respondent.name, qid, file_answers[qid])
+        for file, file_answers in zip(files, answers, strict=True)
+        for qid in file.unsaved(file_answers)
+    ]
+    saved = ", ".join(str(f.path) for f in files)
     with contextlib.suppress(OSError):  # the terminal may be gone after a hang-up
-        console.print(
-            f"\n[bold]{stop.how.capitalize()}:[/bold] answers saved in {escape(saved)}",
-            soft_wrap=True,
-        )
-        console.print(f"Resume with: [bold]{escape(resume)}[/bold]", soft_wrap=True)
-    return Outcome(None, list(files), stop.how, stop.exit_code)
+        if lost:
+            console.print(
+                f"\n[bold]{escape(stop.how.capitalize())}:[/bold] these answers are not in "
+                f"{escape(saved)}; type them again when you resume:",
+                soft_wrap=True,
+            )
+            for name, qid, answer in lost:
+                who = f"{name} " if len(files) > 1 else ""
+                note = f" (note: {answer.note})" if answer.note else ""
+                console.print(f"  {escape(who + qid)}: {escape(answer.choice + note)}")
+        else:
+            console.print(
+                f"\n[bold]{escape(stop.how.capitalize())}:[/bold] answers saved in {escape(saved)}",
+                soft_wrap=True,
+            )
+        console.print(f"Resume with: [bold]{escape(resume())}[/bold]", soft_wrap=True)
+    return Outcome(None, [f.path for f in files], stop.how, stop.exit_code)
+
+
+def confirm_role(prompter: Prompter, file: AnswersFile, update_role: bool, command: str) -> None:
+    """A role or group other than the saved one: changed with --update-role or a 'y' at a
+    terminal; kept as saved on anything else at a terminal; refused without one."""
+    change = file.role_change()
+    if change is None or update_role:
+        return
+    if not prompter.interactive:
+        raise file.refuse_role_change(command)
+    name = file.respondent.name
+    question = f"{name} was saved with {change}. Change it? [y/N]: "
+    typed = prompter.ask(escape(question))
+    if typed.strip().casefold() not in ("y", "yes"):
+        assert file.saved_respondent is not None
+        file.respondent = file.saved_respondent
+        prompter.console.print(f"Keeping {escape(name)}'s saved role and group.")
 
 
 def _say_skipped(console: Console, interview: Interview, profile: Profile | None) -> None:
@@ -239,32 +331,39 @@ def run_assess(
     review: bool = False,
     notes: bool = True,
     evidence_paths: Sequence[Path] = (),
+    update_role: bool = False,
 ) -> Outcome:
     """Interview one respondent, saving after every answer; returns how it ended."""
     from mcpscale.pipeline import caps_for
 
-    questionnaire, answers = open_answers(output, questionnaire_ref, respondent)
+    file = open_answers_file(output, questionnaire_ref, respondent)
+    questionnaire, answers = file.questionnaire, dict(file.answers)
     caps = caps_for(evidence_paths, questionnaire, questionnaire_ref)
     if profile_path is not None and profile is None:
         from mcpscale.inputs.load import load_profile
 
         profile = load_profile(profile_path, questionnaire)
     interview = Interview(questionnaire, profile, answers, review=review)
-    resume = resume_command(
-        "assess",
-        [
-            ("--questionnaire", questionnaire_ref),
-            ("--profile", profile_path),
-            ("--respondent", respondent.name),
-            ("--role", respondent.role),
-            ("--group", respondent.group),
-            ("--output", output),
-        ],
-        ["--no-notes"] if not notes else [],
-    )
+
+    def resume() -> str:
+        person = file.respondent
+        return resume_command(
+            "assess",
+            [
+                ("--questionnaire", questionnaire_ref),
+                ("--profile", profile_path),
+                ("--respondent", respondent.name),
+                ("--role", person.role),
+                ("--group", person.group),
+                ("--output", file.path),
+            ],
+            ["--no-notes"] if not notes else [],
+        )
+
+    prompter = Prompter(console)
 
     def save() -> None:
-        save_answers(output, questionnaire, respondent, interview.answers)
+        save_or_recover(prompter, [file], [interview.answers])
 
     console.print(
         f"[bold]{escape(f'{questionnaire.title} {questionnaire.version}')}[/bold] · "
@@ -284,10 +383,10 @@ def run_assess(
             highlight=False,
         )
     _say_skipped(console, interview, profile)
-    prompter = Prompter(console)
     try:
         with hangup_as_interrupt():
-            save()  # the file exists and is valid from the start
+            confirm_role(prompter, file, update_role, "assess")
+            save()  # a new file exists and is valid from the start; an old one is untouched
             while not interview.done:
                 console.print(question_screen(interview, caps=caps))
                 action, choice = read_key(prompter, interview.current, interview.default())
@@ -306,14 +405,14 @@ def run_assess(
                     save()
                 interview.advance()
     except (Stopped, KeyboardInterrupt) as stop:
-        return _stop(console, stop, save, [output], resume)
+        return _stop(prompter, stop, [file], [interview.answers], resume)
     console.print(
         f"\n[bold]Done:[/bold] {interview.answered} of {interview.total} questions answered. "
         f"{escape(respondent.name)}'s scores:",
         highlight=False,
     )
-    answers_now = answer_set(questionnaire, respondent, interview.answers, today())
-    return Outcome(score_answers(questionnaire, [answers_now], profile), [output])
+    answers_now = answer_set(questionnaire, file.respondent, interview.answers, today())
+    return Outcome(score_answers(questionnaire, [answers_now], profile), [file.path])
 
 
 def _ask_note(prompter: Prompter, interview: Interview) -> None:
@@ -335,15 +434,16 @@ def run_workshop(
     profile_path: Path | None = None,
     respondents_text: str = "",
     evidence_paths: Sequence[Path] = (),
+    update_role: bool = False,
 ) -> Outcome:
     """The room answers together: each respondent in turn, a discussion where they differ."""
-    files = answers_files(output_dir, respondents)
-    pairs = list(zip(files, respondents, strict=True))
+    paths = answers_files(output_dir, respondents)
+    pairs = list(zip(paths, respondents, strict=True))
     # A resumed workshop answers the questionnaire its saved files name; new files follow.
-    saved = [open_answers(f, questionnaire_ref, r) for f, r in pairs if f.exists()]
-    ref = questionnaire_ref or (saved[0][0].ref if saved else None)
-    opened = [open_answers(f, ref, r) for f, r in pairs]
-    questionnaire = opened[0][0]
+    saved = [open_answers_file(f, questionnaire_ref, r) for f, r in pairs if f.exists()]
+    ref = questionnaire_ref or (saved[0].questionnaire.ref if saved else None)
+    files = [open_answers_file(f, ref, r) for f, r in pairs]
+    questionnaire = files[0].questionnaire
     from mcpscale.pipeline import caps_for
 
     caps = caps_for(evidence_paths, questionnaire, ref)
@@ -352,20 +452,31 @@ def run_workshop(
         from mcpscale.inputs.load import load_profile
 
         profile = load_profile(profile_path, questionnaire)
-    room = Workshop(questionnaire, respondents, [answers for _, answers in opened], profile)
-    resume = resume_command(
-        "workshop",
-        [
-            ("--questionnaire", questionnaire_ref),
-            ("--profile", profile_path),
-            ("--respondents", respondents_text),
-            ("--output-dir", output_dir),
-        ],
-    )
+    room = Workshop(questionnaire, respondents, [dict(file.answers) for file in files], profile)
+
+    def resume() -> str:
+        people = respondents_text
+        if any(f.respondent != r for f, r in zip(files, respondents, strict=True)):
+            people = ",".join(
+                ":".join(
+                    [f.respondent.name, f.respondent.role, *filter(None, [f.respondent.group])]
+                )
+                for f in files
+            )
+        return resume_command(
+            "workshop",
+            [
+                ("--questionnaire", questionnaire_ref),
+                ("--profile", profile_path),
+                ("--respondents", people),
+                ("--output-dir", files[0].path.parent),
+            ],
+        )
+
+    prompter = Prompter(console)
 
     def save() -> None:
-        for file, (person, answers) in zip(files, room.saves(), strict=True):
-            save_answers(file, questionnaire, person, answers)
+        save_or_recover(prompter, files, [answers for _, answers in room.saves()])
 
     console.print(
         f"[bold]{escape(f'{questionnaire.title} {questionnaire.version}')}[/bold] · workshop with "
@@ -373,9 +484,11 @@ def run_workshop(
         soft_wrap=True,
     )
     _say_skipped(console, room.room, profile)
-    prompter = Prompter(console)
     try:
         with hangup_as_interrupt():
+            for file in files:
+                confirm_role(prompter, file, update_role, "workshop")
+            room.respondents = [file.respondent for file in files]
             save()
             while not room.done:
                 console.print(question_screen(room.room, caps=caps))
@@ -385,9 +498,10 @@ def run_workshop(
                     save()
                     room.move_on()
     except (Stopped, KeyboardInterrupt) as stop:
-        return _stop(console, stop, save, files, resume)
+        answers = [answers for _, answers in room.saves()]
+        return _stop(prompter, stop, files, answers, resume)
     console.print("\n[bold]Done:[/bold] the room's scores:")
-    return Outcome(room.result(today()), files)
+    return Outcome(room.result(today()), [file.path for file in files])
 
 
 def _ask_room(prompter: Prompter, room: Workshop, save: Callable[[], None]) -> None:
