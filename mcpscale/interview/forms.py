@@ -319,10 +319,11 @@ def _decode_csv(path: Path, data: bytes) -> str:
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
+        line = data.count(b"\n", 0, utf8_error.start) + 1
         raise UserError.at(
             path,
-            f"not UTF-8 text (byte {utf8_error.object[utf8_error.start]:#04x} at offset "
-            f"{utf8_error.start}) nor Windows-1252; {SAVE_AS_UTF8}",
+            f"not UTF-8 text (byte {data[utf8_error.start]:#04x} on line {line}) "
+            f"nor Windows-1252; {SAVE_AS_UTF8}",
         ) from None
     sys.stderr.write(
         f"note: {path}: not UTF-8, read as Windows-1252 (Excel's 'CSV'); check accented "
