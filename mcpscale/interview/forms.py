@@ -271,10 +271,10 @@ def _questions_sheet(path: Path, sheets: Sequence[Any], grids: dict[str, list[li
 
 def _read_csv(path: Path) -> list[list[Cell]]:
     text = _decode_csv(path, path.read_bytes())
-    delimiter = _csv_delimiter(text)
     previous = csv.field_size_limit()
     csv.field_size_limit(MAX_FORM_BYTES)  # bigger cells are reported below, by name
     try:
+        delimiter = _csv_delimiter(text)
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise UserError.at(path, f"not a readable CSV form ({exc}); {SAVE_AS_UTF8}") from None
