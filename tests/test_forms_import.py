@@ -139,12 +139,13 @@ def test_a_bad_answer_in_a_merged_cell_names_both_cells(cli: Cli, tmp_path: Path
     form = exported_xlsx(cli, tmp_path)
     workbook = load_workbook(form)
     sheet = workbook["Questions"]
-    sheet["H4"] = "na"  # tech.hipaa does not allow na; people.a does
-    sheet.merge_cells("H4:H5")
+    sheet["H5"] = "na"  # people.a allows na; people.b, the row below, does not
+    sheet.merge_cells("H5:H6")
     workbook.save(form)
     result = import_form(cli, form, tmp_path / "ana.yaml")
     assert errors(result) == [
-        "error: Questions!H4: question tech.hipaa does not allow 'na'; pick a choice or 'unknown'"
+        "error: Questions!H6: question people.b does not allow 'na'; pick a choice or "
+        "'unknown' (the cell is merged with Questions!H5, whose text it shows)"
     ]
 
 
