@@ -158,15 +158,25 @@ def _xlsx_bytes(questionnaire: Questionnaire, rows: list[dict[str, str]]) -> byt
 
 # ---------------------------------------------------------------- import
 
+MAX_FORM_BYTES = 10 * 1024 * 1024  # a filled form of a few hundred questions is well under 1 MB
+MAX_CELL_CHARS = 1024 * 1024
+REQUIRED_COLUMNS = ("id", "answer")
+CSV_DELIMITERS = (",", ";", "\t")
+SAVE_AS_UTF8 = "save the form as 'CSV UTF-8' and import it again"
+
 
 @dataclass(frozen=True)
 class Cell:
-    """One cell's text and where it is, e.g. Questions!H5."""
+    """One cell's text and where it is, e.g. Questions!H5.
+
+    `merged` is the top-left cell of a merged range this cell lies in (not its top-left):
+    a range down one column lends its text to every cell; one across columns lends none."""
 
     sheet: str
     column: int  # 1-based
     row: int  # 1-based
     value: str
+    merged: str = ""
 
     @property
     def ref(self) -> str:
@@ -185,31 +195,191 @@ def _read_cells(path: Path) -> list[list[Cell]]:
     """Every row of the form (header first) as cells of text."""
     if not path.is_file():
         raise UserError.at(path, "no such file")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UserError.at(path, f"cannot read the form: {exc.strerror or exc}") from None
+    if size > MAX_FORM_BYTES:
+        raise UserError.at(
+            path,
+            f"the file is {size / 1024 / 1024:.1f} MB, too big for a form (at most "
+            f"{MAX_FORM_BYTES // 1024 // 1024} MB); is it the right file?",
+        )
     if path.suffix.lower() == ".csv":
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (UnicodeDecodeError, OSError) as exc:
-            raise UserError.at(path, f"cannot read the form as UTF-8 CSV: {exc}") from None
-        return [
-            [Cell(path.name, c, r, value) for c, value in enumerate(row, 1)]
-            for r, row in enumerate(csv.reader(io.StringIO(text)), 1)
-        ]
+        return _read_csv(path)
+    return _read_xlsx(path)
+
+
+def _read_xlsx(path: Path) -> list[list[Cell]]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        # not read_only: a read-only sheet does not know its merged cells
+        workbook = load_workbook(path, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not xlsx
-        raise UserError.at(path, f"not an xlsx workbook ({exc}); export a new form") from None
-    sheet = workbook[SHEET] if SHEET in workbook.sheetnames else workbook.worksheets[0]
-    rows = [
-        [
-            Cell(sheet.title, c, r, "" if value is None else str(value).strip())
-            for c, value in enumerate(row, 1)
+        summary = " ".join(str(exc).split())[:120] or type(exc).__name__
+        raise UserError.at(path, f"not an xlsx workbook ({summary}); export a new form") from None
+    grids = {
+        sheet.title: [
+            ["" if value is None else str(value).strip() for value in row]
+            for row in sheet.iter_rows(values_only=True)
         ]
-        for r, row in enumerate(sheet.iter_rows(values_only=True), 1)
-    ]
-    workbook.close()
+        for sheet in workbook.worksheets
+    }
+    sheet = _questions_sheet(path, workbook.worksheets, grids)
+    grid = grids[sheet.title]
+    lent: dict[tuple[int, int], tuple[str, str]] = {}  # (row, column) -> (value, top-left ref)
+    for merged in sheet.merged_cells.ranges:
+        within = merged.min_row <= len(grid) and merged.min_col <= len(grid[merged.min_row - 1])
+        top_left = grid[merged.min_row - 1][merged.min_col - 1] if within else ""
+        if not top_left:
+            continue
+        down_one_column = merged.min_col == merged.max_col
+        ref = f"{sheet.title}!{column_letter(merged.min_col)}{merged.min_row}"
+        for r in range(merged.min_row, merged.max_row + 1):
+            for c in range(merged.min_col, merged.max_col + 1):
+                if (r, c) != (merged.min_row, merged.min_col):
+                    lent[r, c] = (top_left if down_one_column else "", ref)
+    rows = []
+    for r, values in enumerate(grid, 1):
+        row = []
+        for c, value in enumerate(values, 1):
+            value, merged_with = lent.get((r, c), (value, ""))
+            row.append(Cell(sheet.title, c, r, value, merged_with))
+        rows.append(row)
     return rows
+
+
+def _questions_sheet(path: Path, sheets: Sequence[Any], grids: dict[str, list[list[str]]]) -> Any:
+    """The sheet named Questions (any case), else the one whose header has id and answer."""
+    for sheet in sheets:
+        if sheet.title.strip().casefold() == SHEET.casefold():
+            return sheet
+    for sheet in sheets:
+        header = {_column_name(v) for v in (grids[sheet.title] or [[]])[0]}
+        if header >= set(REQUIRED_COLUMNS):
+            return sheet
+    if len(sheets) == 1:
+        return sheets[0]  # its header is checked, and reported, by the caller
+    names = ", ".join(repr(s.title) for s in sheets)
+    raise UserError.at(
+        path,
+        f"no sheet named '{SHEET}' and none with 'id' and 'answer' columns (sheets: {names}); "
+        f"rename the sheet that holds the answers to '{SHEET}'",
+    )
+
+
+def _read_csv(path: Path) -> list[list[Cell]]:
+    text = _decode_csv(path, path.read_bytes())
+    previous = csv.field_size_limit()
+    csv.field_size_limit(MAX_FORM_BYTES)  # bigger cells are reported below, by name
+    try:
+        delimiter = _csv_delimiter(text)
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UserError.at(path, f"not a readable CSV form ({exc}); {SAVE_AS_UTF8}") from None
+    finally:
+        csv.field_size_limit(previous)
+    rows = [
+        [Cell(path.name, c, r, value) for c, value in enumerate(record, 1)]
+        for r, record in enumerate(records, 1)
+    ]
+    huge = [cell for row in rows for cell in row if len(cell.value) > MAX_CELL_CHARS]
+    if huge:
+        raise UserError.from_problems(
+            [
+                _problem(
+                    cell,
+                    f"a cell of {len(cell.value) / 1024 / 1024:.1f} MB, over the "
+                    f"{MAX_CELL_CHARS // 1024 // 1024} MB a form cell may hold; shorten it "
+                    "or link to a document in 'evidence'",
+                )
+                for cell in huge
+            ]
+        )
+    return rows
+
+
+def _decode_csv(path: Path, data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with a BOM, else Windows-1252 with a note."""
+    import codecs
+    import sys
+
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UserError.at(path, f"not valid UTF-16 text; {SAVE_AS_UTF8}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    if b"\0" in data:
+        raise UserError.at(path, f"not a text file (it holds binary data); {SAVE_AS_UTF8}")
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        line = data.count(b"\n", 0, utf8_error.start) + 1
+        raise UserError.at(
+            path,
+            f"not UTF-8 text (byte {data[utf8_error.start]:#04x} on line {line}) "
+            f"nor Windows-1252; {SAVE_AS_UTF8}",
+        ) from None
+    sys.stderr.write(
+        f"note: {path}: not UTF-8, read as Windows-1252 (Excel's 'CSV'); check accented "
+        f"letters in the answers file, or {SAVE_AS_UTF8}\n"
+    )
+    return text
+
+
+def _csv_delimiter(text: str) -> str:
+    """',' ';' or tab: the one that splits the header line into the most form columns."""
+    header_line = text.lstrip("\ufeff").partition("\n")[0]
+
+    def known_columns(delimiter: str) -> int:
+        fields = next(csv.reader([header_line], delimiter=delimiter), [])
+        return len({_column_name(f) for f in fields} & set(COLUMNS))
+
+    best = max(CSV_DELIMITERS, key=known_columns)  # ties keep the first: ','
+    return best if known_columns(best) else ","
+
+
+def _column_name(header: str) -> str:
+    """A header as a column name: 'Notes', ' NOTE ', 'Evidence' -> note, note, evidence."""
+    name = re.sub(r"[\s_-]+", "", str(header).casefold())
+    if name not in COLUMNS and name.endswith("s") and name[:-1] in COLUMNS:
+        return name[:-1]
+    return name
+
+
+def _header_columns(
+    header_row: Sequence[Cell], body: Sequence[Sequence[Cell]]
+) -> tuple[dict[str, int], list[Problem]]:
+    """Each known column's position; a problem for a column whose text would be lost."""
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
+    filled = {cell.column: cell for row in body for cell in reversed(row) if cell.value}
+    for cell in header_row:
+        name = _column_name(cell.value)
+        if name in COLUMNS and name not in columns:
+            columns[name] = cell.column
+        elif name in COLUMNS:
+            first = f"{column_letter(columns[name])}{cell.row}"
+            problems.append(
+                _problem(cell, f"a second '{name}' column (the first is {first}); merge them")
+            )
+        elif cell.column in filled:
+            what = f"a column named '{cell.value}'" if cell.value else "a column with no header"
+            hint = did_you_mean(name, COLUMNS) if name else ""
+            problems.append(
+                _problem(
+                    cell,
+                    f"{what}{hint} holds text ({filled[cell.column].ref}) that mcpscale does not "
+                    f"read; rename the header or move the text into 'note' "
+                    f"(columns: {', '.join(COLUMNS)})",
+                )
+            )
+    return columns, problems
 
 
 def import_form(
@@ -219,16 +389,24 @@ def import_form(
     from mcpscale.inputs.packs import resolve_pack
 
     rows = _read_cells(path)
-    if not rows:
+    if not any(cell.value for row in rows[:1] for cell in row):
         raise UserError.at(path, "the form is empty; export one with mcpscale form export")
-    header = {cell.value.strip().casefold(): cell.column for cell in rows[0]}
-    missing = [c for c in ("id", "answer") if c not in header]
+    body = [row for row in rows[1:] if any(c.value.strip() for c in row)]
+    header, header_problems = _header_columns(rows[0], body)
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise UserError.at(
-            path,
-            f"the header row has no {' or '.join(repr(m) for m in missing)} column; "
-            "export a new form with mcpscale form export",
+        found = ", ".join(repr(c.value) for c in rows[0] if c.value)
+        hints = "".join(
+            did_you_mean(m, [_column_name(c.value) for c in rows[0]]).replace(" (", f" ({m}: ")
+            for m in missing
         )
+        raise UserError.at(
+            rows[0][0].ref if rows[0] else path,
+            f"the header row has no {' or '.join(repr(m) for m in missing)} column{hints} "
+            f"(found: {found}); export a new form with mcpscale form export",
+        )
+    if header_problems:
+        raise UserError.from_problems(header_problems)
 
     def cell(row: Sequence[Cell], column: str) -> Cell | None:
         position = header.get(column)
@@ -236,7 +414,6 @@ def import_form(
             return None
         return row[position - 1]
 
-    body = [row for row in rows[1:] if any(c.value.strip() for c in row)]
     if questionnaire_ref is None:
         named = {c.value for row in body if (c := cell(row, "questionnaire")) and c.value}
         if len(named) != 1:
@@ -275,25 +452,56 @@ def import_form(
             continue
         seen[question.id] = id_cell.ref
         answer_cell = cell(row, "answer")
+        note_cell, evidence_cell = cell(row, "note"), cell(row, "evidence")
+        split = [
+            c for c in (answer_cell, note_cell, evidence_cell) if c and c.merged and not c.value
+        ]
+        if split:
+            problems += [
+                _problem(
+                    c,
+                    f"merged with {c.merged} across columns, so its text is lost; unmerge the "
+                    "cells so the answer, the note and the evidence each have their own",
+                )
+                for c in split
+            ]
+            continue
+        note = note_cell.value.strip() if note_cell else ""
+        evidence = split_evidence(evidence_cell.value) if evidence_cell else []
         if answer_cell is None or not answer_cell.value:
+            for kept, what in ((note_cell, "a note"), (evidence_cell, "evidence")):
+                if kept is not None and kept.value:
+                    problems.append(
+                        _problem(
+                            kept,
+                            f"{what} without an answer; choose an answer (or 'unknown') or "
+                            f"move the {what.removeprefix('a ')}",
+                        )
+                    )
             continue
         choice = parse_answer(question, answer_cell.value)
         if isinstance(choice, Problem):
             problems.append(_problem(answer_cell, choice.message))
             continue
-        note_cell, evidence_cell = cell(row, "note"), cell(row, "evidence")
-        note = note_cell.value.strip() if note_cell else ""
-        evidence = re.split(r"[\s,]+", evidence_cell.value.strip()) if evidence_cell else []
-        answers[question.id] = Answer(
-            choice=choice, note=note or None, evidence=[e for e in evidence if e]
-        )
+        answers[question.id] = Answer(choice=choice, note=note or None, evidence=evidence)
     if problems:
         raise UserError.from_problems(problems)
     document = answers_document(questionnaire, respondent, answers, today())
     return questionnaire, document
 
 
+def split_evidence(text: str) -> list[str]:
+    """Evidence links from one cell: one a line, or separated by spaces (a ', ' or '; ' too).
+
+    A URL holds no space, so a comma or semicolon inside one (`?ids=1,2`) stays in it; a
+    comma or semicolon with no space after it splits only where a new link starts."""
+    separators = r"[,;]?\s+|[,;](?=[a-zA-Z][a-zA-Z0-9+.-]*://)"
+    return [part for part in re.split(separators, text.strip()) if part]
+
+
 def _problem(cell: Cell, message: str) -> Problem:
+    if cell.merged and cell.value:
+        message += f" (the cell is merged with {cell.merged}, whose text it shows)"
     return Problem(cell.ref, None, None, message)
 
 
