@@ -98,7 +98,7 @@ def test_an_empty_enter_at_the_note_ends_the_line(terminal: Terminal, tmp_path: 
     terminal.expect("Note")
     terminal.send("\r")
     terminal.expect("Evidence link")
-    lines = terminal.wait_for(lambda lines: any(s.startswith("Evidence link") for s in lines))
+    lines = terminal.wait_for(lambda lines: "Evidence link (Enter to skip):" in lines)
     note = next(i for i, line in enumerate(lines) if line.startswith("Note"))
     assert lines[note] == "Note (Enter to skip):"  # nothing ran on after it
     assert lines[note + 1] == "Evidence link (Enter to skip):"  # the next prompt on its own line
