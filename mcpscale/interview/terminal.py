@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import shlex
 import signal
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,24 +27,15 @@ from mcpscale.assess.scoring import score_answers
 from mcpscale.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR
 from mcpscale.formats.answers import Answer, Respondent
 from mcpscale.formats.profile import Profile
-from mcpscale.formats.questionnaire import Question
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
 from mcpscale.interview.answers_file import AnswersFile, NotSaved, open_answers_file
-from mcpscale.interview.session import Interview, answer_set, choice_label, key_help, parse_key
+from mcpscale.interview.prompt import Prompter, Stopped, ask_note, read_key
+from mcpscale.interview.session import Interview, answer_set, choice_label, key_help
 from mcpscale.interview.workshop import Workshop, answers_files
 
 if TYPE_CHECKING:
     from mcpscale.assess.evidence import Cap
-
-
-class Stopped(Exception):
-    """The session ended early; everything typed so far is saved."""
-
-    def __init__(self, how: str, exit_code: int) -> None:
-        super().__init__(how)
-        self.how = how
-        self.exit_code = exit_code
 
 
 @dataclass(frozen=True)
@@ -59,30 +49,6 @@ class Outcome:
 
 
 # ---------------------------------------------------------------- terminal
-
-
-class Prompter:
-    """Reads one line per prompt; Ctrl-D / end of input and a hang-up stop the session."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.interactive = sys.stdin.isatty()
-        if self.interactive:
-            with contextlib.suppress(ImportError):  # arrow keys and line editing at prompts
-                import readline  # noqa: F401
-
-    def ask(self, prompt: str) -> str:
-        try:
-            line = self.console.input(prompt)
-        except EOFError:
-            self.console.print()
-            raise Stopped("end of input", 0) from None
-        except KeyboardInterrupt:
-            self.console.print()
-            raise Stopped("interrupted", EXIT_INTERRUPTED) from None
-        if not self.interactive:  # echo, so a scripted session reads like the screen
-            self.console.print(escape(line), highlight=False)
-        return line
 
 
 @contextlib.contextmanager
@@ -156,27 +122,6 @@ def question_screen(
             )
         )
     return Group(*parts, choices, Text(key_help(question), style="dim"))
-
-
-def _answer_prompt(question: Question, default: str | None, who: str = "Answer") -> str:
-    shown = " " + escape(f"[{choice_label(question, default)}]") if default else ""
-    return f"[bold]{escape(who)}[/bold]{shown}: "
-
-
-def read_key(
-    prompter: Prompter, question: Question, default: str | None, who: str = "Answer"
-) -> tuple[str, str | None]:
-    """Ask until the line means something; shows help on `?`. Returns (action, choice)."""
-    console = prompter.console
-    while True:
-        key = parse_key(question, prompter.ask(_answer_prompt(question, default, who)), default)
-        if key.action == "help":
-            help_text = question.help or "This question has no help text."
-            console.print(Panel(Text(help_text), title="Help", border_style="blue"))
-        elif key.action == "invalid":
-            console.print(f"[yellow]{escape(key.hint)}[/yellow]")
-        else:
-            return key.action, key.choice
 
 
 def resume_command(
@@ -401,7 +346,7 @@ def run_assess(
                 interview.record(choice)
                 save()
                 if notes:
-                    _ask_note(prompter, interview)
+                    ask_note(prompter, interview)
                     save()
                 interview.advance()
     except (Stopped, KeyboardInterrupt) as stop:
@@ -413,14 +358,6 @@ def run_assess(
     )
     answers_now = answer_set(questionnaire, file.respondent, interview.answers, today())
     return Outcome(score_answers(questionnaire, [answers_now], profile), [file.path])
-
-
-def _ask_note(prompter: Prompter, interview: Interview) -> None:
-    answer = interview.answers[interview.current.id]
-    shown = " " + escape(f"[{answer.note}]") if answer.note else ""
-    note = prompter.ask(f"[dim]Note{shown} (Enter to skip):[/dim] ").strip()
-    evidence = prompter.ask("[dim]Evidence link (Enter to skip):[/dim] ").strip()
-    interview.annotate(note or None, evidence or None)
 
 
 # ---------------------------------------------------------------- mcpscale workshop

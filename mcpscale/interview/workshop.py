@@ -7,11 +7,15 @@ whose turn it is, moving on and back, the discussion note, and each respondent's
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+
+from anyascii import anyascii
 
 from mcpscale.assess.scoring import DISAGREEMENT_SPREAD, score_answers
 from mcpscale.errors import UserError
@@ -23,13 +27,41 @@ from mcpscale.interview.session import Interview, answer_set, level_spread, with
 
 
 def slugify(name: str) -> str:
-    """'Liam O'Connor' -> 'liam-o-connor', for one answers file per respondent."""
+    """'Chloé Müller' -> 'chloe-muller', '张伟' -> 'zhang-wei': one readable file per respondent.
+
+    Letters are transliterated to ASCII (anyascii), with a break between syllables of scripts
+    written without spaces; a name with nothing to transliterate gets 'respondent-<hash>'."""
+    words = []
+    previous = ""
+    for char in unicodedata.normalize("NFC", name):
+        ascii_char = anyascii(char) if not char.isascii() else char
+        if _is_syllable(ascii_char) and _is_syllable(previous):
+            words.append(" ")
+        words.append(ascii_char)
+        previous = ascii_char if not char.isascii() else ""
+    slug = re.sub(r"[^a-z0-9]+", "-", "".join(words).casefold()).strip("-")
+    return slug or "respondent-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
+def _is_syllable(text: str) -> bool:
+    """A capitalised syllable anyascii gives for a CJK character: 'Zhang', 'Wei'."""
+    return len(text) > 1 and text[0].isupper() and text[1:].islower()
+
+
+def _ascii_slug(name: str) -> str:
+    """The file name before transliteration (0.1.0), so a saved workshop still resumes."""
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "respondent"
 
 
 def answers_files(output_dir: Path, respondents: Sequence[Respondent]) -> list[Path]:
-    """The file each respondent's answers are saved in: <output_dir>/<slug of the name>.yaml."""
-    return [output_dir / f"{slugify(r.name)}.yaml" for r in respondents]
+    """The file each respondent's answers are saved in: <output_dir>/<slug of the name>.yaml,
+    or the file an earlier version saved under the untransliterated name, if only that exists."""
+    files = []
+    for respondent in respondents:
+        file = output_dir / f"{slugify(respondent.name)}.yaml"
+        earlier = output_dir / f"{_ascii_slug(respondent.name)}.yaml"
+        files.append(earlier if not file.exists() and earlier.exists() else file)
+    return files
 
 
 def parse_respondents(text: str) -> list[Respondent]:
