@@ -107,7 +107,7 @@ def test_compare_markdown_keeps_its_table_and_renders_nothing(cli: Cli, tmp_path
     assert len(re.findall(r"(?<!\\)\|", row)) == 5  # four columns, whatever the name holds
     assert "<img" not in text and "![x]" not in text and "@everyone" not in text
     assert (
-        r"\!\[x\](http://evil)" in row and "&lt;img src=x&gt;" in row and "@\u200beveryone" in row
+        r"\!\[x\]\(http://evil\)" in row and "&lt;img src=x&gt;" in row and "@\u200beveryone" in row
     )
 
 

@@ -32,8 +32,8 @@ __all__ = [
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 # Backslash-escaped in Markdown; < > & are escaped as HTML instead, @ gets a zero-width space.
-# Escaping [ and ] is what keeps ![x](http://...) from being an image or a link.
-MARKDOWN_SPECIALS = frozenset("\\`*_{}[]#+!|~")
+# Escaping [ ] ( ) is what keeps ![x](http://...) from being an image or a link.
+MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+!|~")
 
 
 def _visible_char(match: re.Match[str]) -> str:
