@@ -91,11 +91,9 @@ def export_form(
 
     rows = form_rows(questionnaire, profile)
     if form_format == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
-        write_atomic(output, buffer.getvalue())
+        from mcpscale.formats.serialize import csv_text
+
+        write_atomic(output, csv_text(COLUMNS, rows))  # text that looks like a formula gets a '
     else:
         write_atomic_bytes(output, _xlsx_bytes(questionnaire, rows))
     return len(rows)
@@ -151,9 +149,20 @@ def _xlsx_bytes(questionnaire: Questionnaire, rows: list[dict[str, str]]) -> byt
         for cell in sheet[letter][1:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.freeze_panes = "C2"
+    _text_cells(sheet)
+    _text_cells(choices_sheet)
     workbook_bytes = io.BytesIO()
     workbook.save(workbook_bytes)
     return workbook_bytes.getvalue()
+
+
+def _text_cells(sheet: Any) -> None:
+    """Every text cell stays text: openpyxl would store a label starting with = as a formula
+    (=HYPERLINK(...) runs when the form is opened); a string cell shows it as written."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 # ---------------------------------------------------------------- import

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mcpscale.formats.results import Result
 from mcpscale.render.style import fmt_thousands, thousands_label
+from mcpscale.render.text import chart_text
 
 if TYPE_CHECKING:
     from mcpscale.plan.compose import Plan
@@ -67,7 +68,7 @@ def maturity_radar(result: Result) -> str:
 
     plt = _pyplot()
     dimensions = list(result.dimensions)
-    names = [d.name for d in dimensions]
+    names = [chart_text(d.name) for d in dimensions]
     current = [d.score or 0.0 for d in dimensions]
     target = [d.target for d in dimensions]
     low, high = result.scale[0][0], result.scale[-1][0]
@@ -116,7 +117,7 @@ def maturity_bars(result: Result) -> str:
     for position, score in zip(positions, scores, strict=True):
         axes.text(score + 0.05, position, f"{score:.2f}", va="center", fontsize=8)
     axes.set_yticks(positions)
-    axes.set_yticklabels([d.name for d in dimensions])
+    axes.set_yticklabels([chart_text(d.name) for d in dimensions])
     low, high = result.scale[0][0], result.scale[-1][0]
     axes.set_xlim(low, high + 0.3)
     axes.set_xlabel("Maturity level")
@@ -138,13 +139,13 @@ def question_spread(result: Result, dimension_id: str) -> str:
         axes.plot([min(levels), max(levels)], [position, position], color=colour, linewidth=3)
         axes.plot(question.score, position, "o", color=PALETTE["current"], markersize=5)
     axes.set_yticks(positions)
-    axes.set_yticklabels([q.id for q in scored], fontsize=7)
+    axes.set_yticklabels([chart_text(q.id) for q in scored], fontsize=7)
     low, high = result.scale[0][0], result.scale[-1][0]
     axes.set_xlim(low - 0.2, high + 0.2)
     axes.set_xticks(range(low, high + 1))
     axes.set_xlabel("Maturity level (dot: aggregated score; bar: respondents' range)")
     name = next(d.name for d in result.dimensions if d.id == dimension_id)
-    axes.set_title(f"{name}: scores and spread per question")
+    axes.set_title(chart_text(f"{name}: scores and spread per question"))
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     return _svg(figure)
 
@@ -153,7 +154,9 @@ def _thousands(currency: str) -> tuple[Any, str]:
     """Tick formatter and axis label for amounts shown in thousands of the currency."""
     from matplotlib.ticker import FuncFormatter
 
-    return FuncFormatter(lambda value, _: fmt_thousands(value)), thousands_label(currency)
+    return FuncFormatter(lambda value, _: fmt_thousands(value)), chart_text(
+        thousands_label(currency)
+    )
 
 
 PHASE_COLOURS = {1: SERIES[0], 2: SERIES[1], 3: SERIES[2]}
@@ -240,7 +243,7 @@ def roadmap_gantt(plan: Plan) -> str:
             zorder=2,
         )
     axes.set_yticks([row[item.id] for item in items])
-    axes.set_yticklabels([item.id for item in items], fontsize=6.5)
+    axes.set_yticklabels([chart_text(item.id) for item in items], fontsize=6.5)
     axes.set_ylim(-0.7, len(items) + 0.5)
     axes.set_xlim(0, roadmap.total_months + 1)
     axes.set_xticks(range(0, roadmap.total_months + 1, 3 if roadmap.total_months > 12 else 1))
@@ -249,7 +252,7 @@ def roadmap_gantt(plan: Plan) -> str:
     axes.legend(
         handles=[
             *(
-                Patch(color=PHASE_COLOURS[p.phase], label=f"Phase {p.phase} {p.name}")
+                Patch(color=PHASE_COLOURS[p.phase], label=chart_text(f"Phase {p.phase} {p.name}"))
                 for p in roadmap.phases
             ),
             Patch(facecolor="white", edgecolor="#1d2433", label="Critical path"),
@@ -277,7 +280,9 @@ def budget_by_phase(plan: Plan) -> str:
     bottoms = [0.0, 0.0, 0.0]
     for colour, category in zip(SERIES, COST_CATEGORIES, strict=False):
         values = [sum(budget.cell(category, phase, y) for y in budget.years) for phase in phases]
-        axes.bar(labels, values, bottom=bottoms, color=colour, width=0.55, label=category)
+        axes.bar(
+            labels, values, bottom=bottoms, color=colour, width=0.55, label=chart_text(category)
+        )
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
     for index, total in enumerate(bottoms):
         axes.text(index, total, fmt_thousands(total), ha="center", va="bottom", fontsize=8)
@@ -378,7 +383,7 @@ def npv_tornado(plan: Plan) -> str:
         )
     axes.axvline(roi.npv, color="#1d2433", linewidth=0.8)
     axes.set_yticks(positions)
-    axes.set_yticklabels([row.input.replace("_", " ") for row in rows], fontsize=7.5)
+    axes.set_yticklabels([chart_text(row.input.replace("_", " ")) for row in rows], fontsize=7.5)
     axes.xaxis.set_major_formatter(formatter)
     axes.set_xlabel(f"NPV ({unit}); line: most likely")
     axes.set_title("Sensitivity of NPV to each input")

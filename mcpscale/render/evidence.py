@@ -15,6 +15,7 @@ from mcpscale.formats.evidence import (
     ScanResult,
     SourceLocation,
 )
+from mcpscale.render.text import rich_text, visible
 
 SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 
@@ -39,7 +40,11 @@ def scan_renderables(scanned: ScanResult) -> list[RenderableType]:
     for server in scanned.servers:
         target = server.url or " ".join([server.command or "", *server.args])
         servers.add_row(
-            server.name, server.client or "-", server.transport, target, _where(server.location)
+            rich_text(server.name),
+            rich_text(server.client or "-"),
+            rich_text(server.transport),
+            rich_text(target),
+            rich_text(_where(server.location)),
         )
     counts = {s: sum(f.severity == s for f in scanned.findings) for s in ("high", "medium", "low")}
     lines: list[RenderableType] = [
@@ -47,9 +52,11 @@ def scan_renderables(scanned: ScanResult) -> list[RenderableType]:
         Text(f"Findings: {len(scanned.findings)}", style="bold"),
     ]
     for finding in scanned.findings:
-        line = Text(f"{_where(finding.location)}: ")
-        line.append(f"{finding.severity} {finding.id}", style=SEVERITY_STYLE[finding.severity])
-        line.append(f" [{finding.server}] {finding.message}")
+        line = rich_text(f"{_where(finding.location)}: ")
+        line.append(
+            visible(f"{finding.severity} {finding.id}"), style=SEVERITY_STYLE[finding.severity]
+        )
+        line.append(visible(f" [{finding.server}] {finding.message}"))
         lines.append(line)
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
     if scanned.problems:
@@ -72,20 +79,21 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
     server = evidence.servers[0]
     measured = evidence.measurements or Measurements()
     what = server.url or " ".join([server.command or "", *server.args])
-    facts = Table(title=f"Probe of {what}", box=box.SIMPLE, show_header=False)
+    facts = Table(title=rich_text(f"Probe of {what}"), box=box.SIMPLE, show_header=False)
     facts.add_column("fact")
     facts.add_column("value")
 
-    def show(value: object) -> str:
+    def show(value: object) -> Text:
         if value is None:
-            return "-"
+            return Text("-")
         if isinstance(value, bool):
-            return "yes" if value else "no"
-        return str(value)
+            return Text("yes" if value else "no")
+        return rich_text(value)
 
-    facts.add_row("server", f"{show(measured.server_name)} {measured.server_version or ''}".strip())
+    server_line = f"{measured.server_name or '-'} {measured.server_version or ''}".strip()
+    facts.add_row("server", rich_text(server_line))
     facts.add_row("protocol version", show(measured.protocol_version))
-    facts.add_row("capabilities", ", ".join(measured.capabilities) or "-")
+    facts.add_row("capabilities", rich_text(", ".join(measured.capabilities) or "-"))
     for label, count in (
         ("tools", measured.tools),
         ("resources", measured.resources),
@@ -107,8 +115,10 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
             facts.add_row("certificate days left", show(measured.certificate_days_left))
         facts.add_row(
             "unauthenticated request",
-            f"{'rejected' if measured.unauthenticated_rejected else 'accepted'} "
-            f"(HTTP {show(measured.unauthenticated_status)})",
+            rich_text(
+                f"{'rejected' if measured.unauthenticated_rejected else 'accepted'} "
+                f"(HTTP {show(measured.unauthenticated_status)})"
+            ),
         )
         facts.add_row("OAuth resource metadata", show(measured.protected_resource_metadata))
     if not evidence.findings:
@@ -117,5 +127,7 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
     for column in ("id", "severity", "message"):
         findings.add_column(column)
     for finding in evidence.findings:
-        findings.add_row(finding.id, finding.severity, finding.message)
+        findings.add_row(
+            rich_text(finding.id), rich_text(finding.severity), rich_text(finding.message)
+        )
     return [facts, findings]

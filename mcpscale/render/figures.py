@@ -19,6 +19,8 @@ def pyplot() -> Any:
     import matplotlib.pyplot as plt
 
     plt.rcParams["svg.hashsalt"] = "mcpscale"  # stable element ids instead of random ones
+    # Text is text: a name or a currency holding $x^2$ is never math (render.text.chart_text).
+    plt.rcParams["text.parse_math"] = False
     return plt
 
 

@@ -12,6 +12,7 @@ from mcpscale.history.trend import Trend
 def trend_chart(trend: Trend, image_format: str) -> bytes:
     """A line per dimension and the overall score, each target as a dashed line."""
     from mcpscale.render.figures import figure_bytes, pyplot
+    from mcpscale.render.text import chart_text
 
     plt = pyplot()
     positions = list(range(len(trend.points)))
@@ -21,7 +22,7 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
         for index, (dim_id, name, target) in enumerate(trend.dimensions):
             colour = colours[index % len(colours)]
             values = [p.scores[dim_id] for p in trend.points]
-            axes.plot(positions, _nan(values), marker="o", color=colour, label=name)
+            axes.plot(positions, _nan(values), marker="o", color=colour, label=chart_text(name))
             axes.axhline(target, color=colour, linestyle="--", linewidth=0.8, alpha=0.7)
         axes.plot(
             positions,
@@ -31,10 +32,10 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
             linewidth=2.2,
             label="Overall",
         )
-        axes.set_xticks(positions, [p.assessed_at or p.file for p in trend.points])
+        axes.set_xticks(positions, [chart_text(p.assessed_at or p.file) for p in trend.points])
         axes.set_ylim(trend.scale[0] - 0.1, trend.scale[1] + 0.1)
         axes.set_ylabel("score (dashed: target)")
-        axes.set_title(f"{trend.questionnaire.get('title', '')}: trend")
+        axes.set_title(chart_text(f"{trend.questionnaire.get('title', '')}: trend"))
         axes.grid(axis="y", alpha=0.3)
         axes.legend(loc="best", fontsize="small")
         figure.tight_layout()

@@ -15,6 +15,7 @@ from mcpscale.plan.compose import Plan, add_months
 from mcpscale.plan.document import plan_to_dict
 from mcpscale.render.results import result_table
 from mcpscale.render.style import fmt_money, fmt_percent
+from mcpscale.render.text import rich_text
 
 PHASE_NAMES = {1: "Phase 1", 2: "Phase 2", 3: "Phase 3"}
 _SECTIONS_BY_FILE = {
@@ -59,7 +60,7 @@ def money(amount: float | None, currency: str) -> str:
 
 def plan_renderables(plan: Plan) -> list[Any]:
     out: list[Any] = [
-        Text(
+        rich_text(
             f"{plan.profile.name}: plan from {plan.plan_start.isoformat()}, "
             f"{plan.horizon_years}-year horizon, core team of {plan.team_size}"
             f"{' (derived from size)' if plan.team_size_derived else ''}, "
@@ -101,12 +102,12 @@ def _roadmap_tables(plan: Plan) -> list[Any]:
         phases.add_column(column)
     for p in roadmap.phases:
         phases.add_row(
-            f"{p.phase} {p.name}",
+            rich_text(f"{p.phase} {p.name}"),
             f"{p.start_month}-{p.end_month}",
             str(p.duration_months),
             f"{p.low}-{p.high}",
             add_months(plan.plan_start, p.end_month).isoformat(),
-            p.note or "",
+            rich_text(p.note or ""),
         )
     if not roadmap.initiatives:
         return [phases, Text("Roadmap: no initiative is triggered by these scores.")]
@@ -114,17 +115,19 @@ def _roadmap_tables(plan: Plan) -> list[Any]:
         title="Roadmap",
         box=box.SIMPLE_HEAD,
         title_justify="left",
-        caption="* on the critical path: "
-        + " -> ".join(roadmap.critical_path)
-        + "; (dep) = brought in as a dependency",
+        caption=rich_text(
+            "* on the critical path: "
+            + " -> ".join(roadmap.critical_path)
+            + "; (dep) = brought in as a dependency"
+        ),
     )
     for column in ("Initiative", "Dimension", "Phase", "Months", "FTE"):
         table.add_column(column, justify="right" if column == "FTE" else "left")
     for item in roadmap.initiatives:
         marks = ("*" if item.critical else "") + ("" if item.fired else " (dep)")
         table.add_row(
-            f"{item.id}{marks}",
-            item.initiative.dimension,
+            rich_text(f"{item.id}{marks}"),
+            rich_text(item.initiative.dimension),
             str(item.phase),
             f"{item.start_month}-{item.end_month}",
             f"{item.fte:.1f}",
@@ -138,9 +141,9 @@ def _gates_table(plan: Plan) -> Table:
         table.add_column(column)
     for gate in plan.gates or ():
         table.add_row(
-            f"{gate.phase} {gate.name}",
+            rich_text(f"{gate.phase} {gate.name}"),
             "yes" if gate.ready else "no",
-            "; ".join(gate.blocking),
+            rich_text("; ".join(gate.blocking)),
         )
     return table
 
@@ -150,11 +153,13 @@ def _budget_table(plan: Plan) -> Table:
     assert budget is not None
     currency = plan.profile.currency
     table = Table(
-        title=f"Budget by category and year ({currency})",
+        title=rich_text(f"Budget by category and year ({currency})"),
         box=box.SIMPLE_HEAD,
         title_justify="left",
-        caption="year 0 = initial investment; by phase: "
-        + ", ".join(f"{p} {money(v, currency)}" for p, v in budget.by_phase().items()),
+        caption=rich_text(
+            "year 0 = initial investment; by phase: "
+            + ", ".join(f"{p} {money(v, currency)}" for p, v in budget.by_phase().items())
+        ),
     )
     table.add_column("Category")
     for year in budget.years:
@@ -165,7 +170,9 @@ def _budget_table(plan: Plan) -> Table:
             sum(budget.cell(category, phase, year) for phase in (1, 2, 3)) for year in budget.years
         ]
         table.add_row(
-            category, *(money(v, currency) for v in per_year), money(sum(per_year), currency)
+            rich_text(category),
+            *(money(v, currency) for v in per_year),
+            money(sum(per_year), currency),
         )
     table.add_section()
     table.add_row(
@@ -189,7 +196,7 @@ def _roi_tables(plan: Plan) -> list[Any]:
     assert roi is not None
     currency = plan.profile.currency
     flows = Table(
-        title=f"Risk-adjusted cash flows, TEI style ({currency})",
+        title=rich_text(f"Risk-adjusted cash flows, TEI style ({currency})"),
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption=f"benefits -{roi.benefit_risk:.0%}, costs +{roi.cost_risk:.0%}; "
@@ -207,7 +214,9 @@ def _roi_tables(plan: Plan) -> list[Any]:
             money(c.cumulative_net, currency),
         )
     headline = Table(
-        title=f"Return on investment ({currency})", box=box.SIMPLE_HEAD, title_justify="left"
+        title=rich_text(f"Return on investment ({currency})"),
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
     )
     headline.add_column("Measure")
     headline.add_column("Most likely", justify="right")
@@ -251,8 +260,10 @@ def _roi_tables(plan: Plan) -> list[Any]:
         )
     headline.caption = "\n".join(notes) or None
     sensitivity = Table(
-        title=f"Sensitivity of NPV ({currency}): each input at its low and high, "
-        "the others at most likely",
+        title=rich_text(
+            f"Sensitivity of NPV ({currency}): each input at its low and high, "
+            "the others at most likely"
+        ),
         box=box.SIMPLE_HEAD,
         title_justify="left",
     )
@@ -262,7 +273,7 @@ def _roi_tables(plan: Plan) -> list[Any]:
         )
     for s in roi.sensitivity:
         sensitivity.add_row(
-            s.input,
+            rich_text(s.input),
             f"{s.low:g}",
             f"{s.high:g}",
             money(s.npv_at_low, currency),
@@ -290,8 +301,8 @@ def _risks_table(plan: Plan) -> Any:
         )
         table.add_row(
             str(fired.score),
-            f"{fired.risk.id}: {fired.risk.title}",
-            fired.risk.category,
-            mitigations,
+            rich_text(f"{fired.risk.id}: {fired.risk.title}"),
+            rich_text(fired.risk.category),
+            rich_text(mitigations),
         )
     return table

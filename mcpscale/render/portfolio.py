@@ -10,7 +10,15 @@ from mcpscale.history.portfolio import Portfolio, portfolio_frame, portfolio_to_
 
 
 def portfolio_csv(portfolio: Portfolio) -> str:
-    return str(portfolio_frame(portfolio).to_csv(lineterminator="\n"))
+    """One row per unit; text cells safe to open in a spreadsheet (render.text)."""
+    from mcpscale.render.text import spreadsheet_cell
+
+    frame = portfolio_frame(portfolio).reset_index()
+    for column in frame.columns:
+        if frame[column].dtype == object:
+            frame[column] = frame[column].map(spreadsheet_cell)
+    frame.columns = [spreadsheet_cell(str(column)) for column in frame.columns]
+    return str(frame.to_csv(index=False, lineterminator="\n"))
 
 
 def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
@@ -18,10 +26,11 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
     import numpy as np
 
     from mcpscale.render.figures import figure_bytes, pyplot
+    from mcpscale.render.text import chart_text
 
     plt = pyplot()
     dimensions = portfolio.dimensions
-    columns = [d.name for d in dimensions] + ["Overall"]
+    columns = [chart_text(d.name) for d in dimensions] + ["Overall"]
     values = np.array(
         [
             [np.nan if d.score is None else d.score for d in u.dimensions]
@@ -39,7 +48,7 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
         image = axes.imshow(values, cmap="cividis", vmin=low, vmax=high, aspect="auto")
         axes.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
         if labelled:
-            axes.set_yticks(range(rows), [u.unit for u in portfolio.units])
+            axes.set_yticks(range(rows), [chart_text(u.unit) for u in portfolio.units])
         else:
             axes.set_ylabel(f"{rows} units (see portfolio.csv)")
             axes.set_yticks([])
@@ -91,16 +100,17 @@ def portfolio_table(portfolio: Portfolio) -> Any:
     from rich.table import Table
 
     from mcpscale.render.style import fmt_score
+    from mcpscale.render.text import rich_text
 
     table = Table(title="Portfolio", box=box.SIMPLE_HEAD)
     table.add_column("Unit")
     table.add_column("Resp.", justify="right")
     for d in portfolio.dimensions:
-        table.add_column(d.name, justify="right")
+        table.add_column(rich_text(d.name), justify="right")
     table.add_column("Overall", justify="right")
     for u in portfolio.units:
         table.add_row(
-            u.unit,
+            rich_text(u.unit),
             str(u.respondents),
             *(fmt_score(d.score) for d in u.dimensions),
             fmt_score(u.overall),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from rich import box
-from rich.markup import escape
 from rich.table import Table
 
 from mcpscale.formats.results import Result, result_to_dict
 from mcpscale.formats.serialize import csv_text, to_json
 from mcpscale.render.style import fmt_percent, fmt_score
+from mcpscale.render.text import rich_markup, rich_text
 
 
 def result_json(result: Result) -> str:
@@ -52,7 +52,7 @@ def result_table(result: Result) -> Table:
         title = f"{result.profile_name}: {title}"
     people = len(result.respondents)
     table = Table(
-        title=escape(title),
+        title=rich_text(title),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         caption=f"{people} respondent{'s' * (people != 1)}, "
@@ -65,7 +65,7 @@ def result_table(result: Result) -> Table:
         table.add_column(name, justify="left" if name == "Level" else "right", no_wrap=True)
     for d in result.dimensions:
         table.add_row(
-            escape(d.name),
+            rich_text(d.name),
             fmt_score(d.score),
             _level(d.level, d.level_name),
             f"{d.target:g}",
@@ -94,7 +94,7 @@ def disagreements_table(result: Result) -> Table:
     table.add_column("Levels")
     for d in result.disagreements:
         levels = ", ".join(f"{name} {level}" for name, level in sorted(d.levels.items()))
-        table.add_row(escape(d.question), escape(levels))
+        table.add_row(rich_text(d.question), rich_text(levels))
     return table
 
 
@@ -113,14 +113,14 @@ def evidence_conflicts_table(result: Result) -> Table:
     table.add_column("Evidence", overflow="fold")
     for c in result.evidence_conflicts:
         table.add_row(
-            escape(c.question),
-            escape(c.respondent),
+            rich_text(c.question),
+            rich_text(c.respondent),
             str(c.answered_level),
             str(c.supported_level),
-            escape(f"{c.finding} ({c.source})"),
+            rich_text(f"{c.finding} ({c.source})"),
         )
     return table
 
 
 def _level(level: int | None, name: str | None) -> str:
-    return "-" if level is None else escape(f"{level} {name}")
+    return "-" if level is None else rich_markup(f"{level} {name}")

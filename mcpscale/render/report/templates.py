@@ -14,10 +14,9 @@ from typing import Any
 from mcpscale.errors import UserError
 from mcpscale.inputs.packs import data_dir
 from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.text import markdown_text
 
 REPORT_TEMPLATES = "report"
-# Backslash-escaped in Markdown output; < > & are escaped as HTML.
-MARKDOWN_SPECIALS = set("\\`*_{}[]()#+!|~")
 
 
 def template_dirs(options: ReportOptions) -> list[Path]:
@@ -31,14 +30,10 @@ def template_dirs(options: ReportOptions) -> list[Path]:
 
 
 def markdown_cell(value: Any) -> Any:
-    """Text for one Markdown table cell: escaped as HTML (renderers pass HTML through) and as
-    Markdown, so a note holding ![x](http://...) stays text and fetches nothing; one line."""
+    """Text for one Markdown table cell (render.text.markdown_text), marked safe for jinja."""
     from markupsafe import Markup
 
-    raw = "" if value is None else str(value)
-    text = "".join(f"\\{char}" if char in MARKDOWN_SPECIALS else char for char in raw)
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return Markup(" ".join(text.split()))
+    return Markup(markdown_text(value))
 
 
 def environment(options: ReportOptions, markdown: bool = False) -> Any:
