@@ -10,7 +10,7 @@ from mcpscale.errors import UserError
 from mcpscale.formats.results import Result
 from mcpscale.inputs.packs import data_dir
 from mcpscale.inputs.validate import check_paths
-from mcpscale.inputs.write import write_atomic
+from mcpscale.inputs.write import make_folder, write_atomic
 from mcpscale.render.results import result_json
 
 if TYPE_CHECKING:
@@ -29,15 +29,18 @@ def example_dir(name: str = "acme") -> Path:
 
 def run_demo(output_dir: Path, step: Step | None = None) -> DemoOutcome:
     from mcpscale.pipeline import Options, run
+    from mcpscale.render.report.html import require_pdf_support
     from mcpscale.render.report.options import ReportOptions
     from mcpscale.render.report.write import write_reports
 
+    require_pdf_support()  # the demo writes a PDF: refuse before writing anything
     example = example_dir()
     problems = [p for c in check_paths([example]) for p in c.problems]
     if problems:  # the bundled example is ours: this is a packaging bug, say so plainly
         raise UserError.from_problems(problems)
     step = step or (lambda name: None)
     assessment = run([example / "answers"], Options(profile=example / "profile.yaml"), step=step)
+    make_folder(output_dir)
     results_path = output_dir / "results.json"
     write_atomic(results_path, result_json(assessment.result))
     reports = {fmt: output_dir / f"report.{fmt}" for fmt in ("pdf", "html")}

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mcpscale.cli.options import EvidenceFormat, SeverityChoice
-from mcpscale.cli.output import emit, print_renderables
+from mcpscale.cli.output import emit, is_stdout, print_renderables
 from mcpscale.errors import GateFailed
 
 app = typer.Typer(
@@ -50,13 +50,12 @@ def evidence_scan(
     document = evidence_document(scanned)
     if output is not None:
         from mcpscale.formats.serialize import to_json
-        from mcpscale.inputs.write import write_atomic
         from mcpscale.inputs.yaml import dump_yaml
 
-        text = to_json(document) if output.suffix.lower() == ".json" else dump_yaml(document)
-        write_atomic(output, text)
-        typer.echo(f"wrote {output}", err=True)
-    if output_format is EvidenceFormat.json:
+        emit(to_json(document) if output.suffix.lower() == ".json" else dump_yaml(document), output)
+    if is_stdout(output):
+        pass  # the evidence file is standard output: nothing else goes there
+    elif output_format is EvidenceFormat.json:
         from mcpscale.formats.serialize import to_json
 
         sys.stdout.write(to_json(document))
@@ -126,11 +125,10 @@ def evidence_probe(
     )
     evidence = probe(target, options)
     if output is not None:
-        from mcpscale.inputs.write import write_atomic
-
-        write_atomic(output, evidence_json(evidence))
-        typer.echo(f"wrote {output}", err=True)
-    if output_format is EvidenceFormat.json:
+        emit(evidence_json(evidence), output)
+    if is_stdout(output):
+        pass  # the evidence file is standard output: nothing else goes there
+    elif output_format is EvidenceFormat.json:
         emit(evidence_json(evidence), None)
     else:
         print_renderables(probe_renderables(evidence), None)

@@ -82,10 +82,7 @@ def trend(
     else:
         print_renderables([trend_table(series)], None)
     if output is not None and image_format is not None:
-        from mcpscale.inputs.write import write_atomic
-
-        write_atomic(output, trend_chart(series, image_format))
-        typer.echo(f"wrote {output}", err=True)
+        emit(trend_chart(series, image_format), output)
 
 
 def portfolio(
@@ -119,6 +116,10 @@ def portfolio(
     from mcpscale.pipeline import Options, score_portfolio
     from mcpscale.render.portfolio import portfolio_table, write_outputs
 
+    if report and ReportFormat.pdf in report:
+        from mcpscale.render.report.html import require_pdf_support
+
+        require_pdf_support()  # before any unit is scored or any file written
     scored = score_portfolio(
         root, Options(questionnaire, profile, aggregate.value), profile_per_unit, jobs
     )

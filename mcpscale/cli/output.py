@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from mcpscale.errors import GateFailed
+from mcpscale.errors import GateFailed, UserError
 
 
 def stdout_console() -> Any:
@@ -19,14 +19,35 @@ def stdout_console() -> Any:
     return Console(soft_wrap=False)
 
 
-def emit(text: str, output: Path | None) -> None:
-    """Write to --output atomically, or to standard output."""
-    if output is None:
-        sys.stdout.write(text)
+STDOUT = Path("-")
+
+
+def is_stdout(output: Path | None) -> bool:
+    """True when --output is `-`: standard output, as for cat and curl."""
+    return output is not None and str(output) == "-"
+
+
+def emit(content: str | bytes, output: Path | None) -> None:
+    """Write to --output through the one writer, or to standard output (no --output, or `-`).
+
+    Bytes (a PDF, a workbook) are refused when standard output is a terminal."""
+    if output is None or is_stdout(output):
+        if isinstance(content, str):
+            sys.stdout.write(content)
+            sys.stdout.flush()
+            return
+        if sys.stdout.isatty():
+            raise UserError(
+                "will not write binary output to the terminal; redirect it "
+                "(--output - > file) or name a file with --output"
+            )
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
         return
     from mcpscale.inputs.write import write_atomic
 
-    write_atomic(output, text)
+    write_atomic(output, content)
     typer.echo(f"wrote {output}", err=True)
 
 

@@ -20,13 +20,18 @@ from mcpscale.cli.options import (
     TrustChoice,
     TrustOption,
 )
-from mcpscale.cli.output import print_renderables, progress
+from mcpscale.cli.output import emit, is_stdout, print_renderables, progress
 
 
 def report(
     answers: AnswersArgument,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="report.pdf, report.html or report.md")
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="report.pdf, report.html or report.md; - for standard output (html or pdf).",
+        ),
     ],
     profile: Annotated[
         Path | None,
@@ -65,10 +70,13 @@ def report(
 ) -> None:
     """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
     from mcpscale.pipeline import Options, run
+    from mcpscale.render.report.html import require_pdf_support
     from mcpscale.render.report.options import report_options
-    from mcpscale.render.report.write import report_format, write_reports
+    from mcpscale.render.report.write import render_report, report_format, write_reports
 
     fmt = report_format(output, output_format.value if output_format else None)
+    if fmt == "pdf":
+        require_pdf_support()  # before any work, and before anything is written
     options = report_options(title, classification, assessor, template_dir, brand)
     with progress(quiet) as step:
         pipeline_options = Options(
@@ -81,7 +89,13 @@ def report(
             seed=seed,
         )
         assessment = run(answers, pipeline_options, step=step)
-        written = write_reports(assessment, {fmt: output}, options, step)
+        if is_stdout(output):
+            content = render_report(assessment, fmt, options, step)
+        else:
+            written = write_reports(assessment, {fmt: output}, options, step)
+    if is_stdout(output):
+        emit(content, output)
+        return
     charts = written[1:]  # Markdown: the SVGs written beside it
     typer.echo(
         f"wrote {output}" + (f" and {len(charts)} charts in {charts[0].parent}" if charts else "")

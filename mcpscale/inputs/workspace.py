@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from mcpscale.errors import UserError
 from mcpscale.inputs.packs import data_dir
-from mcpscale.inputs.write import write_atomic
+from mcpscale.inputs.write import make_folder, write_atomic
 
 CiSystem = Literal["github", "gitlab"]
 # Where each CI system expects its pipeline file, and the template it is written from.
@@ -37,8 +38,14 @@ def workspace_files(ci: CiSystem | None = None) -> dict[str, str]:
 
 def init_workspace(folder: Path, ci: CiSystem | None = None) -> list[Path]:
     """Write the workspace into `folder`; refuse, writing nothing, if any file exists."""
+    if folder.exists() and not folder.is_dir():
+        raise UserError(
+            f"{folder}: is a file, not a folder; mcpscale init writes a workspace into a "
+            "folder: name a new or existing folder"
+        )
+    make_folder(folder)
     files = {folder / relative: content for relative, content in workspace_files(ci).items()}
-    existing = [path for path in files if path.exists()]
+    existing = [path for path in files if os.path.lexists(path)]
     if existing:
         raise UserError(
             f"{', '.join(map(str, existing))} already exist{'s' * (len(existing) == 1)}; "

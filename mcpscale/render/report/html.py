@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from mcpscale.errors import UserError
 from mcpscale.render.report.options import ReportOptions
 from mcpscale.render.report.templates import (
     environment,
@@ -42,9 +43,29 @@ def locked_url_fetcher(allowed_roots: Sequence[Path]) -> Any:
     return LockedFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
 
 
+PANGO_HELP = (
+    "cannot make a PDF: WeasyPrint cannot load the Pango library ({reason}); install it "
+    "(Debian/Ubuntu: apt install libpango-1.0-0 libpangoft2-1.0-0; macOS: brew install pango; "
+    "see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html), "
+    "or choose --format html"
+)
+
+
+def require_pdf_support() -> None:
+    """Refuse, before anything is written, when WeasyPrint's system libraries are missing.
+
+    cffi raises OSError from `import weasyprint` when Pango (or GObject) cannot be loaded."""
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise UserError(PANGO_HELP.format(reason=reason[:200])) from None
+
+
 def render_pdf(html: str, options: ReportOptions) -> bytes:
     import logging
 
+    require_pdf_support()
     from weasyprint import HTML
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # refused fetches are expected
