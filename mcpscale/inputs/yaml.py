@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 import yaml
 
 from mcpscale.errors import UserError
+from mcpscale.inputs.reader import read_bounded
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -135,23 +135,9 @@ def _mark(node: yaml.Node) -> Location:
 
 def load_yaml(path: Path) -> YamlDocument:
     """Parse one YAML file safely; every failure is a UserError naming file and line."""
+    data = read_bounded(path, MAX_FILE_BYTES, "a YAML file")
     try:
-        status = path.stat()
-    except FileNotFoundError:
-        raise UserError.at(path, "no such file or directory") from None
-    except OSError as exc:
-        raise UserError.at(path, f"cannot read file: {exc.strerror}") from None
-    size = status.st_size
-    if stat.S_ISDIR(status.st_mode):
-        raise UserError.at(path, "is a directory, expected a YAML file")
-    if size > MAX_FILE_BYTES:
-        raise UserError.at(
-            path,
-            f"file is {size / 1024 / 1024:.1f} MB; mcpscale reads YAML files up to "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB - is this the right file?",
-        )
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = exc.object[: exc.start].decode("utf-8", "replace").split("\n")
         raise UserError.at(
@@ -160,8 +146,6 @@ def load_yaml(path: Path) -> YamlDocument:
             len(before),
             len(before[-1]) + 1,
         ) from None
-    except OSError as exc:
-        raise UserError.at(path, f"cannot read file: {exc.strerror}") from None
     return parse_yaml(text, path)
 
 
