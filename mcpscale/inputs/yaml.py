@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,20 @@ class YamlDocument:
     path: Path
     data: Any
     root: yaml.Node | None
+    # Each mapping's members by key, built when first located in: one problem per key of a
+    # 60,000-key mapping must not scan the mapping each time.
+    _member_index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _members(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        members = self._member_index.get(id(node))
+        if members is None:
+            members = {}
+            for key_node, value_node in node.value:
+                members.setdefault(str(key_node.value), (key_node, value_node))
+            self._member_index[id(node)] = members
+        return members
 
     @property
     def kind(self) -> str | None:
@@ -111,13 +125,11 @@ class YamlDocument:
         last = len(path) - 1
         for index, step in enumerate(path):
             if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if str(key_node.value) == str(step):
-                        found = _mark(key_node if key and index == last else value_node)
-                        node = value_node
-                        break
-                else:
+                pair = self._members(node).get(str(step))
+                if pair is None:
                     return found
+                key_node, node = pair
+                found = _mark(key_node if key and index == last else node)
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
                 if 0 <= step < len(node.value):
                     node = node.value[step]
