@@ -36,6 +36,30 @@ class Problem:
         return f"{where}: {self.message}"
 
 
+# A file with 60,000 mistakes is the wrong file or a generated one: the first problems in
+# each file are shown, then one line counts the rest.
+MAX_PROBLEMS_SHOWN = 50
+
+
+def shown_problems(problems: Iterable[Problem]) -> list[str]:
+    """One line per problem, at most MAX_PROBLEMS_SHOWN per file, then one line counting the rest.
+
+    Order is kept; each file's count line comes after its last problem shown.
+    """
+    lines: list[str] = []
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for problem in problems:
+        if shown.get(problem.path, 0) < MAX_PROBLEMS_SHOWN:
+            shown[problem.path] = shown.get(problem.path, 0) + 1
+            lines.append(str(problem))
+        else:
+            hidden[problem.path] = hidden.get(problem.path, 0) + 1
+    for path, count in hidden.items():
+        lines.append(f"...and {count:,} more problem{'s' * (count != 1)} in {path}")
+    return lines
+
+
 class UserError(Exception):
     """Bad input or usage: the user can fix it. Exit code 2, never a traceback."""
 
@@ -47,7 +71,7 @@ class UserError(Exception):
 
     @classmethod
     def from_problems(cls, problems: list[Problem]) -> UserError:
-        return cls("\n".join(str(p) for p in problems), problems)
+        return cls("\n".join(shown_problems(problems)), problems)
 
     @classmethod
     def at(

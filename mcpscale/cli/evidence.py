@@ -97,7 +97,7 @@ def evidence_probe(
         int, typer.Option("--concurrency", "-c", min=1, max=64, help="Requests in flight.")
     ] = 4,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, help="Seconds for the whole probe.")
+        float, typer.Option("--timeout", min=0.1, max=3600, help="Seconds for the whole probe.")
     ] = 10.0,
     resource: Annotated[
         str | None,

@@ -9,7 +9,7 @@ import typer
 
 from mcpscale.cli.options import QuestionnaireOption, SchemaKind
 from mcpscale.cli.output import emit
-from mcpscale.errors import EXIT_GATE_FAILED
+from mcpscale.errors import EXIT_GATE_FAILED, shown_problems
 
 
 def validate(
@@ -23,8 +23,8 @@ def validate(
 
     checked = check_paths(paths, questionnaire)
     problems = sorted((p for c in checked for p in c.problems), key=lambda p: p.sort_key)
-    for problem in problems:
-        typer.echo(str(problem))
+    for line in shown_problems(problems):
+        typer.echo(line)
     bad = sum(1 for c in checked if c.problems)
     typer.echo(
         f"{len(checked) - bad} valid, {bad} invalid ({len(problems)} problem"

@@ -101,7 +101,8 @@ def portfolio(
     image_format: Annotated[ImageFormat, typer.Option(help="Heat map format.")] = ImageFormat.svg,
     aggregate: AggregateOption = AggregateChoice.mean,
     jobs: Annotated[
-        int | None, typer.Option(metavar="N", help="Processes to score with (default: CPUs).")
+        int | None,
+        typer.Option(min=1, max=256, metavar="N", help="Processes to score with (default: CPUs)."),
     ] = None,
     keep_going: Annotated[
         bool, typer.Option(help="Exit 0 even when some units could not be scored.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -134,9 +135,22 @@ AggregateOption = Annotated[
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
 ]
+MAX_SIMULATIONS = 1_000_000  # a million draws take seconds; more only exhausts memory
+MAX_SEED = 2**32 - 1  # numpy seeds are unsigned 32-bit words
+
+
+def finite(value: float | None) -> float | None:
+    """An option callback: inf and nan pass click's ranges (nan compares false) but mean nothing."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 MaxDropOption = Annotated[
     float | None,
     typer.Option(
+        min=0,
+        callback=finite,
         metavar="X",
         help="How far a score may drop from the baseline before the gate fails (default 0: "
         "any drop fails).",
@@ -148,10 +162,16 @@ JunitOption = Annotated[
 ]
 SimulationsOption = Annotated[
     int | None,
-    typer.Option(min=0, metavar="N", help="Monte Carlo draws (0: none). Default: 10,000."),
+    typer.Option(
+        min=0,
+        max=MAX_SIMULATIONS,
+        metavar="N",
+        help="Monte Carlo draws (0: none). Default: 10,000.",
+    ),
 ]
 SeedOption = Annotated[
-    int | None, typer.Option(metavar="S", help="Seed of the Monte Carlo. Default: 20261.")
+    int | None,
+    typer.Option(min=0, max=MAX_SEED, metavar="S", help="Seed of the Monte Carlo. Default: 20261."),
 ]
 QuietOption = Annotated[
     bool,

@@ -20,6 +20,7 @@ from mcpscale.cli.options import (
     TableFormat,
     TrustChoice,
     TrustOption,
+    finite,
 )
 from mcpscale.cli.output import emit, finish_gates, print_renderables
 from mcpscale.errors import UserError
@@ -33,7 +34,10 @@ def score(
     output: OutputOption = None,
     aggregate: AggregateOption = AggregateChoice.mean,
     fail_under: Annotated[
-        float | None, typer.Option(metavar="X", help="Exit 1 when the overall score is below X.")
+        float | None,
+        typer.Option(
+            callback=finite, metavar="X", help="Exit 1 when the overall score is below X."
+        ),
     ] = None,
     fail_under_dimension: Annotated[
         list[str] | None,

@@ -40,6 +40,7 @@ from mcpscale.formats.evidence import (
     SourceLocation,
 )
 from mcpscale.inputs.jsonc import JsoncError, Path_, parse_jsonc
+from mcpscale.inputs.reader import read_at_most
 
 
 def evidence_document(scanned: ScanResult) -> dict[str, Any]:
@@ -169,8 +170,7 @@ def _config_files(
 def _scan_file(path: Path, client_format: ClientFormat, result: ScanResult) -> list[_Entry]:
     shown = str(path)
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_CONFIG_BYTES + 1)
+        data = read_at_most(path, MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         result.problems.append(Problem(shown, None, None, f"cannot read: {exc.strerror}; skipped"))
         return []

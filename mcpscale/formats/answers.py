@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from mcpscale.formats.strict import Id, Strict, _text_id
+from mcpscale.formats.strict import Date, Id, Strict, _text_id
 
 
 class Answer(Strict):
@@ -55,7 +54,7 @@ class AnswerSet(Strict):
     kind: Literal["answers"]
     questionnaire: str = Field(description="Questionnaire id, optionally id@version.")
     respondent: Respondent
-    assessed_at: dt.date
+    assessed_at: Date
     answers: dict[Id, Answer] = Field(default_factory=dict)
 
     @property

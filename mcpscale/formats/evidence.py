@@ -7,14 +7,13 @@ it to hold answers against what was observed.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import Field
 
 from mcpscale.errors import Problem
-from mcpscale.formats.strict import Strict
+from mcpscale.formats.strict import Date, Strict
 
 EVIDENCE_SCHEMA = "mcpscale/evidence@1"
 Severity = Literal["low", "medium", "high"]
@@ -82,7 +81,7 @@ class Evidence(Strict):
     kind: Literal["evidence"]
     schema_: Literal["mcpscale/evidence@1"] = Field("mcpscale/evidence@1", alias="schema")
     source: Literal["scan", "probe"]
-    collected_at: dt.date
+    collected_at: Date
     tool: str = Field(description="mcpscale and its version.")
     servers: list[Server] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from mcpscale.formats.strict import Id, Strict, _text_id
+from mcpscale.formats.strict import MAX_MONTHS, MAX_PEOPLE, Id, Strict, _text_id
 
 CostCategory = Literal[
     "infrastructure", "software", "cloud", "personnel", "training", "consulting", "operations"
@@ -30,8 +30,8 @@ RiskCategory = Literal["technical", "security", "compliance", "operational", "or
 
 
 class MonthRange(Strict):
-    low: int = Field(ge=1, description="Shortest duration in months.")
-    high: int = Field(ge=1, description="Longest duration in months.")
+    low: int = Field(ge=1, le=MAX_MONTHS, description="Shortest duration in months.")
+    high: int = Field(ge=1, le=MAX_MONTHS, description="Longest duration in months.")
 
     @model_validator(mode="after")
     def _ordered(self) -> MonthRange:
@@ -67,7 +67,9 @@ class Initiative(Strict):
     )
     phase: Literal[1, 2, 3]
     duration_months: MonthRange
-    effort_fte_months: float = Field(gt=0, description="Core-team effort in person-months.")
+    effort_fte_months: float = Field(
+        gt=0, le=MAX_PEOPLE, description="Core-team effort in person-months."
+    )
     costs: Costs = Field(default_factory=Costs)
     depends_on: list[Id] = Field(default_factory=list)
     success_criteria: list[str] = Field(default_factory=list)

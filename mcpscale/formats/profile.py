@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from pydantic import Field
 
-from mcpscale.formats.strict import Id, Strict
+from mcpscale.formats.strict import MAX_MONTHS, MAX_PEOPLE, Date, Id, Strict
 
 
 class Profile(Strict):
     kind: Literal["profile"]
     name: str = Field(min_length=1)
     industry: str | None = None
-    size: int | None = Field(None, ge=1, description="Number of employees.")
+    size: int | None = Field(None, ge=1, le=MAX_PEOPLE, description="Number of employees.")
     regions: list[str] = Field(default_factory=list)
     regulations: list[str] = Field(default_factory=list)
     targets: dict[Id, float] = Field(
@@ -24,7 +23,10 @@ class Profile(Strict):
     # Financial inputs for `mcpscale plan`; every one is optional (defaults in README).
     currency: str = Field("EUR", min_length=1, description="Label for every amount.")
     ai_developers: int | None = Field(
-        None, ge=1, description="AI developer headcount; default 1% of size (at least 5), or 25."
+        None,
+        ge=1,
+        le=MAX_PEOPLE,
+        description="AI developer headcount; default 1% of size (at least 5), or 25.",
     )
     developer_annual_cost: float = Field(
         150_000, gt=0, description="Loaded annual cost of one developer."
@@ -32,18 +34,27 @@ class Profile(Strict):
     ai_compute_annual_spend: float | None = Field(
         None, ge=0, description="Yearly AI compute bill; default 50,000 per AI application."
     )
-    ai_applications: int = Field(10, ge=0, description="AI applications in production today.")
-    new_ai_applications_per_year: int = Field(4, ge=0)
+    ai_applications: int = Field(
+        10, ge=0, le=MAX_PEOPLE, description="AI applications in production today."
+    )
+    new_ai_applications_per_year: int = Field(4, ge=0, le=MAX_PEOPLE)
     annual_value_per_application: float | None = Field(
         None,
         ge=0,
         description="Yearly value of one AI application; without it, no "
         "time-to-market benefit is counted.",
     )
-    application_build_months: float = Field(6, gt=0, description="Months to build one AI app.")
-    developers_per_application: float = Field(4, gt=0, description="Developers building one app.")
+    application_build_months: float = Field(
+        6, gt=0, le=MAX_MONTHS, description="Months to build one AI app."
+    )
+    developers_per_application: float = Field(
+        4, gt=0, le=MAX_PEOPLE, description="Developers building one app."
+    )
     core_team_size: int | None = Field(
-        None, ge=1, description="Core MCP team; default derived from size within 5-15."
+        None,
+        ge=1,
+        le=MAX_PEOPLE,
+        description="Core MCP team; default derived from size within 5-15.",
     )
     salary_inflation: float = Field(0.03, ge=0, lt=1, description="Yearly rise of salaries.")
     discount_rate: float = Field(0.10, ge=0, lt=1)
@@ -51,7 +62,7 @@ class Profile(Strict):
     cost_multiplier: float = Field(
         1.0, gt=0, description="Scales the pack's initiative costs (exchange rate, size)."
     )
-    plan_start: dt.date | None = Field(
+    plan_start: Date | None = Field(
         None, description="First day of the roadmap; default the month after the assessment."
     )
     risk_adjustment: dict[Literal["benefits", "costs"], float] = Field(

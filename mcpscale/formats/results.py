@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from mcpscale.errors import UserError
+from mcpscale.errors import Problem, UserError
+from mcpscale.formats.strict import FIRST_YEAR, LAST_YEAR, MAX_NUMBER
 
 RESULT_SCHEMA = "mcpscale/result@1"
 Aggregate = Literal["mean", "median"]
@@ -250,21 +255,196 @@ class SavedResult(NamedTuple):
 
 
 def parse_result(data: Any, path: Path) -> SavedResult:
+    """A loaded result document, its shape checked: a hand edit fails naming file and JSON path."""
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema != RESULT_SCHEMA:
-        found = f"'{schema}'" if schema else "no schema"
+        found = f"'{schema}'" if isinstance(schema, str) and schema else "no schema"
         raise UserError.at(
             path,
             f'not an mcpscale result ({found}, expected "schema": "{RESULT_SCHEMA}"); '
             "write results with mcpscale score --format json --output FILE",
         )
-    try:
-        for key in ("questionnaire", "overall", "dimensions", "questions"):
-            data[key]  # noqa: B018 - presence check
-        for dimension in data["dimensions"]:
-            dimension["id"], dimension["score"], dimension["target"]  # noqa: B018
-    except (KeyError, TypeError):
-        raise UserError.at(
-            path, "result is incomplete or edited by hand; score the answers again"
-        ) from None
+    problems = [
+        Problem(str(path), None, None, f"{where}: {message}")
+        for where, message in _shape_problems(data, _RESULT, "")
+    ]
+    if problems:
+        raise UserError.from_problems(problems)
     return SavedResult(path, data)
+
+
+# ---------------------------------------------------------------- the shape of a result file
+# What commands read from a saved result, as data: a hand-edited or truncated file is
+# refused here, at its JSON path, instead of failing later inside a comparison. Keys not
+# listed are kept and ignored; keys listed but not required may be missing (older files).
+
+
+@dataclass(frozen=True)
+class _Scalar:
+    name: str  # "a number", "an integer", "text", "true or false", "a date (YYYY-MM-DD)"
+
+
+@dataclass(frozen=True)
+class _Optional:
+    inner: Any
+
+
+@dataclass(frozen=True)
+class _List:
+    item: Any
+
+
+@dataclass(frozen=True)
+class _Object:
+    keys: dict[str, Any]
+    required: frozenset[str] = frozenset()
+
+
+_NUMBER, _INT = _Scalar("a number"), _Scalar("an integer")
+_TEXT, _BOOL, _DATE = _Scalar("text"), _Scalar("true or false"), _Scalar("a date (YYYY-MM-DD)")
+_SCORE = _Optional(_NUMBER)
+
+_ANSWER = _Object(
+    {
+        "respondent": _TEXT,
+        "choice": _TEXT,
+        "level": _Optional(_INT),
+        "confidence": _Optional(_TEXT),
+        "note": _Optional(_TEXT),
+        "reason": _Optional(_TEXT),
+        "evidence": _List(_TEXT),
+    }
+)
+_QUESTION = _Object(
+    {
+        "id": _TEXT,
+        "dimension": _TEXT,
+        "area": _Optional(_TEXT),
+        "text": _TEXT,
+        "weight": _NUMBER,
+        "status": _TEXT,
+        "score": _SCORE,
+        "level": _Optional(_INT),
+        "level_name": _Optional(_TEXT),
+        "spread": _Optional(_INT),
+        "disagreement": _BOOL,
+        "not_applicable_reason": _Optional(_TEXT),
+        "answers": _List(_ANSWER),
+    },
+    frozenset({"id"}),
+)
+_DIMENSION = _Object(
+    {
+        "id": _TEXT,
+        "name": _TEXT,
+        "weight": _NUMBER,
+        "score": _SCORE,
+        "level": _Optional(_INT),
+        "level_name": _Optional(_TEXT),
+        "target": _NUMBER,
+        "gap": _SCORE,
+        "coverage": _SCORE,
+        **dict.fromkeys(
+            ("applicable", "answered", "unknown", "unanswered", "not_applicable"), _INT
+        ),
+    },
+    frozenset({"id", "name", "score", "target"}),
+)
+_RESULT = _Object(
+    {
+        "schema": _TEXT,
+        "questionnaire": _Object(
+            {"id": _TEXT, "version": _TEXT, "title": _TEXT}, frozenset({"id"})
+        ),
+        "profile": _Optional(_TEXT),
+        "aggregate": _TEXT,
+        "assessed_at": _Optional(_DATE),
+        "scale": _List(_Object({"level": _INT, "name": _TEXT}, frozenset({"level"}))),
+        "overall": _Object(
+            {"score": _SCORE, "level": _Optional(_INT), "level_name": _Optional(_TEXT)},
+            frozenset({"score"}),
+        ),
+        "dimensions": _List(_DIMENSION),
+        "questions": _List(_QUESTION),
+        "respondents": _List(
+            _Object(
+                {
+                    "name": _TEXT,
+                    "role": _TEXT,
+                    "group": _Optional(_TEXT),
+                    "assessed_at": _DATE,
+                    "answered": _INT,
+                }
+            )
+        ),
+        "trust": _TEXT,
+    },
+    frozenset({"schema", "questionnaire", "overall", "dimensions", "questions"}),
+)
+
+
+def _shape_problems(value: Any, spec: Any, where: str) -> Iterator[tuple[str, str]]:
+    """(JSON path, what is wrong) for each place `value` differs from `spec`."""
+    if isinstance(spec, _Optional):
+        if value is not None:
+            yield from _shape_problems(value, spec.inner, where)
+    elif isinstance(spec, _List):
+        if not isinstance(value, list):
+            yield where, f"expected a list, got {_described(value)}"
+            return
+        for index, item in enumerate(value):
+            yield from _shape_problems(item, spec.item, f"{where}[{index}]")
+    elif isinstance(spec, _Object):
+        if not isinstance(value, dict):
+            yield where or "the file", f"expected an object, got {_described(value)}"
+            return
+        for key, inner in spec.keys.items():
+            at = f"{where}.{key}" if where else key
+            if key in value:
+                yield from _shape_problems(value[key], inner, at)
+            elif key in spec.required:
+                yield at, "missing; score the answers again rather than editing results"
+    else:
+        problem = _scalar_problem(value, spec)
+        if problem:
+            yield where, problem
+
+
+def _scalar_problem(value: Any, spec: _Scalar) -> str | None:
+    got = f"got {_described(value)}"
+    if spec is _TEXT:
+        return None if isinstance(value, str) else f"expected text, {got}"
+    if spec is _BOOL:
+        return None if isinstance(value, bool) else f"expected true or false, {got}"
+    if spec is _DATE:
+        if not isinstance(value, str):
+            return f"expected a date (YYYY-MM-DD), {got}"
+        try:
+            year = dt.date.fromisoformat(value[:10]).year
+        except ValueError:
+            return f"expected a date (YYYY-MM-DD), {got}"
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            return f"year {year} is outside {FIRST_YEAR}-{LAST_YEAR}"
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"expected {spec.name}, {got}"
+    if spec is _INT and not isinstance(value, int):
+        return f"expected an integer, {got}"
+    if not math.isfinite(value) or abs(value) > MAX_NUMBER:
+        return f"{value:g} is not a sane number (finite, at most {MAX_NUMBER:,})"
+    return None
+
+
+def _described(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        shown = json.dumps(value[:40] + ("..." if len(value) > 40 else ""), ensure_ascii=False)
+        return shown
+    return repr(value)

@@ -131,7 +131,7 @@ def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnair
             report.add(
                 ["answers", question_id],
                 f"unknown question id '{question_id}'"
-                f"{did_you_mean(question_id, q.questions_by_id)}",
+                f"{'' if report.full else did_you_mean(question_id, q.questions_by_id)}",
                 key=True,
             )
             continue
@@ -152,7 +152,7 @@ def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnair
                 ["answers", question_id, "choice"],
                 f"unknown choice '{answer.choice}' "
                 "for question "
-                f"{question_id}{did_you_mean(answer.choice, ids)} (choices: "
+                f"{question_id}{'' if report.full else did_you_mean(answer.choice, ids)} (choices: "
                 f"{', '.join(ids)}, unknown{', na' if question.allow_na else ''})",
             )
     return report.problems

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from mcpscale.errors import Problem, did_you_mean
+from mcpscale.errors import MAX_PROBLEMS_SHOWN, Problem, did_you_mean
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.kinds import MODELS
 from mcpscale.formats.questionnaire import (
@@ -36,6 +36,11 @@ class _Reporter:
     def __init__(self, document: YamlDocument) -> None:
         self.document = document
         self.problems: list[Problem] = []
+
+    @property
+    def full(self) -> bool:
+        """As many problems as are shown: costly hints (did you mean) are skipped from here."""
+        return len(self.problems) >= MAX_PROBLEMS_SHOWN
 
     def add(self, path: YamlPath, message: str, key: bool = False) -> None:
         line, column = self.document.locate(path, key=key) or (None, None)
@@ -90,25 +95,30 @@ def read_model(document: YamlDocument, expected: type[M] | None = None) -> Check
         model = model_class.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors()
+        unknown_keys: dict[tuple[Any, ...], list[str]] = {}  # by parent: linear, not quadratic
         for error in errors:
-            if not _explained_by_typo(error, errors, model_class):
+            if error["type"] == "extra_forbidden":
+                unknown_keys.setdefault(tuple(error["loc"][:-1]), []).append(str(error["loc"][-1]))
+        for error in errors:
+            if not _explained_by_typo(error, unknown_keys, model_class):
                 _report_pydantic_error(report, model_class, error)
         return Checked(document, None, report.problems)
     return Checked(document, model, report.problems)
 
 
-def _explained_by_typo(error: Any, errors: list[Any], model_class: type[BaseModel]) -> bool:
+def _explained_by_typo(
+    error: Any, unknown_keys: dict[tuple[Any, ...], list[str]], model_class: type[BaseModel]
+) -> bool:
     """A missing key that an unknown key beside it misspells (respondant -> respondent)."""
     if error["type"] != "missing":
         return False
     parent, name = tuple(error["loc"][:-1]), str(error["loc"][-1])
+    beside = unknown_keys.get(parent, [])[:MAX_PROBLEMS_SHOWN]  # a typo is among a few keys
+    if not beside:
+        return False
     suggestion = did_you_mean(name, [name])  # " (did you mean 'respondent'?)"
-    return any(
-        other["type"] == "extra_forbidden"
-        and tuple(other["loc"][:-1]) == parent
-        and did_you_mean(str(other["loc"][-1]), _fields_at(model_class, parent)) == suggestion
-        for other in errors
-    )
+    fields = _fields_at(model_class, parent)
+    return any(did_you_mean(other, fields) == suggestion for other in beside)
 
 
 def _report_pydantic_error(report: _Reporter, model_class: type[BaseModel], error: Any) -> None:
@@ -117,7 +127,7 @@ def _report_pydantic_error(report: _Reporter, model_class: type[BaseModel], erro
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _fields_at(model_class, loc[:-1])
-        hint = did_you_mean(key, allowed)
+        hint = "" if report.full else did_you_mean(key, allowed)
         report.add(loc, f"unknown key '{key}'{hint}; allowed here: {', '.join(allowed)}", key=True)
     elif kind == "missing":
         where = f" in {_dotted(loc[:-1])}" if loc[:-1] else ""

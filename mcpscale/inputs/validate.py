@@ -19,6 +19,7 @@ from mcpscale.inputs.checks import (
 )
 from mcpscale.inputs.plan_checks import plan_file_problems
 from mcpscale.inputs.read import Checked, read_model
+from mcpscale.inputs.reader import regular_file_size
 from mcpscale.inputs.yaml import YamlDocument, YamlPath, iter_yaml_files, load_yaml
 
 # ---------------------------------------------------------------- mcpscale validate
@@ -33,8 +34,8 @@ def check_paths(paths: Iterable[Path], questionnaire_ref: str | None = None) -> 
 
     paths = list(paths)
     for path in paths:
-        if not path.exists():
-            raise UserError.at(path, "no such file or directory")
+        if not path.is_dir():  # a device or FIFO named here is a usage mistake, not a problem
+            regular_file_size(path, "a YAML file or a folder")
     files = list(iter_yaml_files(paths))
     if not files:
         raise UserError(f"no YAML files (*.yaml, *.yml) found in {', '.join(map(str, paths))}")

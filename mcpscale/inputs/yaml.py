@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mcpscale.errors import UserError
+from mcpscale.inputs.reader import read_bounded
 
 try:  # the C loader is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _BaseLoader
@@ -93,6 +93,20 @@ class YamlDocument:
     path: Path
     data: Any
     root: yaml.Node | None
+    # Each mapping's members by key, built when first located in: one problem per key of a
+    # 60,000-key mapping must not scan the mapping each time.
+    _member_index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def _members(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        members = self._member_index.get(id(node))
+        if members is None:
+            members = {}
+            for key_node, value_node in node.value:
+                members.setdefault(str(key_node.value), (key_node, value_node))
+            self._member_index[id(node)] = members
+        return members
 
     @property
     def kind(self) -> str | None:
@@ -111,13 +125,11 @@ class YamlDocument:
         last = len(path) - 1
         for index, step in enumerate(path):
             if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if str(key_node.value) == str(step):
-                        found = _mark(key_node if key and index == last else value_node)
-                        node = value_node
-                        break
-                else:
+                pair = self._members(node).get(str(step))
+                if pair is None:
                     return found
+                key_node, node = pair
+                found = _mark(key_node if key and index == last else node)
             elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
                 if 0 <= step < len(node.value):
                     node = node.value[step]
@@ -135,23 +147,9 @@ def _mark(node: yaml.Node) -> Location:
 
 def load_yaml(path: Path) -> YamlDocument:
     """Parse one YAML file safely; every failure is a UserError naming file and line."""
+    data = read_bounded(path, MAX_FILE_BYTES, "a YAML file")
     try:
-        status = path.stat()
-    except FileNotFoundError:
-        raise UserError.at(path, "no such file or directory") from None
-    except OSError as exc:
-        raise UserError.at(path, f"cannot read file: {exc.strerror}") from None
-    size = status.st_size
-    if stat.S_ISDIR(status.st_mode):
-        raise UserError.at(path, "is a directory, expected a YAML file")
-    if size > MAX_FILE_BYTES:
-        raise UserError.at(
-            path,
-            f"file is {size / 1024 / 1024:.1f} MB; mcpscale reads YAML files up to "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB - is this the right file?",
-        )
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = exc.object[: exc.start].decode("utf-8", "replace").split("\n")
         raise UserError.at(
@@ -160,8 +158,6 @@ def load_yaml(path: Path) -> YamlDocument:
             len(before),
             len(before[-1]) + 1,
         ) from None
-    except OSError as exc:
-        raise UserError.at(path, f"cannot read file: {exc.strerror}") from None
     return parse_yaml(text, path)
 
 

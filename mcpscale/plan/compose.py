@@ -184,4 +184,10 @@ def _month_after(assessed_at: str | None) -> dt.date:
 
 def add_months(start: dt.date, months: int) -> dt.date:
     index = start.month - 1 + months
-    return dt.date(start.year + index // 12, index % 12 + 1, 1)
+    year = start.year + index // 12
+    if year > dt.MAXYEAR:  # inputs keep years below 2200, but a pack may chain long initiatives
+        raise UserError(
+            f"the plan would run past year {dt.MAXYEAR} ({months:,} months after "
+            f"{start.isoformat()}); shorten the initiatives' duration_months"
+        )
+    return dt.date(year, index % 12 + 1, 1)

@@ -76,10 +76,11 @@ def _logo_uri(logo: Path, brand_path: Path) -> str:
     media_type = LOGO_TYPES.get(logo.suffix.lower())
     if media_type is None:
         raise UserError.at(brand_path, f"logo {logo.name}: use a PNG, JPEG or SVG file")
+    from mcpscale.inputs.reader import read_bounded
+
     try:
-        data = logo.read_bytes()
-    except OSError as exc:
-        raise UserError.at(brand_path, f"logo {logo}: {exc.strerror}") from None
-    if len(data) > MAX_LOGO_BYTES:
-        raise UserError.at(brand_path, f"logo {logo.name} is over 1 MB; use a smaller file")
+        data = read_bounded(logo, MAX_LOGO_BYTES, "a PNG, JPEG or SVG file")
+    except UserError as exc:
+        reason = exc.problems[0].message if exc.problems else str(exc)
+        raise UserError.at(brand_path, f"logo {logo.name}: {reason}") from None
     return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
