@@ -161,6 +161,9 @@ def _config_files(
             if client_format is not None and real not in seen_files:
                 seen_files.add(real)
                 yield Path(path), client_format
+        elif is_root or client_format_for(tail) is not None:
+            # a FIFO would block and a device never ends: say so instead of reading it
+            skip(path, f"not a regular file ({_file_type(mode)}); skipped")
         return None
 
     for root, real_root in zip(roots, real_roots, strict=True):
@@ -412,3 +415,15 @@ def _duplicates(entries: list[_Entry], result: ScanResult) -> None:
 def _place(server: Server) -> str:
     location = server.location or SourceLocation(path="?")
     return f"{location.path}:{location.line}"
+
+
+def _file_type(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a file"
