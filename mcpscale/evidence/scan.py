@@ -40,7 +40,7 @@ from mcpscale.formats.evidence import (
     SourceLocation,
 )
 from mcpscale.inputs.jsonc import JsoncError, Path_, parse_jsonc
-from mcpscale.inputs.reader import read_at_most
+from mcpscale.inputs.reader import file_kind, read_at_most
 
 
 def evidence_document(scanned: ScanResult) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def _config_files(
                 yield Path(path), client_format
         elif is_root or client_format_for(tail) is not None:
             # a FIFO would block and a device never ends: say so instead of reading it
-            skip(path, f"not a regular file ({_file_type(mode)}); skipped")
+            skip(path, f"not a regular file ({file_kind(mode)}); skipped")
         return None
 
     for root, real_root in zip(roots, real_roots, strict=True):
@@ -415,15 +415,3 @@ def _duplicates(entries: list[_Entry], result: ScanResult) -> None:
 def _place(server: Server) -> str:
     location = server.location or SourceLocation(path="?")
     return f"{location.path}:{location.line}"
-
-
-def _file_type(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISFIFO, "a FIFO"),
-        (stat.S_ISCHR, "a character device"),
-        (stat.S_ISBLK, "a block device"),
-        (stat.S_ISSOCK, "a socket"),
-    ):
-        if test(mode):
-            return name
-    return "not a file"

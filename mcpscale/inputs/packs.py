@@ -21,6 +21,7 @@ from mcpscale.formats.questionnaire import (
 )
 from mcpscale.inputs.plan_checks import plan_file_problems
 from mcpscale.inputs.read import read_model
+from mcpscale.inputs.reader import regular_file_size
 from mcpscale.inputs.yaml import YamlDocument, load_yaml
 
 DEFAULT_QUESTIONNAIRE = "mcp-enterprise-readiness"  # what a new answers file or form answers
@@ -102,6 +103,7 @@ def resolve_pack(ref: str) -> Pack:
             raise UserError.at(ref, f"not a content pack: it holds no {QUESTIONNAIRE_FILE}")
         return load_pack(path)
     if path.is_file() or path.suffix in (".yaml", ".yml"):
+        regular_file_size(path, "a questionnaire YAML file")  # named as given, not resolved
         return load_pack(path)
     wanted_id, _, wanted_version = ref.partition("@")
     bundled = bundled_pack_paths()
