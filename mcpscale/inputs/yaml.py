@@ -388,7 +388,7 @@ def iter_yaml_files(paths: Sequence[Path]) -> Iterator[Path]:
                 for p in path.rglob("*")
                 if p.suffix in (".yaml", ".yml")
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
+                and not p.is_dir()  # a FIFO, device or broken link is reported, not skipped
             )
         else:
             found = [path]
