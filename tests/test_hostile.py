@@ -53,6 +53,10 @@ def _setup(folder: Path, steps: list[list[str]]) -> None:
             (folder / args[0]).write_text(args[1])
         elif action == "big":  # big NAME BYTES: a file of that many bytes of 'a'
             (folder / args[0]).write_bytes(b"a" * int(args[1]))
+        elif action == "repeat":  # repeat NAME HEAD LINE N: HEAD, then LINE N times ({i}: 0..N-1)
+            name, head, line, count = args
+            body = "".join(line.replace("{i}", f"{i:05d}") + "\n" for i in range(int(count)))
+            (folder / name).write_text(head + "\n" + body)
         else:
             raise AssertionError(f"unknown setup action {action!r}")
 
