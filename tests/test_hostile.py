@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
+REPO = Path(__file__).parent.parent
 SECONDS = 10
 PEAK_MB = 300
 
@@ -53,6 +54,15 @@ def _setup(folder: Path, steps: list[list[str]]) -> None:
             (folder / args[0]).write_text(args[1])
         elif action == "big":  # big NAME BYTES: a file of that many bytes of 'a'
             (folder / args[0]).write_bytes(b"a" * int(args[1]))
+        elif action == "copy":  # copy SRC DEST; {repo} is the checkout (the bundled pack)
+            source = Path(args[0].replace("{repo}", str(REPO)))
+            source = source if source.is_absolute() else folder / source
+            target = folder / args[1]
+            if source.is_dir():
+                shutil.copytree(source, target, dirs_exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(source, target)
         elif action == "repeat":  # repeat NAME HEAD LINE N: HEAD, then LINE N times ({i}: 0..N-1)
             name, head, line, count = args
             body = "".join(line.replace("{i}", f"{i:05d}") + "\n" for i in range(int(count)))

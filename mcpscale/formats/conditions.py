@@ -16,7 +16,7 @@ false. There is no eval: expressions are parsed into the data classes below.
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,6 +112,17 @@ def _parse_expression(fact: str, value: Any) -> Compare:
                 raise ConditionError(f"'{fact}: {text}': '{symbol}' compares with a number")
             return Compare(fact, symbol, operand)
     return Compare(fact, "eq", value)
+
+
+def comparisons(condition: Condition) -> Iterator[Compare]:
+    """Every fact comparison inside a condition, in order."""
+    if isinstance(condition, Compare):
+        yield condition
+    elif isinstance(condition, Not):
+        yield from comparisons(condition.part)
+    else:
+        for part in condition.parts:
+            yield from comparisons(part)
 
 
 def _scalar(text: str) -> Any:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mcpscale.errors import Problem, did_you_mean
-from mcpscale.formats.conditions import ConditionError, parse_condition
+from mcpscale.formats.conditions import ConditionError, comparisons, parse_condition
 from mcpscale.formats.pack import GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.questionnaire import (
     Questionnaire,
@@ -24,12 +24,23 @@ def _condition_problem(
     from mcpscale.formats.facts import FACTS_HELP
 
     try:
-        parse_condition(raw, allowed)
+        condition = parse_condition(raw, allowed)
     except ConditionError as exc:
         message = str(exc)
         if "conditions can test" in message:  # the list of every question is too long
             message = message.split("; conditions can test")[0] + f"; {FACTS_HELP}"
         report.add(at, f"{label}: {message}")
+        return
+    # Plan conditions test scores, which are numbers: '{question.x: "at least two"}' would
+    # silently never hold, so a comparison with anything but numbers is refused.
+    for compare in comparisons(condition):
+        values = compare.value if isinstance(compare.value, tuple) else (compare.value,)
+        if compare.op == "contains" or not all(_is_number(v) for v in values):
+            report.add(
+                at,
+                f"{label}: '{compare.fact}' is a score, a number; compare it with a number, "
+                f'e.g. {{{compare.fact}: ">= 2"}}',
+            )
 
 
 def initiatives_problems(
@@ -127,3 +138,7 @@ def plan_file_problems(
     if isinstance(model, RiskSet):
         return risks_problems(model, document, q, initiative_ids)
     return []
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
