@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mcpscale.cli.options import EvidenceFormat, SeverityChoice
+from mcpscale.cli.options import EvidenceFormat, ScanFormat, SeverityChoice
 from mcpscale.cli.output import emit, is_stdout, print_renderables
 from mcpscale.errors import GateFailed
+
+if TYPE_CHECKING:
+    from mcpscale.formats.evidence import ScanResult
 
 app = typer.Typer(
     help="Evidence from real MCP deployments: what clients are configured to use, what servers do."
@@ -29,24 +32,48 @@ def evidence_scan(
             "--output",
             "-o",
             help="Also write the evidence file here (kind: evidence; JSON if it ends in "
-            ".json, else YAML).",
+            ".json, else YAML); with --format sarif, write the SARIF log here instead.",
         ),
     ] = None,
     output_format: Annotated[
-        EvidenceFormat, typer.Option("--format", "-f", help="What standard output shows.")
-    ] = EvidenceFormat.table,
+        ScanFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="What standard output shows; sarif: a SARIF 2.1.0 log for code scanning.",
+        ),
+    ] = ScanFormat.table,
     fail_on: Annotated[
         SeverityChoice | None,
         typer.Option(help="Exit 1 when a finding at this severity or above exists."),
     ] = None,
 ) -> None:
     """Inventory the MCP servers client configs name; report risky ones. Reads files only."""
-    from mcpscale.evidence.scan import evidence_document, findings_at_or_above, scan_paths
-    from mcpscale.render.evidence import scan_renderables
+    from mcpscale.evidence.scan import findings_at_or_above, scan_paths
 
     scanned = scan_paths(paths)
     for problem in scanned.problems:
         typer.echo(f"skipped: {problem}", err=True)
+    if output_format is ScanFormat.sarif:
+        from mcpscale.render.sarif import sarif_json
+
+        emit(sarif_json(scanned.findings, Path.cwd()), output)
+    else:
+        _emit_scan(scanned, output, output_format)
+    if fail_on is not None:
+        failing = findings_at_or_above(scanned.findings, fail_on.value)
+        if failing:
+            raise GateFailed(
+                f"{len(failing)} finding{'s' * (len(failing) != 1)} at {fail_on.value} "
+                "severity or above"
+            )
+
+
+def _emit_scan(scanned: ScanResult, output: Path | None, output_format: ScanFormat) -> None:
+    """The evidence file to --output, and the table or the JSON on standard output."""
+    from mcpscale.evidence.scan import evidence_document
+    from mcpscale.render.evidence import scan_renderables
+
     document = evidence_document(scanned)
     if output is not None:
         from mcpscale.formats.serialize import to_json
@@ -55,19 +82,12 @@ def evidence_scan(
         emit(to_json(document) if output.suffix.lower() == ".json" else dump_yaml(document), output)
     if is_stdout(output):
         pass  # the evidence file is standard output: nothing else goes there
-    elif output_format is EvidenceFormat.json:
+    elif output_format is ScanFormat.json:
         from mcpscale.formats.serialize import to_json
 
         sys.stdout.write(to_json(document))
     else:
         print_renderables(scan_renderables(scanned), None)
-    if fail_on is not None:
-        failing = findings_at_or_above(scanned.findings, fail_on.value)
-        if failing:
-            raise GateFailed(
-                f"{len(failing)} finding{'s' * (len(failing) != 1)} at {fail_on.value} "
-                "severity or above"
-            )
 
 
 @app.command("probe")

@@ -19,10 +19,18 @@ class TableFormat(StrEnum):
 
 
 class EvidenceFormat(StrEnum):
-    """What evidence scan and evidence probe print."""
+    """What evidence probe prints."""
 
     table = "table"
     json = "json"
+
+
+class ScanFormat(StrEnum):
+    """What evidence scan prints: sarif is for code scanning (GitHub, GitLab)."""
+
+    table = "table"
+    json = "json"
+    sarif = "sarif"
 
 
 class CompareFormat(StrEnum):
