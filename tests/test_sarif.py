@@ -166,3 +166,12 @@ def test_artifact_uris_are_relative_to_the_source_root_when_inside_it(
     path: str, expected: dict[str, str]
 ) -> None:
     assert artifact_location(path, PurePosixPath("/repo")) == expected
+
+
+def test_the_readme_excerpt_is_real_output(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (DATA.parent.parent / "README.md").read_text()
+    section = readme[readme.index("**SARIF for code scanning.**") :]
+    excerpt = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    monkeypatch.chdir(DATA / "mcp-configs")
+    log = json.loads(cli("evidence", "scan", "team-a", "--format", "sarif").stdout)
+    assert excerpt in log["runs"][0]["results"]
