@@ -107,3 +107,5 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    """Config files read; the ones not understood are counted in `unreadable`, by why."""
+    unreadable: dict[str, int] = field(default_factory=dict)
