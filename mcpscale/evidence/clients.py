@@ -123,7 +123,7 @@ CLIENT_FORMATS: tuple[ClientFormat, ...] = (
         (("mcp_servers",),),
         syntax="toml",
         dedicated=False,
-        aliases=(("http_headers", "headers"),),
+        aliases=(("http_headers", "headers"), ("bearer_token_env_var", "auth")),
     ),
     ClientFormat(
         "opencode",

@@ -44,7 +44,7 @@ from mcpscale.inputs.jsonc import JsoncError, Path_, parse_jsonc
 from mcpscale.inputs.reader import NotRegularFile, file_kind, read_at_most
 
 
-def evidence_document(scanned: ScanResult) -> dict[str, Any]:
+def evidence_document(scanned: ScanResult, host: str | None = None) -> dict[str, Any]:
     """The `kind: evidence` document (source scan), ready for to_json or dump_yaml."""
     from mcpscale.inputs.clock import today
 
@@ -53,6 +53,7 @@ def evidence_document(scanned: ScanResult) -> dict[str, Any]:
         source="scan",
         collected_at=today(),
         tool=f"mcpscale {__version__}",
+        host=host,
         servers=scanned.servers,
         findings=scanned.findings,
     )

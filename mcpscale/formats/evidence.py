@@ -83,6 +83,7 @@ class Evidence(Strict):
     source: Literal["scan", "probe"]
     collected_at: Date
     tool: str = Field(description="mcpscale and its version.")
+    host: str | None = Field(None, description="The machine scanned (`scan --host`).")
     servers: list[Server] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     measurements: Measurements | None = None
