@@ -23,9 +23,9 @@ app = typer.Typer(
 @app.command("scan")
 def evidence_scan(
     paths: Annotated[
-        list[Path],
-        typer.Argument(metavar="PATH...", help="Folders (or config files) to scan."),
-    ],
+        list[Path] | None,
+        typer.Argument(metavar="[PATH...]", help="Folders (or config files) to scan."),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -47,11 +47,41 @@ def evidence_scan(
         SeverityChoice | None,
         typer.Option(help="Exit 1 when a finding at this severity or above exists."),
     ] = None,
+    discover: Annotated[
+        bool,
+        typer.Option(
+            "--discover",
+            help="Also scan every client's standard per-user (and system-wide) config places.",
+        ),
+    ] = False,
+    home: Annotated[
+        Path | None,
+        typer.Option(help="With --discover: the home folder to look in (an offline copy)."),
+    ] = None,
+    host: Annotated[
+        str | None,
+        typer.Option(help="The host name recorded in the evidence (default: this machine's)."),
+    ] = None,
 ) -> None:
-    """Inventory the MCP servers client configs name; report risky ones. Reads files only."""
+    """Inventory the MCP servers client configs name; report risky ones. Reads files only.
+
+    mcpscale evidence scan ~/src --discover --output evidence.json
+    """
+    import socket
+
+    from mcpscale.errors import UserError
     from mcpscale.evidence.scan import findings_at_or_above, scan_paths
 
-    scanned = scan_paths(paths)
+    roots = list(paths or [])
+    if discover:
+        from mcpscale.evidence.discover import standard_locations
+
+        roots.extend(standard_locations(home))
+    elif home is not None:
+        raise UserError("--home is used with --discover; add --discover")
+    if not roots:
+        raise UserError("give folders to scan, or --discover for the standard places")
+    scanned = scan_paths(roots)
     for problem in scanned.problems:
         typer.echo(f"skipped: {problem}", err=True)
     if output_format is ScanFormat.sarif:
@@ -59,7 +89,7 @@ def evidence_scan(
 
         emit(sarif_json(scanned.findings, Path.cwd()), output)
     else:
-        _emit_scan(scanned, output, output_format)
+        _emit_scan(scanned, output, output_format, host or socket.gethostname())
     if fail_on is not None:
         failing = findings_at_or_above(scanned.findings, fail_on.value)
         if failing:
@@ -69,12 +99,14 @@ def evidence_scan(
             )
 
 
-def _emit_scan(scanned: ScanResult, output: Path | None, output_format: ScanFormat) -> None:
+def _emit_scan(
+    scanned: ScanResult, output: Path | None, output_format: ScanFormat, host: str
+) -> None:
     """The evidence file to --output, and the table or the JSON on standard output."""
     from mcpscale.evidence.scan import evidence_document
     from mcpscale.render.evidence import scan_renderables
 
-    document = evidence_document(scanned)
+    document = evidence_document(scanned, host)
     if output is not None:
         from mcpscale.formats.serialize import to_json
         from mcpscale.inputs.yaml import dump_yaml
@@ -88,6 +120,40 @@ def _emit_scan(scanned: ScanResult, output: Path | None, output_format: ScanForm
         sys.stdout.write(to_json(document))
     else:
         print_renderables(scan_renderables(scanned), None)
+
+
+@app.command("merge")
+def evidence_merge(
+    files: Annotated[
+        list[Path],
+        typer.Argument(metavar="FILE...", help="Evidence files from `evidence scan`, one a host."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write the estate inventory (JSON) here."),
+    ] = None,
+) -> None:
+    """One inventory from many hosts' scans: servers on many hosts versus one (shadow MCP).
+
+    mcpscale evidence merge laptop-*.json --output estate.json
+    """
+    from mcpscale.evidence.merge import merge_estate
+    from mcpscale.formats.serialize import to_json
+    from mcpscale.inputs.evidence import read_evidence
+
+    estate = merge_estate(read_evidence(files))
+    if not is_stdout(output):
+        for host in estate["hosts"]:
+            found = ", ".join(f"{n} {s}" for s, n in sorted(host["findings"].items()))
+            typer.echo(
+                f"{host['host']}: {host['servers']} servers; {found or 'no findings'}", err=True
+            )
+        typer.echo(
+            f"{len(estate['shared'])} servers on more than one host, "
+            f"{len(estate['single_host'])} on one host only",
+            err=True,
+        )
+    emit(to_json(estate), output)
 
 
 @app.command("probe")

@@ -9,16 +9,17 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import stat
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from mcpscale import __version__
 from mcpscale.errors import Problem, UserError
-from mcpscale.evidence.clients import CLIENT_FORMATS, ClientFormat, client_format_for
+from mcpscale.evidence.clients import TAIL_PARTS, ClientFormat, client_format_for, known_paths
 from mcpscale.evidence.loopback import is_loopback
 from mcpscale.evidence.packages import _package_name, package_launched
 from mcpscale.evidence.secrets import (
@@ -40,10 +41,10 @@ from mcpscale.formats.evidence import (
     SourceLocation,
 )
 from mcpscale.inputs.jsonc import JsoncError, Path_, parse_jsonc
-from mcpscale.inputs.reader import file_kind, read_at_most
+from mcpscale.inputs.reader import NotRegularFile, file_kind, read_at_most
 
 
-def evidence_document(scanned: ScanResult) -> dict[str, Any]:
+def evidence_document(scanned: ScanResult, host: str | None = None) -> dict[str, Any]:
     """The `kind: evidence` document (source scan), ready for to_json or dump_yaml."""
     from mcpscale.inputs.clock import today
 
@@ -52,6 +53,7 @@ def evidence_document(scanned: ScanResult) -> dict[str, Any]:
         source="scan",
         collected_at=today(),
         tool=f"mcpscale {__version__}",
+        host=host,
         servers=scanned.servers,
         findings=scanned.findings,
     )
@@ -72,6 +74,7 @@ SEVERITY: dict[str, Severity] = {
     "unpinned-package": "medium",
     "no-auth": "medium",
     "duplicate-server": "low",
+    "config-unreadable": "low",
 }
 
 
@@ -90,7 +93,6 @@ def scan_paths(roots: Sequence[Path]) -> ScanResult:
     result = ScanResult()
     entries: list[_Entry] = []
     for path, client_format in _config_files(roots, result.problems):
-        result.files += 1
         entries.extend(_scan_file(path, client_format, result))
     _duplicates(entries, result)
     result.servers = sorted((e.server for e in entries), key=_server_key)
@@ -149,70 +151,291 @@ def _config_files(
                 return skip(path, f"cannot list: {exc.strerror}")
             for name in children:
                 if name not in SKIPPED_DIRS:
-                    child_tail = (*tail[-2:], name)
+                    child_tail = (*tail[1 - TAIL_PARTS :], name)
                     yield from visit(
                         os.path.join(path, name), child_tail, os.path.join(real, name), False
                     )
         elif stat.S_ISREG(mode):
             client_format = client_format_for(tail)
             if client_format is None and is_root:
-                known = ", ".join(f.path for f in CLIENT_FORMATS)
-                skip(path, f"not a client config file this scan knows ({known}); skipped")
+                skip(path, f"not a client config file this scan knows ({known_paths()}); skipped")
             if client_format is not None and real not in seen_files:
                 seen_files.add(real)
                 yield Path(path), client_format
-        elif is_root or client_format_for(tail) is not None:
+        elif client_format_for(tail) is not None and real not in seen_files:
+            seen_files.add(real)  # read as a config: a FIFO or device is refused, and listed
+            yield Path(path), client_format_for(tail)  # type: ignore[misc]
+        elif is_root:
             # a FIFO would block and a device never ends: say so instead of reading it
             skip(path, f"not a regular file ({file_kind(mode)}); skipped")
         return None
 
     for root, real_root in zip(roots, real_roots, strict=True):
-        yield from visit(str(root), Path(real_root).parts[-3:], None, True)
+        yield from visit(str(root), Path(real_root).parts[-TAIL_PARTS:], None, True)
 
 
 def _scan_file(path: Path, client_format: ClientFormat, result: ScanResult) -> list[_Entry]:
+    """The servers one config file names; a file not understood is a config-unreadable finding."""
     shown = str(path)
     try:
         data = read_at_most(path, MAX_CONFIG_BYTES + 1)
+    except NotRegularFile as exc:
+        return _unreadable(result, shown, "not a regular file", f"not a regular file ({exc.kind})")
     except OSError as exc:
-        result.problems.append(Problem(shown, None, None, f"cannot read: {exc.strerror}; skipped"))
-        return []
+        return _unreadable(result, shown, "unreadable", f"cannot read: {exc.strerror}")
     if len(data) > MAX_CONFIG_BYTES:
-        result.problems.append(Problem(shown, None, None, "larger than 1 MB; skipped"))
-        return []
+        return _unreadable(result, shown, "too big", "larger than 1 MB")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        result.problems.append(Problem(shown, None, None, "not UTF-8 text; skipped"))
-        return []
+        return _unreadable(result, shown, "invalid syntax", "not UTF-8 text")
     try:
-        parsed = parse_jsonc(text)
-    except JsoncError as exc:
-        result.problems.append(
-            Problem(shown, exc.line, exc.column, f"invalid JSON/JSONC: {exc.reason}; skipped")
+        document, locate = _parse(text, shown, client_format)
+    except _NotUnderstood as exc:
+        return _unreadable(result, shown, "invalid syntax", exc.reason, exc.line, exc.column)
+    maps = list(_server_maps(document, client_format.servers_at, ()))
+    if not maps and (client_format.dedicated or not isinstance(document, dict | None)):
+        keys = " or ".join("'" + ".".join(k) + "'" for k in client_format.servers_at)
+        return _unreadable(
+            result,
+            shown,
+            "unknown shape",
+            f"no {keys} holding servers ({client_format.client})",
         )
-        return []
-    document = parsed.value
-    key = client_format.servers_key
-    if not isinstance(document, dict) or key not in document:
-        return []
-    servers = document[key]
-    if not isinstance(servers, dict):
-        line = parsed.lines.get((key,))
-        result.problems.append(Problem(shown, line, None, f"'{key}' is not an object; skipped"))
-        return []
+    result.files += 1
     entries = []
-    for name, config in servers.items():
-        reader = _ServerReader(shown, client_format, name, parsed.lines, result)
-        if isinstance(config, dict):
-            entry = reader.read(config)
+    for at, servers in maps:
+        for name, base, config in _server_configs(
+            servers, at, client_format, shown, locate, result
+        ):
+            if not isinstance(config, dict):
+                result.problems.append(
+                    Problem(shown, locate(base), None, f"server '{name}' is not an object; skipped")
+                )
+                continue
+            if _not_a_server(config):
+                continue
+            config, renamed = _canonical(config, client_format)
+            lines = _ServerLines(locate, base, renamed)
+            entry = _ServerReader(shown, client_format, name, lines, result, base).read(config)
             if entry is not None:
                 entries.append(entry)
-        else:
-            result.problems.append(
-                Problem(shown, reader.line(), None, f"server '{name}' is not an object; skipped")
-            )
     return entries
+
+
+class _NotUnderstood(Exception):
+    def __init__(self, reason: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.column = column
+
+
+Locate = Callable[[Path_], "int | None"]
+
+
+def _parse(text: str, shown: str, client_format: ClientFormat) -> tuple[Any, Locate]:
+    """The document and a function from a key path to its line; _NotUnderstood if invalid."""
+    if client_format.syntax == "yaml":
+        from mcpscale.inputs.yaml import parse_yaml
+
+        try:
+            parsed = parse_yaml(text, Path(shown))
+        except UserError as exc:
+            first = exc.problems[0] if exc.problems else Problem(shown, None, None, str(exc))
+            raise _NotUnderstood(first.message, first.line, first.column) from None
+
+        def locate_yaml(key_path: Path_) -> int | None:
+            found = parsed.locate(key_path, key=True)
+            return found[0] if found else None
+
+        return parsed.data, locate_yaml
+    if client_format.syntax == "toml":
+        import tomllib
+
+        try:
+            return tomllib.loads(text), _toml_locator(text)
+        except tomllib.TOMLDecodeError as exc:
+            # tomllib's message ends "(at line L, column C)": keep the place, not the text
+            match = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+            reason = re.sub(r"\s*\(at .*\)$", "", str(exc))
+            line, column = (int(match[1]), int(match[2])) if match else (None, None)
+            raise _NotUnderstood(f"invalid TOML: {reason}", line, column) from None
+    try:
+        parsed_json = parse_jsonc(text)
+    except JsoncError as exc:
+        raise _NotUnderstood(f"invalid JSON/JSONC: {exc.reason}", exc.line, exc.column) from None
+    return parsed_json.value, parsed_json.lines.get
+
+
+_TOML_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_TOML_KEY_PART = re.compile(r"\s*(?:\"((?:[^\"\\]|\\.)*)\"|'([^']*)'|([A-Za-z0-9_-]+))\s*(?:\.|$)")
+_TOML_ASSIGN = re.compile(r"^\s*(?:\"((?:[^\"\\]|\\.)*)\"|'([^']*)'|([A-Za-z0-9_-]+))\s*=")
+
+
+def _toml_key(text: str) -> tuple[str, ...]:
+    return tuple(m[1] or m[2] or m[3] or "" for m in _TOML_KEY_PART.finditer(text) if m[0])
+
+
+def _toml_locator(text: str) -> Locate:
+    """tomllib keeps no lines: find a table's `[a.b]` header, and a key's `key =` below it."""
+    source_lines = text.splitlines()
+    headers: dict[tuple[str, ...], int] = {}
+    for number, line in enumerate(source_lines, 1):
+        match = _TOML_HEADER.match(line)
+        if match:
+            headers.setdefault(_toml_key(match[1]), number)
+
+    def locate(key_path: Path_) -> int | None:
+        keys = tuple(str(k) for k in key_path)
+        for length in range(len(keys), 0, -1):
+            header = headers.get(keys[:length])
+            if header is None:
+                continue
+            if length == len(keys):
+                return header
+            for number in range(header + 1, len(source_lines) + 1):
+                line = source_lines[number - 1]
+                if _TOML_HEADER.match(line):
+                    break
+                assign = _TOML_ASSIGN.match(line)
+                if assign and (assign[1] or assign[2] or assign[3]) == keys[length]:
+                    return number
+            return header
+        return None
+
+    return locate
+
+
+def _server_maps(
+    document: Any, keys: Sequence[tuple[str, ...]], at: Path_
+) -> Iterator[tuple[Path_, Any]]:
+    """(key path, value) of each place a server map may be; `*` matches any key."""
+    for key_path in keys:
+        yield from _walk(document, key_path, at)
+
+
+def _walk(node: Any, keys: tuple[str, ...], at: Path_) -> Iterator[tuple[Path_, Any]]:
+    if not keys:
+        yield at, node
+        return
+    if not isinstance(node, dict):
+        return
+    head, rest = keys[0], keys[1:]
+    if head == "*":
+        for key, value in node.items():
+            yield from _walk(value, rest, (*at, key))
+    elif head in node:
+        yield from _walk(node[head], rest, (*at, head))
+
+
+def _server_configs(
+    servers: Any,
+    at: Path_,
+    client_format: ClientFormat,
+    shown: str,
+    locate: Locate,
+    result: ScanResult,
+) -> Iterator[tuple[str, Path_, Any]]:
+    """(name, key path, config) of each server in a map, or in a list of {name: ...}."""
+    if isinstance(servers, dict):
+        for name, config in servers.items():
+            yield str(name), (*at, name), config
+    elif isinstance(servers, list) and client_format.shape == "list":
+        for index, config in enumerate(servers):
+            name = config.get("name") if isinstance(config, dict) else None
+            if isinstance(name, str):
+                yield name, (*at, index), config
+            else:
+                result.problems.append(
+                    Problem(
+                        shown,
+                        locate((*at, index)),
+                        None,
+                        f"server {index + 1} has no name; skipped",
+                    )
+                )
+    elif servers is not None:
+        kind = "a list" if client_format.shape == "list" else "an object"
+        result.problems.append(
+            Problem(shown, locate(at), None, f"'{'.'.join(map(str, at))}' is not {kind}; skipped")
+        )
+
+
+def _not_a_server(config: dict[str, Any]) -> bool:
+    """Goose's built-in extensions and Zed's extension servers launch nothing a scan can see."""
+    if config.get("type") in ("builtin", "platform"):
+        return True
+    return "settings" in config and not any(k in config for k in ("command", "url", "cmd"))
+
+
+_Renamed = dict[str, tuple[Path_, int]]
+
+
+def _canonical(
+    config: dict[str, Any], client_format: ClientFormat
+) -> tuple[dict[str, Any], _Renamed]:
+    """The server's keys as the scan reads them, and where each renamed key was in the file."""
+    config = dict(config)
+    renamed: _Renamed = {}
+    for theirs, ours in client_format.aliases:
+        if theirs in config and ours not in config:
+            config[ours] = config.pop(theirs)
+            renamed[ours] = ((theirs,), 0)
+    command = config.get("command")
+    if isinstance(command, dict):  # Zed: "command": {"path": ..., "args": [...], "env": {...}}
+        for ours, theirs in (("command", "path"), ("args", "args"), ("env", "env")):
+            if theirs in command:
+                config[ours] = command[theirs]
+                renamed[ours] = (("command", theirs), 0)
+    elif isinstance(command, list) and command:  # OpenCode: "command": ["npx", "-y", "pkg"]
+        config["command"], config["args"] = command[0], command[1:]
+        renamed["args"] = (("command",), 1)
+    return config, renamed
+
+
+class _ServerLines:
+    """Lines by key path for one server, finding a renamed key where the file has it."""
+
+    def __init__(self, locate: Locate, base: Path_, renamed: _Renamed) -> None:
+        self.locate = locate
+        self.base = base
+        self.renamed = renamed
+
+    def get(self, key_path: Path_) -> int | None:
+        depth = len(self.base)
+        if len(key_path) > depth and key_path[:depth] == self.base:
+            key = key_path[depth]
+            if isinstance(key, str) and key in self.renamed:
+                theirs, offset = self.renamed[key]
+                rest = key_path[depth + 1 :]
+                if rest and isinstance(rest[0], int):
+                    rest = (rest[0] + offset, *rest[1:])
+                key_path = (*self.base, *theirs, *rest)
+        return self.locate(key_path)
+
+
+def _unreadable(
+    result: ScanResult,
+    shown: str,
+    why: str,
+    message: str,
+    line: int | None = None,
+    column: int | None = None,
+) -> list[_Entry]:
+    """A file that looks like an MCP config but is not understood: listed, never silent."""
+    result.problems.append(Problem(shown, line, column, f"{message}; skipped"))
+    result.unreadable[why] = result.unreadable.get(why, 0) + 1
+    result.findings.append(
+        Finding(
+            id="config-unreadable",
+            severity=SEVERITY["config-unreadable"],
+            server="-",
+            message=f"{message}; its servers are not in this inventory",
+            location=SourceLocation(path=shown, line=line),
+        )
+    )
+    return []
 
 
 class _ServerReader:
@@ -223,18 +446,19 @@ class _ServerReader:
         path: str,
         client_format: ClientFormat,
         name: str,
-        lines: dict[Path_, int],
+        lines: _ServerLines,
         result: ScanResult,
+        base: Path_,
     ) -> None:
         self.path = path
         self.client_format = client_format
         self.name = name
         self.lines = lines
         self.result = result
+        self.base = base
 
     def line(self, *keys: str | int) -> int | None:
-        base: Path_ = (self.client_format.servers_key, self.name)
-        return self.lines.get((*base, *keys)) or self.lines.get(base)
+        return self.lines.get((*self.base, *keys)) or self.lines.get(self.base)
 
     def location(self, *keys: str | int) -> SourceLocation:
         return SourceLocation(path=self.path, line=self.line(*keys))

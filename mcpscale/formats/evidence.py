@@ -83,6 +83,7 @@ class Evidence(Strict):
     source: Literal["scan", "probe"]
     collected_at: Date
     tool: str = Field(description="mcpscale and its version.")
+    host: str | None = Field(None, description="The machine scanned (`scan --host`).")
     servers: list[Server] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     measurements: Measurements | None = None
@@ -107,3 +108,5 @@ class ScanResult:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: int = 0
+    """Config files read; the ones not understood are counted in `unreadable`, by why."""
+    unreadable: dict[str, int] = field(default_factory=dict)

@@ -59,8 +59,12 @@ def scan_renderables(scanned: ScanResult) -> list[RenderableType]:
         line.append(visible(f" [{finding.server}] {finding.message}"))
         lines.append(line)
     summary = ", ".join(f"{n} {s}" for s, n in counts.items())
-    if scanned.problems:
-        summary += f"; {len(scanned.problems)} skipped (see stderr)"
+    unreadable = sum(scanned.unreadable.values())
+    reasons = ", ".join(f"{n} {why}" for why, n in sorted(scanned.unreadable.items()))
+    summary += f"; {scanned.files} config file{'s' * (scanned.files != 1)} read"
+    summary += f", {unreadable} not understood ({reasons})" if unreadable else ""
+    if len(scanned.problems) > unreadable:
+        summary += f"; {len(scanned.problems) - unreadable} other problems (see stderr)"
     lines.append(Text(summary))
     return lines
 

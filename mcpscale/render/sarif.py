@@ -77,6 +77,15 @@ RULES: dict[str, RuleText] = {
         "and settings drift apart and an inventory counts it twice.",
         "Keep one shared definition, or pin every copy to the same version.",
     ),
+    "config-unreadable": RuleText(
+        "ConfigUnreadable",
+        "low",
+        "MCP client config that the scan could not read",
+        "A file named like an MCP client configuration could not be understood (invalid "
+        "syntax, an unknown shape, unreadable, too large, or not a regular file), so the "
+        "servers it names are missing from the inventory.",
+        "Fix the file's syntax or shape, or remove it; rerun the scan to inventory it.",
+    ),
     "latency-over-budget": RuleText(
         "LatencyOverBudget",
         "medium",
