@@ -31,7 +31,7 @@ _TOKEN_VALUE = re.compile(
 # A password inside a connection string: scheme://user:PASSWORD@host, or ...;Password=X;...
 _URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^\s/@:]*:)(?P<secret>[^\s/]+)@")
 _KEYWORD_PASSWORD = re.compile(
-    r"(?P<head>(?:^|;)\s*(?:password|pwd)\s*=\s*)(?P<secret>[^;]+)", re.I
+    r"(?P<head>(?:^|[;\s])\s*(?:password|pwd)\s*=\s*)(?P<secret>[^;]+)", re.I
 )
 # ${env:NAME}, ${input:id}, ${NAME}, $NAME: the value comes from elsewhere. ${NAME:-default}
 # (also :=, - and =) carries a literal default, which is read as a value of its own.
