@@ -63,7 +63,7 @@ def test_scan_sarif_is_valid_and_holds_every_json_finding(cli, estate: Path) -> 
         for f in evidence["findings"]
     ]
     assert got == want
-    assert len(want) == 15  # the fixture's 14 risks and its broken file (config-unreadable)
+    assert len(want) == 17  # the fixture's 16 risks and its broken file (config-unreadable)
 
 
 def test_rules_carry_help_level_and_security_severity(cli, estate: Path) -> None:

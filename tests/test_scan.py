@@ -28,6 +28,8 @@ SECRETS = [
 CLAUDE = "home/Library/Application Support/Claude/claude_desktop_config.json"
 EXPECTED_FINDINGS = [
     ("config-unreadable", "low", "-", "broken/.mcp.json", 5),
+    # the two HTTP+SSE servers (an explicit /sse endpoint) are also deprecated-transport
+    ("deprecated-transport", "low", "slack", "home/.codeium/windsurf/mcp_config.json", 4),
     ("inline-secret", "high", "slack", "home/.codeium/windsurf/mcp_config.json", 4),
     ("duplicate-server", "low", "search", CLAUDE, 10),
     ("no-auth", "medium", "search", CLAUDE, 10),
@@ -41,6 +43,7 @@ EXPECTED_FINDINGS = [
     ("duplicate-server", "low", "github", "team-a/.vscode/mcp.json", 7),
     ("unpinned-package", "medium", "postgres", "team-b/.cursor/mcp.json", 6),
     ("inline-secret", "high", "fetch", "team-b/.cursor/mcp.json", 11),
+    ("deprecated-transport", "low", "search-sse", "team-b/.cursor/mcp.json", 14),
     ("inline-secret", "high", "search-sse", "team-b/.cursor/mcp.json", 15),
 ]
 
@@ -127,7 +130,7 @@ def test_bad_files_loops_and_links_outside_are_reported_and_skipped(cli, estate:
     assert "elsewhere" not in result.stdout
     summary = " ".join(result.stdout.split())
     assert (
-        "6 high, 4 medium, 5 low; 5 config files read, 1 not understood (1 invalid syntax); "
+        "6 high, 4 medium, 7 low; 5 config files read, 1 not understood (1 invalid syntax); "
         "4 other problems (see stderr)"
     ) in summary
     assert "mcp-configs/team-a/.mcp.json:12: high plaintext-http [internal-search]" in result.stdout
@@ -216,7 +219,16 @@ def test_a_config_file_can_be_given_directly(cli) -> None:
         ("pipx", ["run", "tool"], ("pipx", "tool", 1, False)),
         ("docker", ["run", "-i", "--rm", "-e", "X", "img"], ("docker", "img", 5, False)),
         ("docker", ["run", "img:latest"], ("docker", "img:latest", 1, False)),
-        ("docker", ["run", "ghcr.io/o/img:1.4.0"], ("docker", "ghcr.io/o/img:1.4.0", 1, True)),
+        # a tag can be moved to another image: only a digest pins one
+        ("docker", ["run", "ghcr.io/o/img:1.4.0"], ("docker", "ghcr.io/o/img:1.4.0", 1, False)),
+        ("docker", ["run", "--stop-timeout", "30", "img"], ("docker", "img", 3, False)),
+        ("cmd", ["/c", "npx", "-y", "pkg"], ("npx", "pkg", 3, False)),
+        ("yarn", ["dlx", "pkg@1.0.0"], ("npx", "pkg@1.0.0", 1, True)),
+        ("bunx", ["pkg"], ("npx", "pkg", 0, False)),
+        ("uv", ["run", "--with", "mcp-x", "mcp-x-cli"], ("uvx", "mcp-x", 2, False)),
+        ("deno", ["run", "-A", "npm:pkg@1.2.3"], ("deno", "npm:pkg@1.2.3", 2, True)),
+        ("deno", ["run", "--allow-net", "jsr:@s/p"], ("deno", "jsr:@s/p", 2, False)),
+        ("deno", ["run", "server.ts"], None),
         ("docker", ["run", "img@sha256:abc"], ("docker", "img@sha256:abc", 1, True)),
         ("docker", ["ps"], None),
         ("node", ["server.js"], None),

@@ -21,15 +21,14 @@ from mcpscale import __version__
 from mcpscale.errors import Problem, UserError
 from mcpscale.evidence.clients import TAIL_PARTS, ClientFormat, client_format_for, known_paths
 from mcpscale.evidence.loopback import is_loopback
-from mcpscale.evidence.packages import _package_name, package_launched
+from mcpscale.evidence.packages import Launch, _package_name, launched
 from mcpscale.evidence.secrets import (
     REDACTED,
     SECRET_NAME,
     is_literal_secret,
-    is_secret_flag,
-    redact_arg,
-    redact_tokens,
+    redact_text,
     redact_url,
+    scan_args,
 )
 from mcpscale.formats.evidence import (
     SEVERITY_ORDER,
@@ -71,11 +70,24 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__"})
 SEVERITY: dict[str, Severity] = {
     "plaintext-http": "high",
     "inline-secret": "high",
+    "broad-filesystem": "high",
+    "privileged-container": "high",
     "unpinned-package": "medium",
     "no-auth": "medium",
+    "deprecated-transport": "low",
     "duplicate-server": "low",
     "config-unreadable": "low",
 }
+# stdio servers that forward to a remote server whose URL is one of their arguments
+BRIDGES = frozenset(
+    {"mcp-remote", "mcp-proxy", "supergateway", "mcp-stdio-to-streamable-http-adapter"}
+)
+FILESYSTEM_SERVERS = frozenset({"server-filesystem", "mcp-server-filesystem", "mcp/filesystem"})
+# /, a home directory (or all of them) or a whole drive; a folder inside one is fine
+_BROAD_PATH = re.compile(
+    r"^(/|~|\$HOME|\$\{HOME\}|\$\{env:HOME\}|\$\{userHome\}|%USERPROFILE%|/root"
+    r"|/home(/[^/]+)?|/Users(/[^/]+)?|[A-Za-z]:|[A-Za-z]:[\\/]Users([\\/][^\\/]+)?)[\\/]*$"
+)
 
 
 class _Entry(NamedTuple):
@@ -509,8 +521,16 @@ class _ServerReader:
         self, config: dict[str, Any], url: str, url_key: str, headers: dict[str, str]
     ) -> _Entry:
         parts = urlsplit(url)
-        sse = config.get("type") == "sse" or parts.path.rstrip("/").endswith("/sse")
+        declared = "type" if "type" in config else "transport"
+        sse = config.get(declared) == "sse" or parts.path.rstrip("/").endswith("/sse")
         transport = "sse" if sse else "http"
+        if sse:
+            self.find(
+                "deprecated-transport",
+                "HTTP+SSE transport, deprecated by the MCP specification; "
+                "use streamable HTTP (type: http)",
+                declared if config.get(declared) == "sse" else url_key,
+            )
         shown_url, url_secrets = redact_url(url)
         for what in url_secrets:
             self.find(
@@ -547,9 +567,7 @@ class _ServerReader:
 
     def _stdio(self, command: str, args: list[str]) -> _Entry:
         shown_args = []
-        pending_secret_flag: str | None = None
-        for index, arg in enumerate(args):
-            shown, secret_in = redact_arg(arg, pending_secret_flag)
+        for index, (shown, secret_in) in enumerate(scan_args(command, args)):
             shown_args.append(shown)
             if secret_in:
                 self.find(
@@ -559,31 +577,85 @@ class _ServerReader:
                     "args",
                     index,
                 )
-            pending_secret_flag = arg if is_secret_flag(arg) else None
-        launch = package_launched(command, args)
+        launch = launched(command, args)
         identity = None
         package = None
         if launch is not None:
-            runner, package, index, pinned = launch
-            identity = f"package {runner} {_package_name(runner, package)}"
-            if not pinned:
-                fix = "a digest (@sha256:...)" if runner == "docker" else "an exact version"
+            package = redact_text(launch.package)[0]
+            identity = f"package {launch.runner} {_package_name(launch.runner, package)}"
+            if not launch.pinned:
+                fix = "a digest (@sha256:...)" if launch.runner == "docker" else "an exact version"
                 self.find(
                     "unpinned-package",
-                    f"{runner} runs {package} unpinned; pin {fix}",
+                    f"{launch.runner} runs {package} unpinned; pin {fix}",
                     "args",
-                    index,
+                    launch.at,
                 )
+            self._launched_risks(launch, args)
         server = Server(
             name=self.name,
             transport="stdio",
-            command=redact_tokens(command),
+            command=redact_text(command)[0],
             args=shown_args,
             package=package,
             client=self.client_format.client,
             location=self.location(),
         )
         return _Entry(server, identity)
+
+    def _launched_risks(self, launch: Launch, args: list[str]) -> None:
+        """What the launched package is given: a remote URL, a folder, host privileges."""
+        name = _package_name(launch.runner, launch.package).rpartition("/")[2]
+        image = _package_name(launch.runner, launch.package)
+        after = list(enumerate(args))[launch.at + 1 :]
+        if name in BRIDGES:
+            for index, arg in after:
+                url = arg.partition("=")[2] if arg.startswith("--") else arg
+                parts = urlsplit(url)
+                if parts.scheme == "http" and not is_loopback(parts.hostname):
+                    self.find(
+                        "plaintext-http",
+                        f"{name} forwards over plain http:// to {parts.hostname}; use https://",
+                        "args",
+                        index,
+                    )
+        if name in FILESYSTEM_SERVERS or image in FILESYSTEM_SERVERS:
+            for index, arg in after:
+                if _BROAD_PATH.match(arg.strip()):
+                    self.find(
+                        "broad-filesystem",
+                        f"filesystem server given {arg!r}: a whole disk or home folder, "
+                        "with its keys and credentials; give the project folders only",
+                        "args",
+                        index,
+                    )
+        if launch.runner == "docker":
+            for index, option, value in launch.options:
+                why = _privilege(option, value)
+                if why:
+                    self.find(
+                        "privileged-container",
+                        f"docker runs {redact_text(launch.package)[0]} with {why}; "
+                        "the container can take over the host",
+                        "args",
+                        index,
+                    )
+
+
+def _privilege(option: str, value: str | None) -> str | None:
+    """What a docker run option gives the container of the host, or None."""
+    value = (value or "").strip()
+    if option == "--privileged":
+        return "--privileged"
+    if option in ("--network", "--net") and value == "host":
+        return "the host's network (--network host)"
+    if option in ("--pid", "--ipc", "--uts", "--userns") and value == "host":
+        return f"the host's {option.lstrip('-')} namespace"
+    if option == "--cap-add" and value.upper() in ("ALL", "SYS_ADMIN", "CAP_SYS_ADMIN"):
+        return f"--cap-add {value}"
+    if option in ("-v", "--volume", "--mount") and "docker.sock" in value:
+        return "the Docker socket mounted"
+    return None
 
 
 def _arg_text(arg: Any) -> str:

@@ -86,6 +86,30 @@ RULES: dict[str, RuleText] = {
         "servers it names are missing from the inventory.",
         "Fix the file's syntax or shape, or remove it; rerun the scan to inventory it.",
     ),
+    "deprecated-transport": RuleText(
+        "DeprecatedTransport",
+        "low",
+        "MCP server on the deprecated HTTP+SSE transport",
+        "The server is configured for HTTP with Server-Sent Events, a transport the MCP "
+        "specification has deprecated in favour of streamable HTTP; clients are dropping it.",
+        "Move the server to streamable HTTP and point the config at its /mcp endpoint.",
+    ),
+    "broad-filesystem": RuleText(
+        "BroadFilesystem",
+        "high",
+        "Filesystem MCP server given a whole disk or home folder",
+        "A filesystem server is allowed into /, a home directory or a whole drive, so any "
+        "prompt that reaches it can read or change far more than the task needs.",
+        "Give the server only the project folders it needs, read-only where possible.",
+    ),
+    "privileged-container": RuleText(
+        "PrivilegedContainer",
+        "high",
+        "MCP server container with host-level privileges",
+        "The server's container runs --privileged, on the host network, or with the docker "
+        "socket mounted, which lets the server control the host it runs on.",
+        "Drop --privileged and --network host, and never mount /var/run/docker.sock.",
+    ),
     "latency-over-budget": RuleText(
         "LatencyOverBudget",
         "medium",
