@@ -103,3 +103,14 @@ def test_a_malformed_source_date_epoch_is_bad_input(
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1].startswith("error: SOURCE_DATE_EPOCH=")
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    "value", ["${env:GITHUB_TOKEN}", "${GITHUB_TOKEN}", "$GITHUB_TOKEN", "{env:GITHUB_TOKEN}",
+              "Bearer ${input:token}", "Bearer {env:TOKEN}"],
+)  # fmt: skip
+def test_references_to_a_secret_are_not_secrets(value: str) -> None:
+    from mcpscale.evidence.secrets import is_literal_secret
+
+    assert not is_literal_secret("GITHUB_TOKEN", value)
+    assert is_literal_secret("GITHUB_TOKEN", "ghp_FAKE0a1b2c3d4e5f6g7h8i9j0k1l2m3n4o5p")

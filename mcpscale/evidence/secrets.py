@@ -35,7 +35,8 @@ _KEYWORD_PASSWORD = re.compile(
 )
 # ${env:NAME}, ${input:id}, ${NAME}, $NAME: the value comes from elsewhere. ${NAME:-default}
 # (also :=, - and =) carries a literal default, which is read as a value of its own.
-_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*")
+# ${env:NAME}, ${NAME}, $NAME, and OpenCode's {env:NAME}: the value lives elsewhere.
+_REFERENCE = re.compile(r"\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\{env:[A-Za-z_][A-Za-z0-9_]*\}")
 _DEFAULT = re.compile(r"\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*):?[-=](?P<secret>[^}]*)\}")
 _AUTH_SCHEME = re.compile(r"^\s*(Bearer|Basic|Token|ApiKey)\b", re.IGNORECASE)
 # 'Name: value' or 'Name:value' as one argument (mcp-remote --header, curl -H ...).
