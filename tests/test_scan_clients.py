@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from .conftest import DATA
@@ -127,3 +128,43 @@ def test_merge_counts_each_host_and_finds_shadow_servers(cli, tmp_path: Path) ->
     assert hosts["url https://mcp.context7.com/mcp"] == ["beta", "gamma"]
     assert "package @modelcontextprotocol/server-memory" in estate["single_host"]
     assert "alpha: 19 servers" in result.stderr
+
+
+ESTATE_FINDINGS = [
+    ("duplicate-server", "git", "home/.aws/amazonq/mcp.json", 3),
+    ("no-auth", "sentry", "home/.claude.json", 9),
+    ("unpinned-package", "brave", "home/.config/Code/User/globalStorage/"
+     "saoudrizwan.claude-dev/settings/cline_mcp_settings.json", 3),
+    ("duplicate-server", "github", "home/.config/goose/config.yaml", 7),
+    ("unpinned-package", "github", "home/.config/goose/config.yaml", 14),
+    ("inline-secret", "github", "home/.config/goose/config.yaml", 16),
+    ("unpinned-package", "everything", "home/.config/opencode/opencode.json", 6),
+    ("deprecated-transport", "browser", "home/.continue/mcpServers/browser.yaml", 6),
+    ("deprecated-transport", "linear", "home/.cursor/mcp.json", 3),
+    ("no-auth", "atlassian", "home/.gemini/settings.json", 4),
+    ("plaintext-http", "atlassian", "home/.gemini/settings.json", 5),
+    ("duplicate-server", "git", "project/.amazonq/mcp.json", 3),
+    ("duplicate-server", "github", "project/.mcp.json", 3),
+    ("config-unreadable", "-", "project/broken/.codex/config.toml", 2),
+    ("config-unreadable", "-", "project/broken/.mcp.json", 6),
+    ("config-unreadable", "-", "project/unknown/.mcp.json", None),
+]  # fmt: skip
+
+
+def test_the_whole_estate_gives_exactly_these_findings_despite_loops_and_links_out(
+    cli, tmp_path: Path
+) -> None:
+    root = tmp_path / "estate"
+    shutil.copytree(ESTATE, root)
+    (root / "project" / "loop").symlink_to("..", target_is_directory=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / ".mcp.json").write_text('{"mcpServers": {"elsewhere": {"url": "http://x.example"}}}')
+    (root / "home" / "outside").symlink_to(outside, target_is_directory=True)
+    result = cli("evidence", "scan", root, "--format", "json", "--host", "ci")
+    evidence = json.loads(result.stdout)
+    assert _servers(evidence, root) == HOME_SERVERS + PROJECT_SERVERS
+    assert _findings(evidence, root) == ESTATE_FINDINGS
+    assert "elsewhere" not in result.stdout
+    assert "symlink leads outside the scanned folders" in result.stderr
+    assert "symlink loop" in result.stderr
