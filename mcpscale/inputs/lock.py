@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from mcpscale.errors import UserError
+from mcpscale.inputs.reader import read_at_most
 
 try:
     import fcntl
@@ -35,7 +36,7 @@ def lock_path(path: Path) -> Path:
 def _holder(sidecar: Path, path: Path) -> str:
     """'answers/ana.yaml is open in another mcpscale assess (pid 1234, user ana, since 10:02)'"""
     try:
-        info = json.loads(sidecar.read_text(encoding="utf-8"))
+        info = json.loads(read_at_most(sidecar, 4096).decode("utf-8"))  # ours, but bounded
     except (OSError, ValueError):
         info = {}
     if not isinstance(info, dict):

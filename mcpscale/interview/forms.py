@@ -23,6 +23,7 @@ from mcpscale.formats.answers import Answer, Respondent
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
 from mcpscale.inputs.clock import today
+from mcpscale.inputs.reader import read_bounded
 from mcpscale.interview.session import answers_document, match_choice
 
 SHEET = "Questions"
@@ -279,7 +280,7 @@ def _questions_sheet(path: Path, sheets: Sequence[Any], grids: dict[str, list[li
 
 
 def _read_csv(path: Path) -> list[list[Cell]]:
-    text = _decode_csv(path, path.read_bytes())
+    text = _decode_csv(path, read_bounded(path, MAX_FORM_BYTES, "a filled form (.csv)"))
     previous = csv.field_size_limit()
     csv.field_size_limit(MAX_FORM_BYTES)  # bigger cells are reported below, by name
     try:

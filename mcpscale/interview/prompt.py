@@ -18,13 +18,13 @@ import select
 import sys
 
 from rich.console import Console
-from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
 from mcpscale.errors import EXIT_INTERRUPTED
 from mcpscale.formats.questionnaire import Question
 from mcpscale.interview.session import Interview, choice_label, parse_key
+from mcpscale.render.text import rich_markup as escape
 
 # Input that is already waiting this soon after a line was read came from a paste, not a
 # person: nobody sees the next prompt and starts typing within 10 ms.

@@ -17,7 +17,6 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console, Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
 from rich.table import Table
@@ -33,6 +32,7 @@ from mcpscale.interview.answers_file import AnswersFile, NotSaved, open_answers_
 from mcpscale.interview.prompt import Prompter, Stopped, ask_note, read_key
 from mcpscale.interview.session import Interview, answer_set, choice_label, key_help
 from mcpscale.interview.workshop import Workshop, answers_files
+from mcpscale.render.text import rich_markup as escape
 
 if TYPE_CHECKING:
     from mcpscale.assess.evidence import Cap
