@@ -146,14 +146,14 @@ def test_stdio_server_handshake_and_latency(cli: Cli, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "probe-stdio-fixture 1.2.3" in result.stdout
     evidence = json.loads(out.read_text())
-    assert evidence["schema"] == "mcpscale/evidence@1" and evidence["kind"] == "evidence"
+    assert evidence["schema"] == "mcpscale/evidence@2" and evidence["kind"] == "evidence"
     assert evidence["source"] == "probe"
-    measured = evidence["measurements"]
+    (measured,) = evidence["probes"]
     assert measured["server_name"] == "probe-stdio-fixture"
-    assert measured["tools"] == 2 and measured["resources"] == 1
+    assert measured["listed"]["tools"] == 2 and measured["listed"]["resources"] == 1
     assert "tools" in measured["capabilities"]
     assert measured["latency"]["requests"] == 10
-    assert "tls" not in measured and "unauthenticated_rejected" not in measured
+    assert "tls" not in measured and "authorization" not in measured
     assert evidence["servers"][0]["transport"] == "stdio"
     assert evidence["findings"] == []
 
@@ -165,7 +165,7 @@ def test_stdio_resource_read_is_timed_when_asked(cli: Cli) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["measurements"]["latency"]["requests"] == 5
+    assert data["probes"][0]["latency"]["requests"] == 5
 
 
 def test_http_server_facts_latency_and_auth(
@@ -182,22 +182,22 @@ def test_http_server_facts_latency_and_auth(
     assert result.exit_code == 0, result.output
     evidence = json.loads(out.read_text())
     assert json.loads(result.stdout) == evidence
-    measured = evidence["measurements"]
-    assert measured["server_name"] == "probe-http-fixture" and measured["tools"] == 1
+    (measured,) = evidence["probes"]
+    assert measured["server_name"] == "probe-http-fixture" and measured["listed"]["tools"] == 1
     assert measured["protocol_version"]
     latency = measured["latency"]
     # The same probe of the same server without the delay, in this run and under this run's
     # load, is the floor: what the SDK, loopback and this machine add to every request.
     floor = cli("evidence", "probe", "--url", open_http_server, *timing, "--format", "json")
     assert floor.exit_code == 0, floor.output
-    floor_max = json.loads(floor.stdout)["measurements"]["latency"]["max_ms"]
+    floor_max = json.loads(floor.stdout)["probes"][0]["latency"]["max_ms"]
     # The server's own time is counted, in milliseconds, once per request and nothing else is:
     # no request beats the delay, and the median adds at most the floor's worst plus 50 ms.
     assert DELAY_MS <= latency["p50_ms"] <= DELAY_MS + floor_max + 50, (latency, floor_max)
     assert latency["p50_ms"] <= latency["p95_ms"] <= latency["max_ms"], latency
-    assert measured["unauthenticated_rejected"] is True
-    assert measured["unauthenticated_status"] == 401
-    assert measured["tls"] is False and measured["protected_resource_metadata"] is False
+    auth = measured["authorization"]
+    assert auth["unauthenticated"] == "rejected" and auth["status"] == 401
+    assert measured["tls"] is False and auth["protected_resource_metadata"] is False
     ids = [f["id"] for f in evidence["findings"]]
     assert "no-auth" not in ids and "plaintext-http" not in ids  # loopback, and auth holds
     assert ids == ["latency-over-budget", "no-resource-metadata"]
@@ -210,7 +210,7 @@ def test_a_server_that_accepts_anyone_gets_a_high_no_auth_finding(
     result = cli("evidence", "probe", "--url", open_http_server, "--requests", "5", "-f", "json")
     assert result.exit_code == 0, result.output
     evidence = json.loads(result.stdout)
-    assert evidence["measurements"]["unauthenticated_rejected"] is False
+    assert evidence["probes"][0]["authorization"]["unauthenticated"] == "accepted"
     assert [(f["id"], f["severity"]) for f in evidence["findings"]] == [("no-auth", "high")]
 
 
@@ -349,10 +349,12 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
 
 def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> None:
     from mcpscale.evidence.probe import ProbeTarget, _findings, _HttpFacts
-    from mcpscale.formats.evidence import Measurements
+    from mcpscale.formats.evidence import Authorization, Probe
 
     facts = _HttpFacts(tls=False, unauthenticated_status=401, protected_resource_metadata=True)
-    measured = Measurements(unauthenticated_rejected=True)
+    measured = Probe(
+        server="srv", transport="http", authorization=Authorization(unauthenticated="rejected")
+    )
     target = ProbeTarget(url="http://mcp.example.com/mcp")
     assert [(f.id, f.severity) for f in _findings("srv", target, measured, facts)] == [
         ("plaintext-http", "high")

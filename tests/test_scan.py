@@ -82,7 +82,7 @@ def test_scan_finds_exactly_the_expected_findings_with_file_and_line(cli, estate
     result = cli("evidence", "scan", estate, "--format", "json")
     assert result.exit_code == 0, result.output
     evidence = json.loads(result.stdout)
-    assert evidence["kind"] == "evidence" and evidence["schema"] == "mcpscale/evidence@1"
+    assert evidence["kind"] == "evidence" and evidence["schema"] == "mcpscale/evidence@2"
     assert evidence["source"] == "scan" and evidence["collected_at"] == "2026-01-01"
     found = [
         (

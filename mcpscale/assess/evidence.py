@@ -5,9 +5,10 @@ A pack's `evidence.yaml` (`kind: evidence-rules`) lists rules as data; `when` is
 condition (the same language as `applies_if`) over the facts of one evidence file:
 
     finding.<id>               how many findings with that id (e.g. finding.plaintext-http)
-    latency.p95_ms             the probe's p95 latency
-    unauthenticated_rejected   did the server refuse a request without credentials
-    tls, tls_verified          did the probe use TLS, did the certificate verify
+    latency.p95_ms             the highest p95 latency (one request at a time) probed
+    unauthenticated_rejected   did every server probed refuse a request without credentials
+                               (a redirect to a login counts as refused)
+    tls, tls_verified          did every probe use TLS, did every certificate verify
 """
 
 from __future__ import annotations
@@ -32,18 +33,26 @@ class Cap:
 
 
 def evidence_facts(evidence: Evidence) -> dict[str, Any]:
+    """One evidence file's facts; over several probed servers, the worst of each."""
     facts: dict[str, Any] = {}
     for finding in evidence.findings:
         key = f"finding.{finding.id}"
         facts[key] = facts.get(key, 0) + 1
-    measured = evidence.measurements
-    if measured is not None:
-        if measured.latency is not None:
-            facts["latency.p95_ms"] = measured.latency.p95_ms
-        for name in ("unauthenticated_rejected", "tls", "tls_verified"):
-            value = getattr(measured, name)
-            if value is not None:
-                facts[name] = value
+    probes = [probe for probe in evidence.probes if probe.error is None]
+    p95s = [probe.latency.p95_ms for probe in probes if probe.latency is not None]
+    if p95s:
+        facts["latency.p95_ms"] = max(p95s)
+    verdicts = [
+        probe.authorization.unauthenticated != "accepted"
+        for probe in probes
+        if probe.authorization is not None and probe.authorization.unauthenticated != "error"
+    ]
+    if verdicts:
+        facts["unauthenticated_rejected"] = all(verdicts)
+    for name in ("tls", "tls_verified"):
+        values = [getattr(probe, name) for probe in probes if getattr(probe, name) is not None]
+        if values:
+            facts[name] = all(values)
     return facts
 
 

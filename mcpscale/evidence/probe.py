@@ -24,7 +24,16 @@ from mcpscale import __version__
 from mcpscale.errors import UserError
 from mcpscale.evidence.loopback import is_loopback
 from mcpscale.evidence.secrets import public_url, redact_args
-from mcpscale.formats.evidence import Evidence, Finding, Latency, Measurements, Server, Severity
+from mcpscale.formats.evidence import (
+    Authorization,
+    Evidence,
+    Finding,
+    Latency,
+    Listed,
+    Probe,
+    Server,
+    Severity,
+)
 from mcpscale.inputs.clock import today
 
 LATENCY_BUDGET_MS = 200.0
@@ -167,16 +176,17 @@ async def _probe_within_timeout(
         measurements.tls = facts.tls
         measurements.tls_verified = facts.tls_verified
         measurements.certificate_days_left = facts.certificate_days_left
-        measurements.unauthenticated_status = facts.unauthenticated_status
         if facts.unauthenticated_status is not None:
-            measurements.unauthenticated_rejected = facts.unauthenticated_status in (401, 403)
-        measurements.protected_resource_metadata = facts.protected_resource_metadata
+            rejected = facts.unauthenticated_status in (401, 403)
+            measurements.authorization = Authorization(
+                unauthenticated="rejected" if rejected else "accepted",
+                status=facts.unauthenticated_status,
+                protected_resource_metadata=facts.protected_resource_metadata,
+            )
     return _evidence(target, measurements, facts)
 
 
-async def _http_session(
-    target: ProbeTarget, options: ProbeOptions
-) -> tuple[Measurements, list[float]]:
+async def _http_session(target: ProbeTarget, options: ProbeOptions) -> tuple[Probe, list[float]]:
     import httpx2
     from mcp.client.streamable_http import streamable_http_client
 
@@ -191,7 +201,7 @@ async def _http_session(
 
 async def _stdio_session(
     target: ProbeTarget, options: ProbeOptions, errlog: Any
-) -> tuple[Measurements, list[float]]:
+) -> tuple[Probe, list[float]]:
     from mcp.client.stdio import StdioServerParameters, stdio_client
 
     command, *args = target.command
@@ -205,9 +215,7 @@ async def _stdio_session(
         return await _measure(read, write, options)
 
 
-async def _measure(
-    read: Any, write: Any, options: ProbeOptions
-) -> tuple[Measurements, list[float]]:
+async def _measure(read: Any, write: Any, options: ProbeOptions) -> tuple[Probe, list[float]]:
     """The handshake, the listings the server advertises, then N timed calls."""
     import anyio
     from mcp.client.session import ClientSession
@@ -220,18 +228,23 @@ async def _measure(
             for name, value in capabilities.model_dump(exclude_none=True).items()
             if value is not None
         )
-        measurements = Measurements(
+        measurements = Probe(
+            server=result.server_info.name,
+            transport="stdio",
+            era="legacy",
             protocol_version=str(result.protocol_version),
             server_name=result.server_info.name,
             server_version=result.server_info.version or None,
             capabilities=advertised,
         )
+        listed = Listed()
         if capabilities.tools is not None:
-            measurements.tools = len((await session.list_tools()).tools)
+            listed.tools = len((await session.list_tools()).tools)
         if capabilities.resources is not None:
-            measurements.resources = len((await session.list_resources()).resources)
+            listed.resources = len((await session.list_resources()).resources)
         if capabilities.prompts is not None:
-            measurements.prompts = len((await session.list_prompts()).prompts)
+            listed.prompts = len((await session.list_prompts()).prompts)
+        measurements.listed = listed
 
         async def call() -> None:
             if options.resource:
@@ -337,15 +350,15 @@ def _certificate_days_left(host: str, port: int, timeout: float) -> tuple[int | 
     return int(seconds_left // 86400), None
 
 
-def _evidence(
-    target: ProbeTarget, measurements: Measurements, facts: _HttpFacts | None
-) -> Evidence:
+def _evidence(target: ProbeTarget, measurements: Probe, facts: _HttpFacts | None) -> Evidence:
     name = measurements.server_name or (public_url(target.url) if target.url else target.command[0])
     if target.url:
         server = Server(name=name, transport="http", url=public_url(target.url))
     else:
         command, *args = target.command
         server = Server(name=name, transport="stdio", command=command, args=redact_args(args))
+    measurements.server = name
+    measurements.transport = server.transport
     return Evidence(
         kind="evidence",
         source="probe",
@@ -353,12 +366,12 @@ def _evidence(
         tool=f"mcpscale {__version__}",
         servers=[server],
         findings=_findings(name, target, measurements, facts),
-        measurements=measurements,
+        probes=[measurements],
     )
 
 
 def _findings(
-    name: str, target: ProbeTarget, measurements: Measurements, facts: _HttpFacts | None
+    name: str, target: ProbeTarget, measurements: Probe, facts: _HttpFacts | None
 ) -> list[Finding]:
     findings: list[Finding] = []
 
@@ -383,14 +396,19 @@ def _findings(
     days = facts.certificate_days_left
     if days is not None and days < CERTIFICATE_WARNING_DAYS:
         add("certificate-expiring", "medium", f"The TLS certificate expires in {days} days.")
-    if measurements.unauthenticated_rejected is False:
+    rejected = (
+        None
+        if measurements.authorization is None
+        else measurements.authorization.unauthenticated == "rejected"
+    )
+    if rejected is False:
         add(
             "no-auth",
             "high",
             "An initialize request without credentials was accepted "
             f"(HTTP {facts.unauthenticated_status}).",
         )
-    elif measurements.unauthenticated_rejected and not facts.protected_resource_metadata:
+    elif rejected and not facts.protected_resource_metadata:
         add(
             "no-resource-metadata",
             "low",

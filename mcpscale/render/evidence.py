@@ -11,7 +11,7 @@ from rich.text import Text
 
 from mcpscale.formats.evidence import (
     Evidence,
-    Measurements,
+    Probe,
     ScanResult,
     SourceLocation,
 )
@@ -81,7 +81,11 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
     from rich.table import Table
 
     server = evidence.servers[0]
-    measured = evidence.measurements or Measurements()
+    measured = (
+        evidence.probes[0]
+        if evidence.probes
+        else Probe(server=server.name, transport=server.transport)
+    )
     what = server.url or " ".join([server.command or "", *server.args])
     facts = Table(title=rich_text(f"Probe of {what}"), box=box.SIMPLE, show_header=False)
     facts.add_column("fact")
@@ -98,10 +102,11 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
     facts.add_row("server", rich_text(server_line))
     facts.add_row("protocol version", show(measured.protocol_version))
     facts.add_row("capabilities", rich_text(", ".join(measured.capabilities) or "-"))
+    listed = measured.listed
     for label, count in (
-        ("tools", measured.tools),
-        ("resources", measured.resources),
-        ("prompts", measured.prompts),
+        ("tools", listed.tools if listed else None),
+        ("resources", listed.resources if listed else None),
+        ("prompts", listed.prompts if listed else None),
     ):
         if count is not None:
             facts.add_row(label, str(count))
@@ -117,14 +122,13 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
         if measured.tls:
             facts.add_row("certificate verifies", show(measured.tls_verified))
             facts.add_row("certificate days left", show(measured.certificate_days_left))
-        facts.add_row(
-            "unauthenticated request",
-            rich_text(
-                f"{'rejected' if measured.unauthenticated_rejected else 'accepted'} "
-                f"(HTTP {show(measured.unauthenticated_status)})"
-            ),
-        )
-        facts.add_row("OAuth resource metadata", show(measured.protected_resource_metadata))
+        auth = measured.authorization
+        if auth is not None:
+            facts.add_row(
+                "unauthenticated request",
+                rich_text(f"{auth.unauthenticated} (HTTP {show(auth.status)})"),
+            )
+            facts.add_row("OAuth resource metadata", show(auth.protected_resource_metadata))
     if not evidence.findings:
         return [facts, "No findings."]
     findings = Table(title="Findings", box=box.SIMPLE)
