@@ -14,6 +14,7 @@ import anyio
 import httpx2
 import pytest
 
+from mcpscale.assess.evidence import evidence_facts
 from mcpscale.evidence.authz import (
     Era,
     authorization_findings,
@@ -21,8 +22,9 @@ from mcpscale.evidence.authz import (
     parse_challenges,
     resource_matches,
 )
-from mcpscale.formats.evidence import Authorization
+from mcpscale.formats.evidence import Authorization, Evidence, Probe, Server
 
+from .conftest import ACME, Cli
 from .servers.launch import serving
 
 SCRIPT = "authz_servers.py"
@@ -265,3 +267,44 @@ def test_challenges_are_read_whatever_their_shape() -> None:
 )
 def test_resource_matches_the_canonical_uri(resource: str, matches: bool) -> None:
     assert resource_matches(resource, "https://mcp.example.com/mcp") is matches
+
+
+def test_what_the_checks_find_caps_the_answers_it_contradicts(
+    cli: Cli, dcr_only_oauth: int, tmp_path: Path
+) -> None:
+    """Given probes of an open server on loopback and of a server whose authorization server
+    lacks PKCE, score holds the answers against them: PKCE caps sign-in and zero trust at 2,
+    and the loopback server is not read as an open server on the network (cap 1)."""
+    servers, probes, findings = [], [], []
+    with serving(SCRIPT, "open") as open_port:
+        for name, url in (
+            ("local", f"http://127.0.0.1:{open_port}/mcp"),
+            ("claims", f"http://127.0.0.1:{dcr_only_oauth}/mcp"),
+        ):
+            auth = check(url)
+            servers.append(Server(name=name, transport="http", url=url))
+            probes.append(Probe(server=name, transport="http", authorization=auth))
+            findings += authorization_findings(name, url, auth)
+    evidence = Evidence(
+        kind="evidence",
+        source="probe",
+        collected_at="2026-08-01",  # type: ignore[arg-type]
+        tool="mcpscale test",
+        servers=servers,
+        findings=findings,
+        probes=probes,
+    )
+    assert "unauthenticated_rejected" not in evidence_facts(evidence)
+    path = tmp_path / "probe.json"
+    path.write_text(evidence.model_dump_json(by_alias=True))
+    scored = cli(
+        "score", ACME / "answers", "--profile", ACME / "profile.yaml",
+        "--evidence", path, "--format", "json",
+    )  # fmt: skip
+    assert scored.exit_code == 0, scored.output
+    caps = {
+        (c["question"], c["finding"], c["supported_level"])
+        for c in json.loads(scored.stdout)["evidence_conflicts"]
+    }
+    assert ("tech.sso-integration", "auth-no-pkce", 2) in caps
+    assert not any(level < 2 for _, _, level in caps)

@@ -7,7 +7,8 @@ condition (the same language as `applies_if`) over the facts of one evidence fil
     finding.<id>               how many findings with that id (e.g. finding.plaintext-http)
     latency.p95_ms             the highest p95 latency (one request at a time) probed
     unauthenticated_rejected   did every server probed refuse a request without credentials
-                               (a redirect to a login counts as refused)
+                               (a redirect to a login counts as refused; a server on loopback,
+                               reachable only from its own machine, is left out)
     tls, tls_verified          did every probe use TLS, did every certificate verify
 """
 
@@ -46,7 +47,9 @@ def evidence_facts(evidence: Evidence) -> dict[str, Any]:
     verdicts = [
         probe.authorization.unauthenticated != "accepted"
         for probe in probes
-        if probe.authorization is not None and probe.authorization.unauthenticated != "error"
+        if probe.authorization is not None
+        and probe.authorization.unauthenticated != "error"
+        and not probe.authorization.loopback
     ]
     if verdicts:
         facts["unauthenticated_rejected"] = all(verdicts)
