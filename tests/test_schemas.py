@@ -18,6 +18,7 @@ from .conftest import ACME, ROOT, TINY
 GOOD_FILES = sorted(
     [
         *(ROOT / "questionnaires").rglob("questionnaire.yaml"),
+        *(ROOT / "questionnaires").rglob("tool-rules.yaml"),
         *ACME.rglob("*.yaml"),
         *TINY.rglob("*.yaml"),
     ]

@@ -1,4 +1,5 @@
-"""`mcpscale evidence scan|probe`: evidence from client configurations and live servers."""
+"""`mcpscale evidence scan|merge|probe|diff`: evidence from client configurations and live
+servers, and what changed in servers' tools between two probes."""
 
 from __future__ import annotations
 
@@ -218,3 +219,39 @@ def evidence_probe(
         emit(evidence_json(evidence), None)
     else:
         print_renderables(probe_renderables(evidence), None)
+
+
+@app.command("diff")
+def evidence_diff(
+    old: Annotated[Path, typer.Argument(help="The earlier evidence file (the baseline).")],
+    new: Annotated[Path, typer.Argument(help="The later evidence file.")],
+    output_format: Annotated[EvidenceFormat, typer.Option("--format", "-f")] = EvidenceFormat.table,
+    fail_on: Annotated[
+        SeverityChoice | None,
+        typer.Option(help="Exit 1 when a finding at this severity or above exists."),
+    ] = None,
+) -> None:
+    """Tools added, removed and changed between two probes: the rug-pull check for CI.
+
+    mcpscale evidence diff baseline.json tonight.json --fail-on high
+    """
+    from mcpscale.evidence.scan import findings_at_or_above
+    from mcpscale.evidence.tools import diff_document, inventory_diff
+    from mcpscale.inputs.evidence import load_evidence
+
+    diff = inventory_diff(load_evidence(old), load_evidence(new))
+    if output_format is EvidenceFormat.json:
+        from mcpscale.formats.serialize import to_json
+
+        emit(to_json(diff_document(diff)), None)
+    else:
+        from mcpscale.render.evidence import diff_renderables
+
+        print_renderables(diff_renderables(diff), None)
+    if fail_on is not None:
+        failing = findings_at_or_above(diff.findings, fail_on.value)
+        if failing:
+            raise GateFailed(
+                f"{len(failing)} finding{'s' * (len(failing) != 1)} at {fail_on.value} "
+                "severity or above"
+            )

@@ -87,6 +87,7 @@ class SchemaKind(StrEnum):
     brand = "brand"
     evidence = "evidence"
     evidence_rules = "evidence-rules"
+    tool_rules = "tool-rules"
 
 
 AnswersArgument = Annotated[

@@ -10,10 +10,12 @@ it to hold answers against what was observed.
 
 from __future__ import annotations
 
+import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from mcpscale.errors import Problem
 from mcpscale.formats.strict import Date, Strict
@@ -45,8 +47,9 @@ class Server(Strict):
 class Finding(Strict):
     id: str = Field(
         description="Stable id: plaintext-http, inline-secret, unpinned-package, "
-        "no-auth, duplicate-server, latency-over-budget, tls-unverified, tool-poisoning-*, "
-        "tool-definition-changed, deprecated-transport, deprecated-feature, auth-*, ..."
+        "no-auth, duplicate-server, latency-over-budget, tls-unverified, tool-* (a tool-rules "
+        "id, tool-shadowing, tool-added, tool-removed, tool-definition-changed), "
+        "deprecated-transport, deprecated-feature, auth-*, ..."
     )
     severity: Severity
     server: str = Field(description="The server's name.")
@@ -230,6 +233,141 @@ class EvidenceRules(Strict):
     rules: list[EvidenceRule] = Field(default_factory=list)
 
 
+ToolCheck = Literal["patterns", "invisible-unicode", "long-description", "destructive-unmarked"]
+ToolField = Literal["name", "title", "description", "schema"]
+# What each check reads when a rule names no `fields`: the name is read (as words) only where
+# a verb in it says what the tool does.
+DEFAULT_TOOL_FIELDS: dict[str, tuple[ToolField, ...]] = {
+    "patterns": ("title", "description", "schema"),
+    "invisible-unicode": ("name", "title", "description", "schema"),
+    "long-description": ("description",),
+    "destructive-unmarked": ("name", "title", "description"),
+}
+
+
+class ToolRule(Strict):
+    """One poisoning check over what a tool says; a match is a finding with this id."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="The finding id it reports.")
+    severity: Severity
+    says: str = Field(min_length=1, description="One sentence: what the match means.")
+    check: ToolCheck = Field(
+        "patterns",
+        description="patterns: any pattern matches; invisible-unicode: tag, zero-width, bidi "
+        "or control characters; long-description: over max_chars; destructive-unmarked: "
+        "a pattern matches but the annotations lack destructiveHint: true.",
+    )
+    patterns: list[str] = Field(
+        default_factory=list,
+        description="Case-insensitive Python regular expressions; no nested quantifiers.",
+    )
+    max_chars: int | None = Field(None, ge=1, le=1_000_000)
+    fields: list[ToolField] | None = Field(
+        None, description="What is read: name, title, description, schema (its descriptions)."
+    )
+
+    @model_validator(mode="after")
+    def _check_fits(self) -> ToolRule:
+        needs_patterns = self.check in ("patterns", "destructive-unmarked")
+        if needs_patterns and not self.patterns:
+            raise ValueError(f"rule {self.id}: check {self.check} needs patterns")
+        if not needs_patterns and self.patterns:
+            raise ValueError(f"rule {self.id}: check {self.check} takes no patterns")
+        if (self.check == "long-description") != (self.max_chars is not None):
+            raise ValueError(f"rule {self.id}: max_chars goes with check: long-description")
+        return self
+
+    @field_validator("patterns")
+    @classmethod
+    def _linear_patterns(cls, patterns: list[str], info: ValidationInfo) -> list[str]:
+        for pattern in patterns:
+            problem = regex_problem(pattern)
+            if problem:
+                rule = info.data.get("id", "?")
+                raise ValueError(f"rule {rule}: pattern {pattern!r}: {problem}")
+        return patterns
+
+    @property
+    def read_fields(self) -> tuple[ToolField, ...]:
+        return tuple(self.fields) if self.fields else DEFAULT_TOOL_FIELDS[self.check]
+
+
+class ToolRules(Strict):
+    """`kind: tool-rules`: a pack's poisoning checks over tools' own text."""
+
+    kind: Literal["tool-rules"]
+    rules: list[ToolRule] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> ToolRules:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id {rule.id} appears twice; give each rule its own id")
+            seen.add(rule.id)
+        return self
+
+
+MAX_PATTERN_CHARS = 1000
+
+
+def regex_problem(pattern: str) -> str | None:
+    """Why a pattern cannot be a rule (it does not compile, or may backtrack for ever), or None.
+
+    A quantifier inside a repeated group (`(a+)+`, `(\\s*\\w+){2,}`) can take exponential time on
+    text built to trip it, and tool descriptions are written by whoever runs the server."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return f"longer than {MAX_PATTERN_CHARS} characters"
+    try:
+        re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        return f"not a regular expression: {exc}"
+    if _nested_repeat(pattern):
+        return (
+            "a quantifier inside a repeated group may backtrack for ever; "
+            "repeat a character class instead, e.g. [\\s\\S]{0,80}"
+        )
+    return None
+
+
+def _nested_repeat(pattern: str) -> bool:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import sre_constants as c
+        import sre_parse
+
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)}
+
+    def walk(items: Any, inside_repeat: bool, depth: int) -> bool:
+        if depth > 100:
+            return True  # nested beyond reason: refuse rather than recurse
+        for op, av in items:
+            if op in repeats:
+                _, most, sub = av
+                many = most > 1
+                if (inside_repeat and many) or walk(sub, inside_repeat or many, depth + 1):
+                    return True
+            elif op is c.SUBPATTERN:
+                if walk(av[-1], inside_repeat, depth + 1):
+                    return True
+            elif op is c.BRANCH:
+                if any(walk(branch, inside_repeat, depth + 1) for branch in av[1]):
+                    return True
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                if walk(av[1], inside_repeat, depth + 1):
+                    return True
+            elif op is getattr(c, "ATOMIC_GROUP", None):
+                if walk(av, inside_repeat, depth + 1):
+                    return True
+            elif op is c.GROUPREF_EXISTS and any(
+                walk(part, inside_repeat, depth + 1) for part in av[1:] if part
+            ):
+                return True
+        return False
+
+    return walk(sre_parse.parse(pattern, re.IGNORECASE), False, 0)
+
+
 @dataclass
 class ScanResult:
     servers: list[Server] = field(default_factory=list)
@@ -238,3 +376,25 @@ class ScanResult:
     files: int = 0
     """Config files read; the ones not understood are counted in `unreadable`, by why."""
     unreadable: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ToolChange:
+    """One tool whose definition differs between two probes of the same server."""
+
+    server: str
+    tool: str
+    changed: tuple[str, ...]  # description, input schema, annotations, title
+    old_version: str | None
+    new_version: str | None
+
+
+@dataclass
+class InventoryDiff:
+    """Tools added, removed and changed, server by server, and the findings they make."""
+
+    added: list[tuple[str, str]] = field(default_factory=list)  # (server, tool)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    changed: list[ToolChange] = field(default_factory=list)
+    not_compared: list[tuple[str, str]] = field(default_factory=list)  # (server, why)
+    findings: list[Finding] = field(default_factory=list)

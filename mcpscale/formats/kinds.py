@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.brand import Brand
-from mcpscale.formats.evidence import Evidence, EvidenceRules
+from mcpscale.formats.evidence import Evidence, EvidenceRules, ToolRules
 from mcpscale.formats.pack import Economics, GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import Questionnaire
@@ -21,6 +21,7 @@ MODELS: dict[str, type[Strict]] = {
     "brand": Brand,
     "evidence": Evidence,
     "evidence-rules": EvidenceRules,
+    "tool-rules": ToolRules,
 }
 # The files of a content pack folder, by kind. Only the questionnaire is required; each
 # planning file adds parts of the plan, and `evidence.yaml` lets answers be held against
@@ -34,3 +35,5 @@ PLAN_FILES = {
 }
 PLAN_KINDS = tuple(PLAN_FILES)
 EVIDENCE_RULES_FILE = "evidence.yaml"
+# The bundled pack's poisoning checks over what tools say; `--tool-rules FILE` adds more.
+TOOL_RULES_FILE = "tool-rules.yaml"

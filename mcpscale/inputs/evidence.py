@@ -1,4 +1,4 @@
-"""Reads evidence files and a pack's evidence rules."""
+"""Reads evidence files, a pack's evidence rules and the tool-poisoning rules."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 from mcpscale.errors import UserError
 from mcpscale.formats.conditions import ConditionError, parse_condition
-from mcpscale.formats.evidence import Evidence, EvidenceRule, EvidenceRules
-from mcpscale.formats.kinds import EVIDENCE_RULES_FILE
+from mcpscale.formats.evidence import Evidence, EvidenceRule, EvidenceRules, ToolRule, ToolRules
+from mcpscale.formats.kinds import EVIDENCE_RULES_FILE, TOOL_RULES_FILE
 from mcpscale.formats.questionnaire import Questionnaire
 
 
@@ -52,3 +52,38 @@ def read_evidence(paths: Sequence[Path]) -> list[tuple[Path, Evidence]]:
     if not files:
         raise UserError(f"no evidence files in {', '.join(map(str, paths))}")
     return [(file, load_model(file, Evidence)) for file in files]
+
+
+def bundled_tool_rules_path() -> Path:
+    """The bundled pack's tool-rules.yaml (beside its questionnaire)."""
+    from mcpscale.inputs.packs import DEFAULT_QUESTIONNAIRE, data_dir
+
+    return data_dir("questionnaires") / DEFAULT_QUESTIONNAIRE / TOOL_RULES_FILE
+
+
+def load_tool_rules(extra: Sequence[Path] = ()) -> list[ToolRule]:
+    """The bundled poisoning rules, then each extra file's; a rule whose id is already
+    loaded replaces it (so a pack can retune one, e.g. max_chars), a new id is added.
+
+    A pattern that does not compile, or could backtrack for ever, is a UserError naming the
+    file, the line and the rule."""
+    from mcpscale.inputs.load import load_model
+
+    rules: dict[str, ToolRule] = {}
+    for path in [bundled_tool_rules_path(), *extra]:
+        if not path.is_file():
+            raise UserError.at(path, "no such file; --tool-rules takes a kind: tool-rules file")
+        for rule in load_model(path, ToolRules).rules:
+            rules[rule.id] = rule
+    return list(rules.values())
+
+
+def load_evidence(path: Path) -> Evidence:
+    """One evidence file (JSON or YAML), checked; evidence@1 files are read as evidence@2."""
+    from mcpscale.inputs.load import load_model
+
+    if path.is_dir():
+        raise UserError.at(path, "is a folder; name one evidence file")
+    if not path.exists():
+        raise UserError.at(path, "no such file")
+    return load_model(path, Evidence)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from mcpscale.formats.evidence import (
     Evidence,
+    InventoryDiff,
     Probe,
     ScanResult,
     SourceLocation,
@@ -139,3 +140,43 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
             rich_text(finding.id), rich_text(finding.severity), rich_text(finding.message)
         )
     return [facts, findings]
+
+
+def diff_renderables(diff: InventoryDiff) -> list[RenderableType]:
+    """`evidence diff`: one row per tool added, removed or changed, then the findings."""
+    if not (diff.added or diff.removed or diff.changed):
+        lines: list[RenderableType] = [Text("No tool was added, removed or changed.")]
+    else:
+        table = Table(title="Tool inventory: old -> new", title_justify="left", box=box.SIMPLE_HEAD)
+        for column in ("Server", "Tool", "Change"):
+            table.add_column(column, no_wrap=column != "Change", overflow="fold")
+        for server, tool in diff.added:
+            table.add_row(rich_text(server), rich_text(tool), Text("added"))
+        for server, tool in diff.removed:
+            table.add_row(rich_text(server), rich_text(tool), Text("removed"))
+        for change in diff.changed:
+            old, new = change.old_version or "?", change.new_version or "?"
+            versions = f"same version {new}" if old == new else f"version {old} -> {new}"
+            table.add_row(
+                rich_text(change.server),
+                rich_text(change.tool),
+                rich_text(f"{', '.join(change.changed)} changed ({versions})"),
+            )
+        lines = [table]
+    for server, why in diff.not_compared:
+        lines.append(rich_text(f"not compared: {server}: {why}"))
+    for finding in diff.findings:
+        line = Text()
+        line.append(
+            visible(f"{finding.severity} {finding.id}"), style=SEVERITY_STYLE[finding.severity]
+        )
+        line.append(visible(f" [{finding.server}] {finding.message}"))
+        lines.append(line)
+    counts = {s: sum(f.severity == s for f in diff.findings) for s in ("high", "medium", "low")}
+    lines.append(
+        Text(
+            f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed; "
+            + ", ".join(f"{n} {s}" for s, n in counts.items())
+        )
+    )
+    return lines
