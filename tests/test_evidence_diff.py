@@ -114,3 +114,12 @@ def test_bad_input_is_one_line_and_exit_2(cli, tmp_path: Path) -> None:
     wrong = cli("evidence", "diff", tmp_path / "scan.yaml", NEW)
     assert wrong.exit_code == 2 and "expected kind: evidence" in wrong.stderr
     assert "Traceback" not in missing.output + wrong.output
+
+
+def test_the_readme_transcript_is_real_output(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    result = cli("evidence", "diff", OLD, NEW, "--fail-on", "high")
+    shown = [line.rstrip() for line in result.stdout.splitlines()]
+    readme = (DATA.parent.parent / "README.md").read_text()
+    block = readme.split("$ mcpscale evidence diff old.json new.json --fail-on high\n")[1]
+    assert block.split("\ngate failed:")[0].splitlines() == shown

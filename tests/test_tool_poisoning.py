@@ -172,9 +172,17 @@ def test_scanning_is_bounded_and_linear_on_text_built_to_be_slow(rules: list[Too
         {"name": "b", "description": "do not tell " + " " * 39 + "x" * 500_000},
         {"name": "c", "description": "<" * 200_000, "inputSchema": {"description": "~/" * 99_999}},
     ]
+    deep: dict[str, Any] = {}
+    node = deep
+    for _ in range(5000):  # deeper than Python's recursion limit
+        node["items"] = node = {}
+    wide = {"properties": {f"p{i}": {"description": "x" * 100} for i in range(50_000)}}
+    hostile += [{"name": "d", "inputSchema": deep}, {"name": "w", "inputSchema": wide}]
     started = time.perf_counter()
     tool_findings("s", hostile, rules)
-    assert time.perf_counter() - started < 2.0
+    records = [tool_record(tool) for tool in hostile]
+    assert time.perf_counter() - started < 3.0
+    assert records[3].input_schema_sha256 != records[4].input_schema_sha256
 
 
 def test_tool_record_pins_description_and_schema_by_hash() -> None:

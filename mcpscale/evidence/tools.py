@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
@@ -30,9 +31,11 @@ ANNOTATION_HINTS = ("readOnlyHint", "destructiveHint", "idempotentHint", "openWo
 # length check reads the full length.
 MAX_SCANNED_CHARS = 20_000
 EXCERPT_CHARS = 80
-# Schema descriptions are collected this deep and this many: enough for real schemas.
+# Schema descriptions are collected this deep and this many, visiting at most this many
+# nodes: enough for real schemas, and a schema built to be huge costs no more.
 MAX_SCHEMA_DEPTH = 12
 MAX_SCHEMA_TEXTS = 500
+MAX_SCHEMA_NODES = 20_000
 # Tag characters (U+E0000-E007F: "ASCII smuggling"), zero-width and invisible operators,
 # bidi embeddings, overrides and isolates, supplementary variation selectors (data hidden
 # after a character), and C0/C1 controls but tab, newline and CR (ANSI escapes start with ESC).
@@ -53,16 +56,24 @@ def _sha256(text: str) -> str:
 
 
 def canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Sorted keys, no spaces: the same schema always gives the same text, and so the same hash.
+    A value no JSON parser hands over (nested past Python's recursion limit, or not JSON at
+    all) gets a fixed text saying so, rather than crashing the probe."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (RecursionError, TypeError, ValueError) as exc:
+        return f"<not canonical JSON: {type(exc).__name__}>"
 
 
 def tool_record(tool: Mapping[str, Any]) -> ToolRecord:
     """A tool as listed on the wire (name, title, description, inputSchema, annotations)."""
     description = str(tool.get("description") or "")
-    annotations = tool.get("annotations") or {}
+    annotations = tool.get("annotations")
+    annotations = annotations if isinstance(annotations, Mapping) else {}
+    title = tool.get("title")
     return ToolRecord(
         name=str(tool.get("name", "")),
-        title=tool.get("title") or None,
+        title=title if isinstance(title, str) and title else None,
         annotations={
             hint: annotations[hint]
             for hint in ANNOTATION_HINTS
@@ -86,10 +97,11 @@ def shown(text: str) -> str:
 
 def _schema_descriptions(schema: Any) -> Iterator[str]:
     """Every `description` string in an input schema, breadth first, bounded."""
-    queue: list[tuple[Any, int]] = [(schema, 0)]
-    found = 0
-    while queue and found < MAX_SCHEMA_TEXTS:
-        node, depth = queue.pop(0)
+    queue: deque[tuple[Any, int]] = deque([(schema, 0)])
+    found = visited = 0
+    while queue and found < MAX_SCHEMA_TEXTS and visited < MAX_SCHEMA_NODES:
+        node, depth = queue.popleft()
+        visited += 1
         if isinstance(node, Mapping):
             description = node.get("description")
             if isinstance(description, str):
@@ -101,7 +113,7 @@ def _schema_descriptions(schema: Any) -> Iterator[str]:
         else:
             continue
         if depth < MAX_SCHEMA_DEPTH:
-            queue.extend((child, depth + 1) for child in children[:MAX_SCHEMA_TEXTS])
+            queue.extend((child, depth + 1) for child in children[:MAX_SCHEMA_NODES])
 
 
 def _name_words(name: str) -> str:
