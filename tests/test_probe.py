@@ -253,7 +253,7 @@ def test_a_server_that_never_answers_times_out_within_the_timeout(
     elapsed = time.monotonic() - start
     assert result.exit_code == 2
     assert elapsed < 2 + 3, elapsed
-    assert "did not answer as an MCP server within 2 s" in result.stderr
+    assert "did not answer within --timeout (2 s)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -348,14 +348,11 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
 
 
 def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> None:
-    from mcpscale.evidence.probe import ProbeTarget, _findings, _HttpFacts
-    from mcpscale.formats.evidence import Authorization, Probe
+    from mcpscale.evidence.probe import ProbeTarget, _findings, _Observed
+    from mcpscale.formats.evidence import Probe
 
-    facts = _HttpFacts(tls=False, unauthenticated_status=401, protected_resource_metadata=True)
-    measured = Probe(
-        server="srv", transport="http", authorization=Authorization(unauthenticated="rejected")
-    )
+    measured = Probe(server="srv", transport="http", tls=False)
     target = ProbeTarget(url="http://mcp.example.com/mcp")
-    assert [(f.id, f.severity) for f in _findings("srv", target, measured, facts)] == [
+    assert [(f.id, f.severity) for f in _findings(target, measured, _Observed())] == [
         ("plaintext-http", "high")
     ]
