@@ -184,11 +184,13 @@ def estate_renderables(evidence: Evidence) -> list[Any]:
     table = Table(
         title=f"Probe of {len(evidence.servers)} servers", title_justify="left", box=box.SIMPLE_HEAD
     )
-    for column in ("server", "transport", "era", "tools", "p50 ms"):
+    width = max((len(server.name) for server in evidence.servers), default=6)
+    table.add_column("server", no_wrap=True, min_width=min(width, 30))
+    for column in ("transport", "era", "tools", "p50 ms"):
         table.add_column(column, no_wrap=True)
-    for finding_id in finding_ids:
-        table.add_column(rich_text(finding_id), no_wrap=True)
-    table.add_column("error", overflow="fold", ratio=1)
+    for finding_id in finding_ids:  # the severity fits under a folded id
+        table.add_column(rich_text(finding_id), overflow="fold", min_width=6)
+    not_probed: list[Text] = []
     for server in evidence.servers:
         measured = probes.get(server.name)
         tools = measured.listed.tools if measured and measured.listed else None
@@ -203,12 +205,14 @@ def estate_renderables(evidence: Evidence) -> list[Any]:
         for finding_id in finding_ids:
             severity = worst.get((server.name, finding_id))
             cells.append(Text(severity, style=SEVERITY_STYLE[severity]) if severity else Text("-"))
-        cells.append(rich_text(measured.error if measured and measured.error else ""))
         table.add_row(*cells)
+        if measured is not None and measured.error:
+            not_probed.append(rich_text(f"{server.name}: {measured.error}"))
     failed = sum(1 for measured in evidence.probes if measured.error)
     summary = Text(
         f"{len(evidence.probes) - failed} probed, {failed} not; {len(evidence.findings)} findings"
     )
-    if not evidence.findings:
-        return [table, summary]
-    return [table, summary, _findings_table(evidence.findings, with_server=True)]
+    shown: list[Any] = [table, summary, *not_probed]
+    if evidence.findings:
+        shown.append(_findings_table(evidence.findings, with_server=True))
+    return shown
