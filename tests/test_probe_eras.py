@@ -109,6 +109,11 @@ def test_every_page_of_a_long_listing_is_counted_and_the_bound_is_recorded(
     assert evidence["probes"][0]["listed"]["truncated"] == []
     assert bounded["probes"][0]["listed"]["resources"] == 4 * 15
     assert bounded["probes"][0]["listed"]["truncated"] == ["resources"]
+    assert "logging" in evidence["probes"][0]["capabilities"]
+    assert own_findings(evidence) == [("deprecated-feature", "low")]
+    assert [f["excerpt"] for f in evidence["findings"] if f["id"] == "deprecated-feature"] == [
+        "logging"
+    ]
 
 
 def test_one_at_a_time_first_then_throughput_at_the_concurrency(cli: Cli, modern_only: str) -> None:
@@ -164,7 +169,7 @@ def test_a_banner_on_stdout_is_a_finding_when_the_server_still_answers(cli: Cli)
     measured = evidence["probes"][0]
     assert measured["server_name"] == "probe-stdio-fixture" and measured["listed"]["tools"] == 2
     assert own_findings(evidence) == [("stdout-not-jsonrpc", "medium")]
-    assert evidence["findings"][0]["excerpt"] == BANNER
+    assert [f.get("excerpt") for f in evidence["findings"]] == [BANNER]
 
 
 @pytest.mark.parametrize(

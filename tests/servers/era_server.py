@@ -4,7 +4,8 @@ python tests/servers/era_server.py KIND PORT
 KIND: modern-only  a 2026-07-28-only stateless server: a legacy request gets -32022 (HTTP 400)
       legacy-only  a 2025-era server: a request at a 2026 version gets a bare HTTP 400
       sse          the legacy HTTP+SSE transport (GET /sse, POST /messages/)
-      paged        150 resources, 15 a page, behind cursors (low-level server)
+      paged        150 resources, 15 a page, behind cursors, and the deprecated logging
+                   capability (low-level server)
 """
 
 from __future__ import annotations
@@ -133,11 +134,15 @@ def paged_app() -> Any:
     async def list_tools(_ctx: Any, _params: Any) -> types.ListToolsResult:
         return types.ListToolsResult(tools=[])
 
+    async def set_level(_ctx: Any, _params: Any) -> types.EmptyResult:
+        return types.EmptyResult()
+
     server: Server[Any] = Server(
         "paged-fixture",
         version="1.0.0",
         on_list_resources=list_resources,
         on_list_tools=list_tools,
+        on_set_logging_level=set_level,  # the deprecated logging capability, advertised
     )
     return server.streamable_http_app(json_response=True)
 
