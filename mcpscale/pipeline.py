@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from mcpscale.errors import UserError
-from mcpscale.formats.results import Aggregate, Result, Trust
+from mcpscale.formats.results import Aggregate, EvidenceServer, Result, Trust
 from mcpscale.history.portfolio import DimensionCell, Portfolio, UnitFailure, UnitScore
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class Loaded:
     profile: Profile | None
     content: PlanContent | None  # the pack's planning files; None when not planning
     caps: dict[str, Cap]  # what the evidence supports, by question id
+    estate: tuple[EvidenceServer, ...] = ()  # the servers the evidence names, with findings
 
 
 @dataclass(frozen=True)
@@ -89,14 +90,14 @@ def load(answer_paths: Sequence[Path], options: Options, planning: bool = False)
             profile = load_plan_profile(options.profile, questionnaire, content.economics)
         else:
             profile = load_profile(options.profile, questionnaire)
-    caps = caps_for(options.evidence, questionnaire, options.questionnaire)
-    return Loaded(questionnaire, answer_sets, profile, content, caps)
+    caps, estate = _evidence(options.evidence, questionnaire, options.questionnaire)
+    return Loaded(questionnaire, answer_sets, profile, content, caps, estate)
 
 
 def score(loaded: Loaded, options: Options) -> Result:
     from mcpscale.assess.scoring import score_answers
 
-    return score_answers(
+    result = score_answers(
         loaded.questionnaire,
         loaded.answer_sets,
         loaded.profile,
@@ -104,6 +105,7 @@ def score(loaded: Loaded, options: Options) -> Result:
         loaded.caps,
         options.trust,
     )
+    return replace(result, evidence_servers=loaded.estate) if loaded.estate else result
 
 
 def plan(loaded: Loaded, result: Result, options: Options) -> Plan | None:
@@ -157,14 +159,22 @@ def caps_for(
     paths: Sequence[Path], questionnaire: Questionnaire, questionnaire_ref: str | None
 ) -> dict[str, Cap]:
     """What the evidence files support for the answers' questionnaire; nothing without files."""
+    return _evidence(paths, questionnaire, questionnaire_ref)[0]
+
+
+def _evidence(
+    paths: Sequence[Path], questionnaire: Questionnaire, questionnaire_ref: str | None
+) -> tuple[dict[str, Cap], tuple[EvidenceServer, ...]]:
+    """The caps the evidence files support, and the servers they name; nothing without files."""
     if not paths:
-        return {}
-    from mcpscale.assess.evidence import evidence_caps
+        return {}, ()
+    from mcpscale.assess.evidence import estate_servers, evidence_caps
     from mcpscale.inputs.evidence import load_rules, read_evidence
     from mcpscale.inputs.packs import resolve_pack
 
     folder = resolve_pack(questionnaire_ref or questionnaire.id).folder
-    return evidence_caps(load_rules(folder, questionnaire), read_evidence(paths))
+    files = read_evidence(paths)
+    return evidence_caps(load_rules(folder, questionnaire), files), estate_servers(files)
 
 
 # ---------------------------------------------------------------- many business units

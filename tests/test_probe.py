@@ -204,14 +204,15 @@ def test_http_server_facts_latency_and_auth(
     assert TOKEN not in result.output and TOKEN not in out.read_text()
 
 
-def test_a_server_that_accepts_anyone_gets_a_high_no_auth_finding(
+def test_a_server_that_accepts_anyone_gets_a_no_auth_finding_low_on_loopback(
     cli: Cli, open_http_server: str
 ) -> None:
     result = cli("evidence", "probe", "--url", open_http_server, "--requests", "5", "-f", "json")
     assert result.exit_code == 0, result.output
     evidence = json.loads(result.stdout)
     assert evidence["probes"][0]["authorization"]["unauthenticated"] == "accepted"
-    assert [(f["id"], f["severity"]) for f in evidence["findings"]] == [("no-auth", "high")]
+    # reachable from this machine only: the shared loopback rule keeps it low
+    assert [(f["id"], f["severity"]) for f in evidence["findings"]] == [("no-auth", "low")]
 
 
 def test_a_certificate_that_does_not_verify_stops_the_probe_before_any_request(

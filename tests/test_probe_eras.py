@@ -15,7 +15,7 @@ import httpx2
 import pytest
 
 from .conftest import Cli
-from .servers.launch import SERVERS, era_server, free_port, serving
+from .servers.launch import SERVERS, era_server, free_port, running
 from .servers.stdio_misbehaving import BANNER, SECRET
 from .test_probe import _self_signed_certificate, _serve
 
@@ -200,7 +200,8 @@ def test_a_stdio_server_that_misbehaves_is_one_clear_sentence(
 
 def test_a_plain_web_server_is_not_an_mcp_endpoint(cli: Cli, tmp_path: Path) -> None:
     port = free_port()
-    with serving("-m", "http.server", str(port), "--bind", "127.0.0.1", port=port, cwd=tmp_path):
+    plain = ["-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    with running(plain, port, "http.server", cwd=tmp_path):
         result = cli("evidence", "probe", "--url", f"http://127.0.0.1:{port}/mcp")
     assert result.exit_code == 2
     assert f"http://127.0.0.1:{port}/mcp is not an MCP endpoint (HTTP 501)" in result.stderr

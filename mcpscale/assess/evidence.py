@@ -7,7 +7,8 @@ condition (the same language as `applies_if`) over the facts of one evidence fil
     finding.<id>               how many findings with that id (e.g. finding.plaintext-http)
     latency.p95_ms             the highest p95 latency (one request at a time) probed
     unauthenticated_rejected   did every server probed refuse a request without credentials
-                               (a redirect to a login counts as refused)
+                               (a redirect to a login counts as refused; a server on loopback,
+                               reachable only from its own machine, is left out)
     tls, tls_verified          did every probe use TLS, did every certificate verify
 """
 
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from mcpscale.formats.conditions import evaluate, parse_condition
-from mcpscale.formats.evidence import Evidence, EvidenceRule
+from mcpscale.formats.evidence import SEVERITY_ORDER, Evidence, EvidenceRule
+from mcpscale.formats.results import EvidenceServer
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ def evidence_facts(evidence: Evidence) -> dict[str, Any]:
     verdicts = [
         probe.authorization.unauthenticated != "accepted"
         for probe in probes
-        if probe.authorization is not None and probe.authorization.unauthenticated != "error"
+        if probe.authorization is not None
+        and probe.authorization.unauthenticated != "error"
+        and not probe.authorization.loopback
     ]
     if verdicts:
         facts["unauthenticated_rejected"] = all(verdicts)
@@ -82,3 +86,42 @@ def evidence_caps(
                         level, rule.finding, _source(evidence, path, rule), rule.says
                     )
     return caps
+
+
+def estate_servers(evidence_files: Sequence[tuple[Path, Evidence]]) -> tuple[EvidenceServer, ...]:
+    """Every server the evidence names, once, with its findings counted by id (worst first).
+
+    A server named in several files (a scan and a probe) is one row; rows are sorted by
+    name, so the same files give the same table."""
+    transports: dict[str, str] = {}
+    sources: dict[str, set[str]] = {}
+    counts: dict[str, dict[tuple[str, str], int]] = {}
+    errors: dict[str, str] = {}
+    for path, evidence in evidence_files:
+        for server in evidence.servers:
+            transports.setdefault(server.name, server.transport)
+            sources.setdefault(server.name, set()).add(str(path))
+            counts.setdefault(server.name, {})
+        for finding in evidence.findings:
+            key = (finding.id, finding.severity)
+            row = counts.setdefault(finding.server, {})
+            row[key] = row.get(key, 0) + 1
+            sources.setdefault(finding.server, set()).add(str(path))
+        for probe in evidence.probes:
+            if probe.error:
+                errors[probe.server] = probe.error
+    return tuple(
+        EvidenceServer(
+            name=name,
+            transport=transports.get(name, "-"),
+            sources=tuple(sorted(sources.get(name, ()))),
+            findings=tuple(
+                (finding, severity, count)
+                for (finding, severity), count in sorted(
+                    counts[name].items(), key=lambda item: (-SEVERITY_ORDER[item[0][1]], item[0][0])
+                )
+            ),
+            error=errors.get(name),
+        )
+        for name in sorted(counts)
+    )

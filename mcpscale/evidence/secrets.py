@@ -228,6 +228,31 @@ def redact_url(url: str) -> tuple[str, list[str]]:
     return redact_tokens(shown), found
 
 
+# Query parameters that carry a credential only there: OAuth's authorization `code`.
+_QUERY_SECRET_NAME = re.compile(r"^(code|client_secret)$", re.IGNORECASE)
+
+
+def strip_credentials(url: str) -> tuple[str, list[str]]:
+    """The URL to request without credentials: no user info, and no query parameter whose
+    name holds a credential (api_key, token, sig, code, ...) or whose value looks like a
+    token; and the names of the parameters left off (never their values)."""
+    parts = urlsplit(url)
+    netloc = parts.netloc.rpartition("@")[2]
+    kept: list[tuple[str, str]] = []
+    removed: list[str] = []
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if (
+            SECRET_NAME.search(key.replace("-", "_"))
+            or _QUERY_SECRET_NAME.match(key)
+            or _TOKEN_VALUE.search(value)
+        ):
+            if key not in removed:
+                removed.append(key)
+        else:
+            kept.append((key, value))
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(kept), "")), removed
+
+
 def public_url(url: str) -> str:
     """The URL without user info, query or fragment, which may carry credentials."""
     parts = urlsplit(url)

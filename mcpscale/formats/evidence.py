@@ -94,6 +94,12 @@ class Authorization(Strict):
         description="accepted only when an MCP request without credentials got an MCP success."
     )
     status: int | None = Field(None, description="HTTP status of the unauthenticated request.")
+    request: str | None = Field(
+        None, description="The request sent without credentials, e.g. server/discover (2026-07-28)."
+    )
+    loopback: bool | None = Field(
+        None, description="The server listens on loopback: reachable only from this machine."
+    )
     redirect_to: str | None = Field(None, description="Where a redirect pointed (no query).")
     query_credentials_removed: list[str] = Field(
         default_factory=list,
@@ -110,6 +116,9 @@ class Authorization(Strict):
     authorization_servers: list[str] = Field(default_factory=list)
     authorization_server_metadata: bool | None = Field(
         None, description="RFC 8414 or OpenID discovery metadata was found."
+    )
+    issuer_matches: bool | None = Field(
+        None, description="False when a metadata document named another issuer (RFC 8414 3.3)."
     )
     pkce_s256: bool | None = None
     client_id_metadata_document: bool | None = None

@@ -107,6 +107,17 @@ class EvidenceConflict:
 
 
 @dataclass(frozen=True)
+class EvidenceServer:
+    """One MCP server as the evidence saw it: where, and its findings by id."""
+
+    name: str
+    transport: str
+    sources: tuple[str, ...]  # the evidence files that name it
+    findings: tuple[tuple[str, str, int], ...] = ()  # (id, severity, how many), worst first
+    error: str | None = None  # why a probe of it failed
+
+
+@dataclass(frozen=True)
 class Result:
     questionnaire_id: str
     questionnaire_version: str
@@ -122,6 +133,7 @@ class Result:
     disagreements: tuple[Disagreement, ...] = field(default=())
     evidence_conflicts: tuple[EvidenceConflict, ...] = field(default=())
     trust: Trust = "answers"
+    evidence_servers: tuple[EvidenceServer, ...] = field(default=())
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -215,6 +227,19 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "says": c.says,
             }
             for c in result.evidence_conflicts
+        ],
+        "evidence_servers": [
+            {
+                "name": e.name,
+                "transport": e.transport,
+                "sources": list(e.sources),
+                "findings": [
+                    {"id": finding, "severity": severity, "count": count}
+                    for finding, severity, count in e.findings
+                ],
+                **({"error": e.error} if e.error else {}),
+            }
+            for e in result.evidence_servers
         ],
         "disagreements": [
             {
@@ -378,6 +403,20 @@ _RESULT = _Object(
             )
         ),
         "trust": _TEXT,
+        "evidence_servers": _List(
+            _Object(
+                {
+                    "name": _TEXT,
+                    "transport": _TEXT,
+                    "sources": _List(_TEXT),
+                    "findings": _List(
+                        _Object({"id": _TEXT, "severity": _TEXT, "count": _INT}),
+                    ),
+                    "error": _Optional(_TEXT),
+                },
+                frozenset({"name"}),
+            )
+        ),
     },
     frozenset({"schema", "questionnaire", "overall", "dimensions", "questions"}),
 )

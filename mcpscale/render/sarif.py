@@ -140,6 +140,63 @@ RULES: dict[str, RuleText] = {
         "discover how to authenticate.",
         "Serve /.well-known/oauth-protected-resource as the MCP authorization spec describes.",
     ),
+    "auth-redirect": RuleText(
+        "AuthRedirect",
+        "low",
+        "MCP server redirects to a login page instead of a 401 challenge",
+        "A request without credentials was answered with a redirect (a web login), not a 401 "
+        "with a WWW-Authenticate challenge, so MCP clients cannot start the OAuth flow.",
+        "Answer MCP requests without a token with 401 and resource_metadata in WWW-Authenticate.",
+    ),
+    "auth-challenge-incomplete": RuleText(
+        "AuthChallengeIncomplete",
+        "low",
+        "WWW-Authenticate challenge without resource_metadata",
+        "The 401 challenge does not name the protected-resource metadata (RFC 9728), so "
+        "clients have to guess its well-known location.",
+        'Add resource_metadata="https://.../.well-known/oauth-protected-resource/..." to it.',
+    ),
+    "auth-resource-mismatch": RuleText(
+        "AuthResourceMismatch",
+        "medium",
+        "Protected-resource metadata names another resource",
+        "The metadata's `resource` is not the MCP server's canonical URI, so clients refuse it "
+        "or request tokens for a different audience.",
+        "Set `resource` to the server's URL (lower-case scheme and host, no fragment).",
+    ),
+    "auth-no-authorization-server": RuleText(
+        "AuthNoAuthorizationServer",
+        "medium",
+        "No usable authorization server",
+        "The protected-resource metadata names no authorization server, or the one it names "
+        "publishes no RFC 8414 / OpenID discovery metadata for its issuer.",
+        "List the issuer in authorization_servers and serve its discovery metadata.",
+    ),
+    "auth-no-pkce": RuleText(
+        "AuthNoPkce",
+        "high",
+        "Authorization server does not advertise PKCE S256",
+        "code_challenge_methods_supported lacks S256, so MCP clients must refuse to use the "
+        "authorization server and authorization codes can be intercepted.",
+        'Support PKCE and publish "code_challenge_methods_supported": ["S256"].',
+    ),
+    "auth-no-iss-parameter": RuleText(
+        "AuthNoIssParameter",
+        "low",
+        "Authorization server without the iss response parameter",
+        "authorization_response_iss_parameter_supported is not true (RFC 9207), which leaves "
+        "clients of several authorization servers open to mix-up attacks.",
+        "Return iss in authorization responses and advertise it in the metadata.",
+    ),
+    "deprecated-feature": RuleText(
+        "DeprecatedFeature",
+        "medium",
+        "MCP server relies on a deprecated feature",
+        "The server or its authorization server offers a feature the MCP specification has "
+        "deprecated (for example dynamic client registration without client ID metadata "
+        "documents), which clients are dropping.",
+        "Move to the feature's replacement (client ID metadata documents for registration).",
+    ),
 }
 
 

@@ -1,13 +1,13 @@
-"""Start a fixture server as a subprocess on a free loopback port, and stop it again."""
+"""Start a server script from this folder on a free loopback port, and stop it afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 SERVERS = Path(__file__).parent
@@ -19,11 +19,22 @@ def free_port() -> int:
         return int(probe_socket.getsockname()[1])
 
 
-@contextmanager
-def serving(*command: str, port: int, cwd: Path | None = None) -> Iterator[int]:
-    """Run command (it must listen on 127.0.0.1:port) until the block ends; yields the port."""
+@contextlib.contextmanager
+def serving(script: str, kind: str, *args: str, port: int | None = None) -> Iterator[int]:
+    """`python tests/servers/SCRIPT KIND PORT ARGS` listening on 127.0.0.1: yields PORT."""
+    port = port or free_port()
+    command = [str(SERVERS / script), kind, str(port), *args]
+    with running(command, port, f"{script} {kind}") as listening:
+        yield listening
+
+
+@contextlib.contextmanager
+def running(
+    arguments: Sequence[str], port: int, what: str, cwd: Path | None = None
+) -> Iterator[int]:
+    """`python ARGUMENTS` until the block ends, once it listens on 127.0.0.1:port."""
     process = subprocess.Popen(
-        [sys.executable, *command],
+        [sys.executable, *arguments],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=cwd,
@@ -35,10 +46,11 @@ def serving(*command: str, port: int, cwd: Path | None = None) -> Iterator[int]:
                 break
             except OSError:
                 if process.poll() is not None:
-                    raise RuntimeError(process.stderr.read() if process.stderr else b"") from None
+                    stderr = process.stderr.read().decode() if process.stderr else ""
+                    raise RuntimeError(f"{what} exited: {stderr}") from None
                 time.sleep(0.1)
         else:
-            raise RuntimeError(f"{command} did not start listening on {port}")
+            raise RuntimeError(f"{what} did not start listening")
         yield port
     finally:
         process.terminate()
@@ -49,9 +61,8 @@ def serving(*command: str, port: int, cwd: Path | None = None) -> Iterator[int]:
             process.wait(timeout=5)
 
 
-@contextmanager
+@contextlib.contextmanager
 def era_server(kind: str) -> Iterator[str]:
-    """One of tests/servers/era_server.py's servers; yields its endpoint URL."""
-    port = free_port()
-    with serving(str(SERVERS / "era_server.py"), kind, str(port), port=port):
+    """One of era_server.py's servers (modern-only, legacy-only, sse, paged): yields its URL."""
+    with serving("era_server.py", kind) as port:
         yield f"http://127.0.0.1:{port}/{'sse' if kind == 'sse' else 'mcp'}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mcpscale import __version__
+from mcpscale.formats.evidence import SEVERITY_ORDER
 from mcpscale.formats.results import DimensionScore, Result, result_to_dict
 from mcpscale.inputs.clock import today
 from mcpscale.render.report.options import ReportOptions
@@ -100,6 +101,11 @@ def build_context(
             if result.evidence_conflicts
             else []
         ),
+        *(
+            [{"id": "evidence-estate", "title": "Evidence: servers and findings"}]
+            if result.evidence_servers
+            else []
+        ),
         *plan_toc(),
         {"id": "appendix", "title": "Appendix: method, assumptions, respondents, evidence"},
     ]
@@ -147,6 +153,7 @@ def build_context(
             }
             for c in result.evidence_conflicts
         ],
+        "estate": _estate_view(result),
         "respondents": result_to_dict(result)["respondents"],
         "evidence": [
             {"question": q.id, "respondent": a.respondent, "link": link}
@@ -181,3 +188,33 @@ def assessment_context(
         {s.level: s.description for s in questionnaire.scale},
         plan=plan,
     )
+
+
+def _estate_view(result: Result) -> dict[str, Any]:
+    """The servers x findings table: a column per finding id (worst severity first)."""
+    severity: dict[str, str] = {}
+    for server in result.evidence_servers:
+        for finding, level, _count in server.findings:
+            known = severity.get(finding)
+            if known is None or SEVERITY_ORDER[level] > SEVERITY_ORDER[known]:
+                severity[finding] = level
+    columns = sorted(severity, key=lambda f: (-SEVERITY_ORDER[severity[f]], f))
+    rows = []
+    for server in result.evidence_servers:
+        found = {finding: (level, count) for finding, level, count in server.findings}
+        rows.append(
+            {
+                "name": server.name,
+                "transport": server.transport,
+                "error": server.error,
+                "cells": [
+                    {"severity": found[c][0], "count": found[c][1]} if c in found else None
+                    for c in columns
+                ],
+            }
+        )
+    return {
+        "columns": [{"id": c, "severity": severity[c]} for c in columns],
+        "rows": rows,
+        "clean": sum(1 for s in result.evidence_servers if not s.findings and not s.error),
+    }
