@@ -121,16 +121,29 @@ def probe(
     command: Sequence[str] = (),
     *,
     requests: int = 50,
-    concurrency: int = 4,
+    concurrency: int = 1,
     timeout: float = 10.0,
     resource: str | None = None,
+    deadline: float | None = None,
+    transport: str | None = None,
+    ca_file: str | Path | None = None,
 ) -> Evidence:
-    """Connect to one live MCP server (a streamable-HTTP `url`, or a stdio `command`) and
-    measure its handshake, latency and transport security. Header values never appear in
-    the evidence or in any error."""
+    """Connect to one live MCP server (a streamable-HTTP or HTTP+SSE `url`, or a stdio
+    `command`) in whichever protocol era it speaks, and measure its listings, tools, latency
+    (one request at a time, then at `concurrency`) and transport security. `timeout` bounds
+    each request, `deadline` the whole probe. Header values never appear in the evidence or
+    in any error."""
     from mcpscale.evidence.probe import ProbeOptions, make_target
     from mcpscale.evidence.probe import probe as run_probe
 
     header_lines = [f"{name}: {value}" for name, value in (headers or {}).items()]
-    target = make_target(url, header_lines, list(command))
-    return run_probe(target, ProbeOptions(requests, concurrency, timeout, resource))
+    target = make_target(url, header_lines, list(command), transport)
+    options = ProbeOptions(
+        requests,
+        concurrency,
+        timeout,
+        resource,
+        deadline=deadline,
+        ca_file=None if ca_file is None else Path(ca_file),
+    )
+    return run_probe(target, options)

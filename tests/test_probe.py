@@ -204,14 +204,15 @@ def test_http_server_facts_latency_and_auth(
     assert TOKEN not in result.output and TOKEN not in out.read_text()
 
 
-def test_a_server_that_accepts_anyone_gets_a_high_no_auth_finding(
+def test_a_server_that_accepts_anyone_gets_a_no_auth_finding_low_on_loopback(
     cli: Cli, open_http_server: str
 ) -> None:
     result = cli("evidence", "probe", "--url", open_http_server, "--requests", "5", "-f", "json")
     assert result.exit_code == 0, result.output
     evidence = json.loads(result.stdout)
     assert evidence["probes"][0]["authorization"]["unauthenticated"] == "accepted"
-    assert [(f["id"], f["severity"]) for f in evidence["findings"]] == [("no-auth", "high")]
+    # reachable from this machine only: the shared loopback rule keeps it low
+    assert [(f["id"], f["severity"]) for f in evidence["findings"]] == [("no-auth", "low")]
 
 
 def test_a_certificate_that_does_not_verify_stops_the_probe_before_any_request(
@@ -253,7 +254,7 @@ def test_a_server_that_never_answers_times_out_within_the_timeout(
     elapsed = time.monotonic() - start
     assert result.exit_code == 2
     assert elapsed < 2 + 3, elapsed
-    assert "did not answer as an MCP server within 2 s" in result.stderr
+    assert "did not answer within --timeout (2 s)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
@@ -348,14 +349,11 @@ def test_loopback_hosts(host: str, loopback: bool) -> None:
 
 
 def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> None:
-    from mcpscale.evidence.probe import ProbeTarget, _findings, _HttpFacts
-    from mcpscale.formats.evidence import Authorization, Probe
+    from mcpscale.evidence.probe import ProbeTarget, _findings, _Observed
+    from mcpscale.formats.evidence import Probe
 
-    facts = _HttpFacts(tls=False, unauthenticated_status=401, protected_resource_metadata=True)
-    measured = Probe(
-        server="srv", transport="http", authorization=Authorization(unauthenticated="rejected")
-    )
+    measured = Probe(server="srv", transport="http", tls=False)
     target = ProbeTarget(url="http://mcp.example.com/mcp")
-    assert [(f.id, f.severity) for f in _findings("srv", target, measured, facts)] == [
+    assert [(f.id, f.severity) for f in _findings(target, measured, _Observed())] == [
         ("plaintext-http", "high")
     ]

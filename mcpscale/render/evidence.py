@@ -10,8 +10,11 @@ from rich.table import Table
 from rich.text import Text
 
 from mcpscale.formats.evidence import (
+    SEVERITY_ORDER,
     Evidence,
+    Finding,
     InventoryDiff,
+    Latency,
     Probe,
     ScanResult,
     SourceLocation,
@@ -76,11 +79,28 @@ def evidence_json(evidence: Evidence) -> str:
     return to_json(evidence.model_dump(mode="json", by_alias=True, exclude_none=True))
 
 
-def probe_renderables(evidence: Evidence) -> list[Any]:
-    """What the terminal shows: the measured facts, then the findings."""
-    from rich import box
-    from rich.table import Table
+def _show(value: object) -> Text:
+    if value is None:
+        return Text("-")
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    return rich_text(value)
 
+
+def _latency_line(latency: Latency) -> str:
+    line = (
+        f"p50 {latency.p50_ms:g}  p95 {latency.p95_ms:g}  p99 {latency.p99_ms:g}  "
+        f"max {latency.max_ms:g}  ({latency.operation}, {latency.requests} requests"
+    )
+    if latency.errors:
+        line += f", {latency.errors} errors"
+    if latency.requests_per_second is not None:
+        line += f", {latency.requests_per_second:g}/s"
+    return line + f", budget {latency.budget_ms:g})"
+
+
+def probe_renderables(evidence: Evidence) -> list[Any]:
+    """What the terminal shows for one server: the measured facts, then the findings."""
     server = evidence.servers[0]
     measured = (
         evidence.probes[0]
@@ -91,55 +111,112 @@ def probe_renderables(evidence: Evidence) -> list[Any]:
     facts = Table(title=rich_text(f"Probe of {what}"), box=box.SIMPLE, show_header=False)
     facts.add_column("fact")
     facts.add_column("value")
-
-    def show(value: object) -> Text:
-        if value is None:
-            return Text("-")
-        if isinstance(value, bool):
-            return Text("yes" if value else "no")
-        return rich_text(value)
-
     server_line = f"{measured.server_name or '-'} {measured.server_version or ''}".strip()
     facts.add_row("server", rich_text(server_line))
-    facts.add_row("protocol version", show(measured.protocol_version))
+    facts.add_row("transport", rich_text(measured.transport))
+    era = {"modern": "modern (server/discover)", "legacy": "legacy (initialize)"}
+    facts.add_row("era", rich_text(era.get(measured.era or "", "-")))
+    facts.add_row("protocol version", _show(measured.protocol_version))
+    facts.add_row("supported versions", rich_text(", ".join(measured.supported_versions) or "-"))
     facts.add_row("capabilities", rich_text(", ".join(measured.capabilities) or "-"))
     listed = measured.listed
-    for label, count in (
-        ("tools", listed.tools if listed else None),
-        ("resources", listed.resources if listed else None),
-        ("prompts", listed.prompts if listed else None),
+    for label, key in (
+        ("tools", "tools"),
+        ("resources", "resources"),
+        ("resource templates", "resource_templates"),
+        ("prompts", "prompts"),
     ):
+        count = getattr(listed, key) if listed else None
         if count is not None:
-            facts.add_row(label, str(count))
-    latency = measured.latency
-    if latency is not None:
+            cut = " (cut at the page bound)" if listed and key in listed.truncated else ""
+            facts.add_row(label, f"{count}{cut}")
+    if measured.latency is not None:
+        facts.add_row("latency (ms), one at a time", _latency_line(measured.latency))
+    if measured.throughput is not None:
         facts.add_row(
-            "latency (ms)",
-            f"p50 {latency.p50_ms:g}  p95 {latency.p95_ms:g}  p99 {latency.p99_ms:g}  "
-            f"max {latency.max_ms:g}  ({latency.requests} requests, budget {latency.budget_ms:g})",
+            f"latency (ms) at concurrency {measured.throughput.concurrency}",
+            _latency_line(measured.throughput),
         )
-    if server.transport == "http":
-        facts.add_row("TLS", show(measured.tls))
+    if measured.stopped_early:
+        facts.add_row("stopped early", rich_text(measured.stopped_early))
+    if server.transport in ("http", "sse"):
+        facts.add_row("TLS", _show(measured.tls))
         if measured.tls:
-            facts.add_row("certificate verifies", show(measured.tls_verified))
-            facts.add_row("certificate days left", show(measured.certificate_days_left))
+            facts.add_row("certificate verifies", _show(measured.tls_verified))
+            facts.add_row("certificate days left", _show(measured.certificate_days_left))
         auth = measured.authorization
         if auth is not None:
             facts.add_row(
                 "unauthenticated request",
-                rich_text(f"{auth.unauthenticated} (HTTP {show(auth.status)})"),
+                rich_text(f"{auth.unauthenticated} (HTTP {_show(auth.status)})"),
             )
-            facts.add_row("OAuth resource metadata", show(auth.protected_resource_metadata))
+            facts.add_row("OAuth resource metadata", _show(auth.protected_resource_metadata))
     if not evidence.findings:
         return [facts, "No findings."]
-    findings = Table(title="Findings", box=box.SIMPLE)
-    for column in ("id", "severity", "message"):
-        findings.add_column(column)
-    for finding in evidence.findings:
-        findings.add_row(
-            rich_text(finding.id), rich_text(finding.severity), rich_text(finding.message)
+    return [facts, _findings_table(evidence.findings, with_server=False)]
+
+
+def _findings_table(findings: list[Finding], *, with_server: bool) -> Table:
+    table = Table(title="Findings", box=box.SIMPLE)
+    columns = ["server"] if with_server else []
+    for column in (*columns, "id", "severity", "tool", "message"):
+        table.add_column(column, overflow="fold")
+    for finding in findings:
+        cells = [rich_text(finding.server)] if with_server else []
+        table.add_row(
+            *cells,
+            rich_text(finding.id),
+            Text(finding.severity, style=SEVERITY_STYLE[finding.severity]),
+            rich_text(finding.tool or "-"),
+            rich_text(finding.message),
         )
-    return [facts, findings]
+    return table
+
+
+def estate_renderables(evidence: Evidence) -> list[Any]:
+    """The estate at a glance: one row a server, one column a finding id, then the details."""
+    finding_ids = sorted({finding.id for finding in evidence.findings})
+    worst: dict[tuple[str, str], str] = {}
+    for finding in evidence.findings:
+        key = (finding.server, finding.id)
+        if SEVERITY_ORDER[finding.severity] > SEVERITY_ORDER.get(worst.get(key, ""), 0):
+            worst[key] = finding.severity
+    probes = {measured.server: measured for measured in evidence.probes}
+    table = Table(
+        title=f"Probe of {len(evidence.servers)} servers", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    width = max((len(server.name) for server in evidence.servers), default=6)
+    table.add_column("server", no_wrap=True, min_width=min(width, 30))
+    for column in ("transport", "era", "tools", "p50 ms"):
+        table.add_column(column, no_wrap=True)
+    for finding_id in finding_ids:  # the severity fits under a folded id
+        table.add_column(rich_text(finding_id), overflow="fold", min_width=6)
+    not_probed: list[Text] = []
+    for server in evidence.servers:
+        measured = probes.get(server.name)
+        tools = measured.listed.tools if measured and measured.listed else None
+        latency = measured.latency if measured else None
+        cells: list[Text] = [
+            rich_text(server.name),
+            rich_text(server.transport),
+            rich_text(measured.era if measured and measured.era else "-"),
+            _show(tools),
+            _show(None if latency is None else f"{latency.p50_ms:g}"),
+        ]
+        for finding_id in finding_ids:
+            severity = worst.get((server.name, finding_id))
+            cells.append(Text(severity, style=SEVERITY_STYLE[severity]) if severity else Text("-"))
+        table.add_row(*cells)
+        if measured is not None and measured.error:
+            not_probed.append(rich_text(f"{server.name}: {measured.error}"))
+    failed = sum(1 for measured in evidence.probes if measured.error)
+    summary = Text(
+        f"{len(evidence.probes) - failed} probed, {failed} not; {len(evidence.findings)} findings"
+    )
+    shown: list[Any] = [table, summary, *not_probed]
+    if evidence.findings:
+        shown.append(_findings_table(evidence.findings, with_server=True))
+    return shown
 
 
 def diff_renderables(diff: InventoryDiff) -> list[RenderableType]:

@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 SERVERS = Path(__file__).parent
@@ -23,10 +23,21 @@ def free_port() -> int:
 def serving(script: str, kind: str, *args: str, port: int | None = None) -> Iterator[int]:
     """`python tests/servers/SCRIPT KIND PORT ARGS` listening on 127.0.0.1: yields PORT."""
     port = port or free_port()
+    command = [str(SERVERS / script), kind, str(port), *args]
+    with running(command, port, f"{script} {kind}") as listening:
+        yield listening
+
+
+@contextlib.contextmanager
+def running(
+    arguments: Sequence[str], port: int, what: str, cwd: Path | None = None
+) -> Iterator[int]:
+    """`python ARGUMENTS` until the block ends, once it listens on 127.0.0.1:port."""
     process = subprocess.Popen(
-        [sys.executable, str(SERVERS / script), kind, str(port), *args],
+        [sys.executable, *arguments],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        cwd=cwd,
     )
     try:
         for _ in range(150):  # up to 15 s for the server to listen
@@ -36,10 +47,10 @@ def serving(script: str, kind: str, *args: str, port: int | None = None) -> Iter
             except OSError:
                 if process.poll() is not None:
                     stderr = process.stderr.read().decode() if process.stderr else ""
-                    raise RuntimeError(f"{script} {kind} exited: {stderr}") from None
+                    raise RuntimeError(f"{what} exited: {stderr}") from None
                 time.sleep(0.1)
         else:
-            raise RuntimeError(f"{script} {kind} did not start listening")
+            raise RuntimeError(f"{what} did not start listening")
         yield port
     finally:
         process.terminate()
@@ -48,3 +59,10 @@ def serving(script: str, kind: str, *args: str, port: int | None = None) -> Iter
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@contextlib.contextmanager
+def era_server(kind: str) -> Iterator[str]:
+    """One of era_server.py's servers (modern-only, legacy-only, sse, paged): yields its URL."""
+    with serving("era_server.py", kind) as port:
+        yield f"http://127.0.0.1:{port}/{'sse' if kind == 'sse' else 'mcp'}"
