@@ -81,9 +81,15 @@ def test_report_shows_the_table_escaped_in_html_and_markdown(cli: Cli, tmp_path:
     html = (tmp_path / "report.html").read_text()
     section = html[html.index('id="evidence-estate"') :]
     section = section[: section.index("</section>")]
-    assert section.index("tool-hidden-instructions") < section.index("auth-no-iss-parameter")
-    assert '<span class="sev high">2</span>' in section
+    ledger = section[section.index("&lt;b&gt;ledger&lt;/b&gt;") :]
+    ledger = ledger[: ledger.index("</tr>")]
+    # counts by severity (2 high, 0 medium, 1 low), then the ids, worst first
+    assert (
+        '<span class="sev high">2</span>' in ledger and '<span class="sev low">1</span>' in ledger
+    )
+    assert ledger.index("tool-hidden-instructions &times;2") < ledger.index("auth-no-iss-parameter")
     assert "not probed: could not connect" in section
     assert "of them had no finding" not in section  # the one without findings was not probed
     markdown = (tmp_path / "report.md").read_text()
-    assert "| claims-context | http | 1 |" in markdown
+    assert "| claims-context | http | 1 | 0 | 0 | plaintext-http (high) |" in markdown
+    assert "tool-hidden-instructions (high, 2), auth-no-iss-parameter (low) |" in markdown

@@ -17,18 +17,13 @@ from mcpscale.evidence.probe import percentiles
 from mcpscale.evidence.secrets import public_url, redact_args
 
 from .conftest import Cli
+from .servers.launch import free_port, running
 
 SERVERS = Path(__file__).parent / "servers"
 TOKEN = "tok-5f1d9c-never-print-me"
 # Over the 200 ms budget on purpose: every request takes at least this long, so the probe must
 # report latency-over-budget however fast or busy the machine is.
 DELAY_MS = 210.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe_socket:
-        probe_socket.bind(("127.0.0.1", 0))
-        return int(probe_socket.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -91,37 +86,10 @@ def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 
 def _serve(token: str, delay_ms: float, *tls_files: Path) -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            str(SERVERS / "http_server.py"),
-            str(port),
-            token,
-            str(delay_ms),
-            *map(str, tls_files),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        for _ in range(150):  # up to 15 s for the server to listen
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                time.sleep(0.1)
-        else:
-            pytest.fail("the HTTP fixture server did not start listening")
+    port = free_port()
+    arguments = [str(SERVERS / "http_server.py"), str(port), token, str(delay_ms)]
+    with running([*arguments, *map(str, tls_files)], port, "http_server.py"):
         yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 @pytest.fixture
@@ -275,7 +243,7 @@ def test_a_stdio_command_that_never_answers_times_out(cli: Cli) -> None:
 
 
 def test_a_refused_port_is_one_clear_message(cli: Cli) -> None:
-    port = _free_port()  # nothing listens there now
+    port = free_port()  # nothing listens there now
     result = cli("evidence", "probe", "--url", f"http://127.0.0.1:{port}/mcp", "--timeout", "5")
     assert result.exit_code == 2
     assert "could not connect" in result.stderr and "is the server running" in result.stderr

@@ -366,34 +366,23 @@ def _diff_server(
 ) -> None:
     old_cut = before.listed is not None and "tools" in before.listed.truncated
     new_cut = after.listed is not None and "tools" in after.listed.truncated
-    for name in sorted(set(new_tools) - set(old_tools)):
-        if old_cut:
-            continue  # it may have been beyond the old listing's page bound
-        diff.added.append((server, name))
-        diff.findings.append(
-            Finding(
-                id="tool-added",
-                severity="low",
-                server=server,
-                tool=shown(name),
-                message=f"tool '{shown(name)}' is new (server version "
-                f"{_version(before.server_version)} -> {_version(after.server_version)})",
+    versions = f"{_version(before.server_version)} -> {_version(after.server_version)}"
+    for finding_id, names, into, cut, says in (
+        # a tool may be missing only because it lay beyond a listing's page bound
+        ("tool-added", set(new_tools) - set(old_tools), diff.added, old_cut, "is new"),
+        ("tool-removed", set(old_tools) - set(new_tools), diff.removed, new_cut, "is gone"),
+    ):
+        for name in sorted(names) if not cut else ():
+            into.append((server, name))
+            diff.findings.append(
+                Finding(
+                    id=finding_id,
+                    severity="low",
+                    server=server,
+                    tool=shown(name),
+                    message=f"tool '{shown(name)}' {says} (server version {versions})",
+                )
             )
-        )
-    for name in sorted(set(old_tools) - set(new_tools)):
-        if new_cut:
-            continue
-        diff.removed.append((server, name))
-        diff.findings.append(
-            Finding(
-                id="tool-removed",
-                severity="low",
-                server=server,
-                tool=shown(name),
-                message=f"tool '{shown(name)}' is gone (server version "
-                f"{_version(before.server_version)} -> {_version(after.server_version)})",
-            )
-        )
     for name in sorted(set(old_tools) & set(new_tools)):
         changed = _what_changed(old_tools[name], new_tools[name])
         if not changed:

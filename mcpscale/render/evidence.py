@@ -174,39 +174,53 @@ def _findings_table(findings: list[Finding], *, with_server: bool) -> Table:
 
 
 def estate_renderables(evidence: Evidence) -> list[Any]:
-    """The estate at a glance: one row a server, one column a finding id, then the details."""
-    finding_ids = sorted({finding.id for finding in evidence.findings})
-    worst: dict[tuple[str, str], str] = {}
+    """The estate at a glance: one row a server, its findings counted by severity and named
+    worst first (ids fold in a cell of their own, so any number of them fits), then the
+    details."""
+    by_server: dict[str, dict[str, str]] = {}
     for finding in evidence.findings:
-        key = (finding.server, finding.id)
-        if SEVERITY_ORDER[finding.severity] > SEVERITY_ORDER.get(worst.get(key, ""), 0):
-            worst[key] = finding.severity
+        known = by_server.setdefault(finding.server, {})
+        if SEVERITY_ORDER[finding.severity] > SEVERITY_ORDER.get(known.get(finding.id, ""), 0):
+            known[finding.id] = finding.severity
     probes = {measured.server: measured for measured in evidence.probes}
     table = Table(
         title=f"Probe of {len(evidence.servers)} servers", title_justify="left", box=box.SIMPLE_HEAD
     )
     width = max((len(server.name) for server in evidence.servers), default=6)
     table.add_column("server", no_wrap=True, min_width=min(width, 30))
-    for column in ("transport", "era", "tools", "p50 ms"):
-        table.add_column(column, no_wrap=True)
-    for finding_id in finding_ids:  # the severity fits under a folded id
-        table.add_column(rich_text(finding_id), overflow="fold", min_width=6)
+    for column in ("transport", "era", "tools", "p50 ms", "high", "medium", "low"):
+        numeric = column not in ("transport", "era")
+        table.add_column(column, no_wrap=True, justify="right" if numeric else "left")
+    table.add_column("findings", overflow="fold", ratio=1)
     not_probed: list[Text] = []
     for server in evidence.servers:
         measured = probes.get(server.name)
         tools = measured.listed.tools if measured and measured.listed else None
         latency = measured.latency if measured else None
-        cells: list[Text] = [
+        found = by_server.get(server.name, {})
+        counts = {
+            level: sum(
+                1 for f in evidence.findings if f.server == server.name and f.severity == level
+            )
+            for level in ("high", "medium", "low")
+        }
+        ids = sorted(found, key=lambda finding_id: (-SEVERITY_ORDER[found[finding_id]], finding_id))
+        named = Text()
+        for index, finding_id in enumerate(ids):
+            named.append(", " if index else "")
+            named.append(visible(finding_id), style=SEVERITY_STYLE[found[finding_id]])
+        table.add_row(
             rich_text(server.name),
             rich_text(server.transport),
             rich_text(measured.era if measured and measured.era else "-"),
             _show(tools),
             _show(None if latency is None else f"{latency.p50_ms:g}"),
-        ]
-        for finding_id in finding_ids:
-            severity = worst.get((server.name, finding_id))
-            cells.append(Text(severity, style=SEVERITY_STYLE[severity]) if severity else Text("-"))
-        table.add_row(*cells)
+            *(
+                Text(str(n), style=SEVERITY_STYLE[level]) if n else Text("-")
+                for level, n in counts.items()
+            ),
+            named if ids else Text("-"),
+        )
         if measured is not None and measured.error:
             not_probed.append(rich_text(f"{server.name}: {measured.error}"))
     failed = sum(1 for measured in evidence.probes if measured.error)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mcpscale import __version__
-from mcpscale.formats.evidence import SEVERITY_ORDER
 from mcpscale.formats.results import DimensionScore, Result, result_to_dict
 from mcpscale.inputs.clock import today
 from mcpscale.render.report.options import ReportOptions
@@ -191,30 +190,26 @@ def assessment_context(
 
 
 def _estate_view(result: Result) -> dict[str, Any]:
-    """The servers x findings table: a column per finding id (worst severity first)."""
-    severity: dict[str, str] = {}
-    for server in result.evidence_servers:
-        for finding, level, _count in server.findings:
-            known = severity.get(finding)
-            if known is None or SEVERITY_ORDER[level] > SEVERITY_ORDER[known]:
-                severity[finding] = level
-    columns = sorted(severity, key=lambda f: (-SEVERITY_ORDER[severity[f]], f))
+    """Servers by findings: counts by severity, then the finding ids worst first, so any
+    number of ids fits the page."""
     rows = []
     for server in result.evidence_servers:
-        found = {finding: (level, count) for finding, level, count in server.findings}
+        counts = dict.fromkeys(("high", "medium", "low"), 0)
+        for _finding, level, count in server.findings:
+            counts[level] += count
         rows.append(
             {
                 "name": server.name,
                 "transport": server.transport,
                 "error": server.error,
-                "cells": [
-                    {"severity": found[c][0], "count": found[c][1]} if c in found else None
-                    for c in columns
+                "counts": counts,
+                "findings": [
+                    {"id": finding, "severity": level, "count": count}
+                    for finding, level, count in server.findings
                 ],
             }
         )
     return {
-        "columns": [{"id": c, "severity": severity[c]} for c in columns],
         "rows": rows,
         "clean": sum(1 for s in result.evidence_servers if not s.findings and not s.error),
     }
