@@ -20,6 +20,16 @@ class Answer(Strict):
     confidence: Literal["low", "medium", "high"] | None = None
     note: str | None = None
     evidence: list[str] = Field(default_factory=list)
+    consensus: str | None = Field(
+        None,
+        description="The choice id the workshop room agreed on for this question, kept beside "
+        "this respondent's own choice (the same in every respondent's file).",
+    )
+    rounds: list[dict[str, str]] = Field(
+        default_factory=list,
+        description="Earlier workshop votes on this question, oldest first: respondent name -> "
+        "choice id, one mapping per round that was re-voted.",
+    )
 
     _ids = field_validator("choice", mode="before")(_text_id)
 
