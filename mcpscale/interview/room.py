@@ -7,6 +7,7 @@ saved atomically as each change arrives. The room's position lives in `ROOM_FILE
 
     {"room": 1, "questionnaire": "id@version", "question": "<question id, or null at the end>",
      "revealed": false, "waiting": ["<names who have not voted since the last re-vote>"],
+     "claims": {"<name>": "<nonce of the device holding the seat>"},
      "tokens": {"join": "...", "facilitator": "...", "key": "..."}}
 
 so the same command started again (even after `kill -9`) resumes at the same question, with
@@ -121,6 +122,7 @@ class Room:
     position: int = field(init=False, default=0)
     revealed: bool = field(init=False, default=False)
     waiting: set[str] = field(init=False, default_factory=set)  # names yet to re-vote
+    claims: dict[str, str] = field(init=False, default_factory=dict)  # name -> device nonce
     version: int = field(init=False, default=0)  # bumped on every change, for live updates
 
     def __post_init__(self) -> None:
@@ -165,6 +167,10 @@ class Room:
     def _restore(self, state: dict[str, Any]) -> None:
         if state.get("questionnaire") != self.questionnaire.ref:
             return
+        names = {r.name for r in self.respondents}
+        claims = state.get("claims")
+        if isinstance(claims, dict):
+            self.claims = {n: c for n, c in claims.items() if n in names and isinstance(c, str)}
         ids = [q.id for q in self.questions]
         question = state.get("question")
         if question is None and "question" in state:
@@ -174,7 +180,6 @@ class Room:
         else:
             return
         self.revealed = state.get("revealed") is True
-        names = {r.name for r in self.respondents}
         self.waiting = {n for n in state.get("waiting") or [] if n in names}
 
     @property
@@ -194,6 +199,7 @@ class Room:
             "question": None if self.done else self.current.id,
             "revealed": self.revealed,
             "waiting": sorted(self.waiting),
+            "claims": self.claims,
             "tokens": self.tokens,
         }
         text = json.dumps(state, indent=2) + "\n"
@@ -242,6 +248,23 @@ class Room:
             if respondent.name == name:
                 return index
         raise RoomError(f"no seat named {name!r}")
+
+    def claim(self, seat: int) -> str:
+        """A device takes the seat; the nonce its signed cookie carries. RoomError if taken."""
+        name = self.respondents[seat].name
+        if name in self.claims:
+            raise RoomError(f"{name}'s seat is taken; ask the facilitator to free it")
+        self.claims[name] = secrets.token_urlsafe(12)
+        self.save()
+        return self.claims[name]
+
+    def release(self, seat: int) -> None:
+        """Free a seat (a lost phone): its old cookie no longer works, a new device may take it."""
+        if self.claims.pop(self.respondents[seat].name, None) is not None:
+            self.save()
+
+    def seat_claims(self) -> list[str | None]:
+        return [self.claims.get(r.name) for r in self.respondents]
 
     def vote_of(self, seat: int) -> Answer | None:
         """The seat's answer to the current question in this round (None: not voted yet)."""

@@ -1,0 +1,104 @@
+"""Starts the live workshop: opens the room, binds the socket, prints the two URLs and the
+QR code, and serves until Ctrl-C (uvicorn's handling), then says where the files are."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from mcpscale.errors import UserError
+from mcpscale.formats.answers import Respondent
+from mcpscale.interview.room import Room
+from mcpscale.web.app import Workshop, create_app
+
+DEFAULT_PORT = 8765  # fixed, so a restarted workshop is at the same address and phones reconnect
+
+
+def lan_address() -> str:
+    """The address other machines on the network reach this one at; 127.0.0.1 without one.
+
+    A UDP "connect" sends nothing: it only asks the kernel which interface would be used."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere real
+        address = str(probe.getsockname()[0])
+        if address and not address.startswith("0."):
+            return address
+    return "127.0.0.1"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket; a port in use is a user error naming --port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise UserError(
+            f"--host {host} --port {port}: cannot listen there ({error.strerror}); "
+            "choose another --port, or --port 0 for any free one"
+        ) from None
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_workshop(
+    output_dir: Path,
+    respondents: Sequence[Respondent],
+    questionnaire_ref: str | None = None,
+    profile_path: Path | None = None,
+    evidence_paths: Sequence[Path] = (),
+    host: str | None = None,
+    port: int = DEFAULT_PORT,
+    anonymous: bool = False,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> Room:
+    """Serve the room until Ctrl-C; returns it (as saved) for the caller to summarise."""
+    import segno
+    import uvicorn
+
+    from mcpscale.pipeline import caps_for
+
+    room = Room.open(output_dir, respondents, questionnaire_ref)
+    if profile_path is not None:
+        from mcpscale.inputs.load import load_profile
+
+        profile = load_profile(profile_path, room.questionnaire)
+        room = Room.open(output_dir, respondents, questionnaire_ref, profile)
+    caps = caps_for(evidence_paths, room.questionnaire, questionnaire_ref)
+    bound_host = host or lan_address()
+    sock = bind(bound_host, port)
+    actual_port = sock.getsockname()[1]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    base = f"http://{shown}:{actual_port}"
+    join_url = f"{base}/join/{room.tokens['join']}"
+    hosts = {f"{shown}:{actual_port}"}
+    if bound_host == "127.0.0.1":
+        hosts.add(f"localhost:{actual_port}")
+    workshop = Workshop(room, caps, anonymous, join_url)
+    app = create_app(workshop, hosts)
+    out.write(f"facilitator: {base}/facilitate/{room.tokens['facilitator']}\n")
+    out.write(f"join: {join_url}\n")
+    out.flush()
+    segno.make(join_url, error="m").terminal(out=err, compact=True)
+    err.write(f"Saving to {output_dir}/ as answers arrive; Ctrl-C stops the workshop.\n")
+    err.flush()
+    config = uvicorn.Config(
+        app,
+        log_level="warning",
+        timeout_graceful_shutdown=1,  # open event streams are cut after a second
+        lifespan="off",
+        access_log=False,
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+    return room
