@@ -142,9 +142,7 @@ def create_app(workshop: Workshop, hosts: set[str]) -> Any:
     def seat_of(request: Request) -> int:
         seat = read_seat_cookie(workshop.key, request.cookies.get(SEAT_COOKIE), room.seat_claims())
         if seat is None:
-            raise HTTPException(
-                403, "Forbidden: join with the facilitator's link or QR code"
-            )
+            raise HTTPException(403, "Forbidden: join with the facilitator's link or QR code")
         return seat
 
     async def form(request: Request) -> dict[str, str]:
