@@ -64,7 +64,15 @@ class Hub:
 
     def __init__(self) -> None:
         self.versions = {"room": 0, "votes": 0}
+        self.closed = False
         self._changed = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def close(self) -> None:
+        """End every event stream (the server is stopping); safe from a signal handler."""
+        self.closed = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._changed.set)
 
     def bump(self, audience: str) -> None:
         self.versions[audience] += 1
@@ -74,6 +82,7 @@ class Hub:
         self._changed = asyncio.Event()
 
     async def wait(self, timeout: float) -> None:
+        self._loop = asyncio.get_running_loop()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
 
@@ -223,14 +232,17 @@ def create_app(workshop: Workshop, hosts: set[str]) -> Any:
             context["summary"] = room.summary()
             return context
         question = room.current
+        reveal = room.distribution() if room.revealed else None
+        most_voted = max(reveal.rows, key=lambda row: len(row.names)).choice if reveal else None
         dimension = next(d for d in room.questionnaire.dimensions if d.id == question.dimension)
         context.update(
             question=question,
             dimension=dimension,
             cap=workshop.caps.get(question.id),
             voted=room.voted(),
-            reveal=room.distribution() if room.revealed else None,
+            reveal=reveal,
             consensus=room.consensus(),
+            suggested=room.consensus() or most_voted,
             note=room.note(),
             claims=room.seat_claims(),
         )
@@ -320,6 +332,8 @@ async def _event_stream(hub: Hub, audience: str) -> AsyncIterator[str]:
     yield "retry: 1000\n\n"
     seen = -1
     for _ in range(MAX_STREAM_EVENTS):
+        if hub.closed:
+            return
         version = hub.versions[audience]
         if version != seen:
             seen = version

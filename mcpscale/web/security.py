@@ -24,7 +24,7 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),  # the tokens are in the URLs
+    (b"referrer-policy", b"same-origin"),  # the tokens are in the URLs: never sent away
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-store"),
 ]

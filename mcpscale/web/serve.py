@@ -8,7 +8,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from mcpscale.errors import UserError
 from mcpscale.formats.answers import Respondent
@@ -97,8 +97,16 @@ def serve_workshop(
         lifespan="off",
         access_log=False,
     )
-    try:
-        uvicorn.Server(config).run(sockets=[sock])
-    finally:
-        sock.close()
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            workshop.hub.close()  # open event streams end, so the server stops at once
+            super().handle_exit(sig, frame)
+
+    # Ctrl-C is how a workshop ends: uvicorn stops, then raises the signal again; not an error.
+    with contextlib.suppress(KeyboardInterrupt):
+        try:
+            Server(config).run(sockets=[sock])
+        finally:
+            sock.close()
     return room

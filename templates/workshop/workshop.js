@@ -18,7 +18,9 @@
       fields[field.id] = { question: field.dataset.keep, value: field.value,
                            start: field.selectionStart, end: field.selectionEnd,
                            focused: document.activeElement === field,
-                           typed: field.value !== field.defaultValue };
+                           typed: field.tagName === "SELECT"
+                             ? field.value !== field.dataset.initial
+                             : field.value !== field.defaultValue };
     });
     return fields;
   }
@@ -31,7 +33,7 @@
       if (old.typed) { field.value = old.value; }
       if (old.focused) {
         field.focus();
-        try { field.setSelectionRange(old.start, old.end); } catch (e) { /* not a text field */ }
+        if (field.setSelectionRange) { field.setSelectionRange(old.start, old.end); }
       }
     });
   }
