@@ -151,6 +151,7 @@ def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any)
         board.get_by_role("button", name="Save note").click()
         expect(board.get_by_text("Discussion: Pipelines only for new servers")).to_be_visible()
         if SHOTS:
+            board.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
             board.screenshot(path=str(Path(SHOTS) / "workshop-facilitator.png"))
         board.get_by_role("button", name="Re-vote", exact=True).click()
         expect(board.get_by_text("Answered: 0 of 3")).to_be_visible()
