@@ -6,6 +6,7 @@ MCPSCALE_SCREENSHOTS=docs/images to refresh the README's screenshots from these 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -43,10 +44,12 @@ def free_port() -> int:
 class Server:
     """`mcpscale workshop --web` as a user starts it, and the two URLs it prints."""
 
-    def __init__(self, folder: Path, port: int, *extra: str) -> None:
+    def __init__(
+        self, folder: Path, port: int, *extra: str, questionnaire: str = QUESTIONNAIRE
+    ) -> None:
         self.args = [
             sys.executable, "-m", "mcpscale", "workshop", "--web", "--respondents", PEOPLE,
-            "--output-dir", str(folder), "--questionnaire", QUESTIONNAIRE,
+            "--output-dir", str(folder), "--questionnaire", questionnaire,
             "--host", "127.0.0.1", "--port", str(port), *extra,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -172,6 +175,8 @@ def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any)
         expect(board.get_by_text("Answered: 3 of 3")).to_be_visible()
         board.get_by_role("button", name="Next", exact=True).click()
         expect(ana.get_by_role("heading", name="Is there training?")).to_be_visible()
+        rss = Path(f"/proc/{server.process.pid}/status").read_text().split("VmRSS:")[1]
+        print(f"server RSS after the workshop: {rss.split()[0]} kB")
     finally:
         err = server.stop()
     assert "Answers saved in" in err and "Traceback" not in err
@@ -243,6 +248,16 @@ def test_strangers_and_participants_cannot_steer_the_room(tmp_path: Path, browse
         )
         assert big.status == 413
         expect(ana.get_by_role("heading", name="How are servers deployed?")).to_be_visible()
+
+        # A lost phone: the facilitator frees the seat; the old cookie stops working.
+        board = facilitator(browser, server)
+        board.get_by_text("Seats").click()
+        board.get_by_role("button", name="Free Ana Silva's seat").click()
+        expect(board.get_by_text("Ana Silva (not joined)")).to_be_visible()
+        assert ana.reload().status == 403
+        stranger.goto(server.join)
+        stranger.get_by_role("button", name="Ana Silva").click()
+        stranger.wait_for_url("**/seat")
     finally:
         server.stop()
 
@@ -278,3 +293,35 @@ def test_a_killed_server_resumes_at_the_same_question(tmp_path: Path, browser: A
     finally:
         again.stop()
     assert saved(tmp_path)["Chloé Müller"]["tech.b"]["choice"] == "most"
+
+
+def test_the_projector_shows_the_evidence_and_only_counts_when_anonymous(
+    tmp_path: Path, browser: Any
+) -> None:
+    # The room file says where the room is: at a question the acme scan has a finding on.
+    room_file = {"room": 1, "questionnaire": "mcp-enterprise-readiness@1.0",
+                 "question": "gov.encryption-in-transit", "revealed": False}  # fmt: skip
+    (tmp_path / ".workshop-room.json").write_text(json.dumps(room_file))
+    evidence = ROOT / "examples" / "acme" / "evidence" / "scan.yaml"
+    server = Server(
+        tmp_path,
+        free_port(),
+        "--anonymous",
+        "--evidence",
+        str(evidence),
+        questionnaire="mcp-enterprise-readiness",
+    )
+    try:
+        board = facilitator(browser, server)
+        expect(board.get_by_role("heading", name="Evidence: plaintext-http")).to_be_visible()
+        ana, ben = (participant(browser, server, name) for name in PEOPLE_NAMES[:2])
+        ana.get_by_role("button").first.click()
+        ben.get_by_role("button").nth(3).click()
+        expect(board.get_by_text("Answered: 2 of 3")).to_be_visible()
+        board.get_by_role("button", name="Reveal", exact=True).click()
+        expect(board.get_by_text("Disagreement:")).to_be_visible()
+        expect(ana.get_by_text("Answers are revealed.")).to_be_visible()
+        for page in (board, ana):
+            assert not any(name in page.content() for name in PEOPLE_NAMES[1:]), page.url
+    finally:
+        server.stop()

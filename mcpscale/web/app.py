@@ -124,8 +124,9 @@ def qr_svg(url: str) -> str:
     return str(segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff"))
 
 
-def create_app(workshop: Workshop, hosts: set[str]) -> Any:
-    """The ASGI app for `workshop`, answering only to the Host names in `hosts`."""
+def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -> Any:
+    """The ASGI app for `workshop`, answering only to the Host names in `hosts` (or to any
+    IP address with `any_address`, for a server bound to all interfaces)."""
     env = environment()
     room = workshop.room
     qr = qr_svg(workshop.join_url) if workshop.join_url else ""
@@ -254,6 +255,12 @@ def create_app(workshop: Workshop, hosts: set[str]) -> Any:
     async def facilitate_state(request: Request) -> Response:
         return render("facilitate_state.html", **facilitator_context(facilitator_token(request)))
 
+    def seat_number(text: str) -> int:
+        """A seat by its number on the form (names stay off the page with --anonymous)."""
+        if not (text.isascii() and text.isdigit()) or int(text) >= len(room.respondents):
+            raise RoomError(f"no seat {text!r}")
+        return int(text)
+
     actions: dict[str, Callable[[dict[str, str]], object]] = {
         "reveal": lambda f: room.reveal(),
         "revote": lambda f: room.revote(),
@@ -261,7 +268,7 @@ def create_app(workshop: Workshop, hosts: set[str]) -> Any:
         "note": lambda f: room.discuss(f.get("note", "")),
         "back": lambda f: room.back(),
         "next": lambda f: room.next(),
-        "free": lambda f: room.release(room.seat(f.get("seat", ""))),
+        "free": lambda f: room.release(seat_number(f.get("seat", ""))),
     }
 
     async def facilitate_action(request: Request) -> Response:
@@ -324,7 +331,7 @@ def create_app(workshop: Workshop, hosts: set[str]) -> Any:
         routes=routes,
         exception_handlers={HTTPException: plain_error, UserError: plain_error, 500: plain_error},
     )
-    return Guard(app, hosts)
+    return Guard(app, hosts, any_address)
 
 
 async def _event_stream(hub: Hub, audience: str) -> AsyncIterator[str]:

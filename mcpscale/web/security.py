@@ -7,8 +7,10 @@ The session's secrets (join token, facilitator token, signing key) come from the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
+import ipaddress
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -87,9 +89,21 @@ class Guard:
     """ASGI middleware: a Host the server answers to, a same-origin POST, a bounded body,
     and the security headers on every response."""
 
-    def __init__(self, app: ASGIApp, hosts: set[str]) -> None:
+    def __init__(self, app: ASGIApp, hosts: set[str], any_address: bool = False) -> None:
         self.app = app
         self.hosts = hosts
+        self.any_address = any_address  # bound to 0.0.0.0 or ::: any IP address, no names
+
+    def answers_to(self, host: str) -> bool:
+        if host in self.hosts:
+            return True
+        if not self.any_address:
+            return False
+        name = host.rpartition(":")[0] if not host.endswith("]") else host
+        with contextlib.suppress(ValueError):
+            ipaddress.ip_address(name.strip("[]"))
+            return True
+        return False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,7 +112,7 @@ class Guard:
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         host = headers.get("host", "")
         refusal = None
-        if host not in self.hosts:  # a rebound DNS name pointing at us
+        if not self.answers_to(host):  # a rebound DNS name pointing at us
             refusal = (403, "Forbidden: unknown Host")
         elif scope["method"] not in ("GET", "HEAD", "POST"):
             refusal = (405, "Method not allowed")

@@ -76,14 +76,16 @@ def serve_workshop(
     bound_host = host or lan_address()
     sock = bind(bound_host, port)
     actual_port = sock.getsockname()[1]
-    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    everywhere = bound_host in ("0.0.0.0", "::")  # all interfaces: show the LAN address
+    address = lan_address() if everywhere else bound_host
+    shown = f"[{address}]" if ":" in address else address
     base = f"http://{shown}:{actual_port}"
     join_url = f"{base}/join/{room.tokens['join']}"
     hosts = {f"{shown}:{actual_port}"}
-    if bound_host == "127.0.0.1":
+    if address == "127.0.0.1":
         hosts.add(f"localhost:{actual_port}")
     workshop = Workshop(room, caps, anonymous, join_url)
-    app = create_app(workshop, hosts)
+    app = create_app(workshop, hosts, any_address=everywhere)
     out.write(f"facilitator: {base}/facilitate/{room.tokens['facilitator']}\n")
     out.write(f"join: {join_url}\n")
     out.flush()
