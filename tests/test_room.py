@@ -125,3 +125,9 @@ def test_back_next_and_the_summary(tmp_path: Path) -> None:
     assert room.back() and room.current.id == room.questions[-1].id
     with pytest.raises(RoomError):
         room.agree("nonsense")
+
+
+def test_a_profile_skips_the_questions_that_do_not_apply(tmp_path: Path) -> None:
+    room = Room.open(tmp_path, PEOPLE, str(TINY), profile_path=TINY / "profile.yaml")
+    assert [q.id for q in room.skipped] == ["tech.hipaa"]
+    assert "tech.hipaa" not in [q.id for q in room.questions]

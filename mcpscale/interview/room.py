@@ -143,13 +143,20 @@ class Room:
         respondents: Sequence[Respondent],
         questionnaire_ref: str | None = None,
         profile: Profile | None = None,
+        profile_path: Path | None = None,
     ) -> Room:
-        """The room as saved in `output_dir` (its answers files and room file), or a new one."""
+        """The room as saved in `output_dir` (its answers files and room file), or a new one.
+
+        A resumed room answers the questionnaire its saved files name; new files follow."""
         paths = answers_files(output_dir, respondents)
         pairs = list(zip(paths, respondents, strict=True))
         saved = [open_answers_file(f, questionnaire_ref, r) for f, r in pairs if f.exists()]
         ref = questionnaire_ref or (saved[0].questionnaire.ref if saved else None)
         files = [open_answers_file(f, ref, r) for f, r in pairs]
+        if profile_path is not None and profile is None:
+            from mcpscale.inputs.load import load_profile
+
+            profile = load_profile(profile_path, files[0].questionnaire)
         state = _read_room_file(output_dir / ROOM_FILE)
         tokens = state.get("tokens")
         room = cls(

@@ -66,12 +66,7 @@ def serve_workshop(
 
     from mcpscale.pipeline import caps_for
 
-    room = Room.open(output_dir, respondents, questionnaire_ref)
-    if profile_path is not None:
-        from mcpscale.inputs.load import load_profile
-
-        profile = load_profile(profile_path, room.questionnaire)
-        room = Room.open(output_dir, respondents, questionnaire_ref, profile)
+    room = Room.open(output_dir, respondents, questionnaire_ref, profile_path=profile_path)
     caps = caps_for(evidence_paths, room.questionnaire, questionnaire_ref)
     bound_host = host or lan_address()
     sock = bind(bound_host, port)
