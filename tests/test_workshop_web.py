@@ -175,6 +175,16 @@ def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any)
         expect(board.get_by_text("Answered: 3 of 3")).to_be_visible()
         board.get_by_role("button", name="Next", exact=True).click()
         expect(ana.get_by_role("heading", name="Is there training?")).to_be_visible()
+
+        # Nobody answers the last two; the facilitator moves on to the summary board.
+        board.get_by_role("button", name="Next", exact=True).click()
+        expect(board.get_by_role("heading", name="Is there a sponsor?")).to_be_visible()
+        board.get_by_role("button", name="Next", exact=True).click()
+        expect(board.get_by_role("heading", name="Summary")).to_be_visible()
+        expect(board.get_by_role("cell", name="Technology")).to_be_visible()
+        expect(board.get_by_text("No question: no levels spanned 2 or more.")).to_be_visible()
+        expect(board.get_by_text(str(tmp_path / "chloe-muller.yaml"))).to_be_visible()
+        expect(ana.get_by_role("heading", name="That's all")).to_be_visible()
         rss = Path(f"/proc/{server.process.pid}/status").read_text().split("VmRSS:")[1]
         print(f"server RSS after the workshop: {rss.split()[0]} kB")
     finally:
