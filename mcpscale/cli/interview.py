@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,6 +17,9 @@ from mcpscale.cli.options import (
     QuestionnaireOption,
 )
 from mcpscale.cli.output import emit, stdout_console
+
+if TYPE_CHECKING:
+    from mcpscale.formats.answers import Respondent
 
 UpdateRoleOption = Annotated[
     bool,
@@ -105,6 +108,36 @@ def workshop(
     profile: ProfileOption = None,
     evidence: EvidenceOption = None,
     update_role: UpdateRoleOption = False,
+    web: Annotated[
+        bool,
+        typer.Option(
+            "--web",
+            help="A live workshop in the browser: everyone votes on their own device, the "
+            "projector shows the room. Prints the facilitator's and the join URL.",
+        ),
+    ] = False,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            help="--web: the address to listen on (default: this machine's LAN address; "
+            "127.0.0.1 for a rehearsal on this machine only)."
+        ),
+    ] = None,
+    port: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            max=65535,
+            help="--web: the port (0: any free one); fixed by default so a "
+            "restarted workshop keeps its address.",
+        ),
+    ] = 8765,
+    anonymous: Annotated[
+        bool,
+        typer.Option(
+            "--anonymous", help="--web: show counts, never names, with the answers revealed."
+        ),
+    ] = False,
 ) -> None:
     """The room answers together; where levels span 2 or more, note the discussion."""
     from mcpscale.inputs.lock import hold_lock
@@ -114,6 +147,9 @@ def workshop(
 
     console = stdout_console()
     people = parse_respondents(respondents)
+    if web:
+        _web_workshop(people, output_dir, questionnaire, profile, evidence, host, port, anonymous)
+        return
     with contextlib.ExitStack() as locks:
         for file in answers_files(output_dir, people):
             locks.enter_context(hold_lock(file, "workshop"))
@@ -136,6 +172,34 @@ def workshop(
         for file in outcome.files:
             console.print(f"Answers saved in {file}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
+
+
+def _web_workshop(
+    people: list[Respondent],
+    output_dir: Path,
+    questionnaire: str | None,
+    profile: Path | None,
+    evidence: list[Path] | None,
+    host: str | None,
+    port: int,
+    anonymous: bool,
+) -> None:
+    """Serve the live workshop until Ctrl-C, holding every answers file; then where they are."""
+    from mcpscale.inputs.lock import hold_lock
+    from mcpscale.inputs.write import make_folder
+    from mcpscale.interview.workshop import answers_files
+    from mcpscale.web.serve import serve_workshop
+
+    make_folder(output_dir)
+    with contextlib.ExitStack() as locks:
+        files = answers_files(output_dir, people)
+        for file in files:
+            locks.enter_context(hold_lock(file, "workshop --web"))
+        serve_workshop(
+            output_dir, people, questionnaire, profile, evidence or [], host, port, anonymous
+        )
+    for file in files:
+        typer.echo(f"Answers saved in {file}", err=True)
 
 
 @form_app.command("export")

@@ -1,0 +1,1 @@
+"""The live workshop in the browser: the web app over interview/room.py, and its server."""

@@ -1,0 +1,351 @@
+"""The live workshop's web app: participants' phones, the facilitator's projector, live updates.
+
+Starlette routes over one `Room` (interview/room.py), which holds the state and saves every
+change. Pages are jinja templates from templates/workshop/ (autoescaped); each page listens to
+server-sent events and, on each, fetches its state as an HTML fragment and swaps it in.
+
+    GET  /join/<join token>                  the seats, as buttons
+    POST /join/<join token>                  take a seat: a signed cookie, then /seat
+    GET  /seat  /seat/state  /seat/events    the participant's page, its fragment, its events
+    POST /seat/vote                          choice (+ note)
+    GET  /facilitate/<token>[/state|/events] the facilitator's page, fragment, events
+    POST /facilitate/<token>/<action>        reveal, revote, agree, back, next, note, free
+    GET  /static/workshop.js|workshop.css    the app's own assets
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import (
+    HTMLResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
+from starlette.routing import Route
+
+from mcpscale.errors import UserError
+from mcpscale.inputs.packs import data_dir
+from mcpscale.interview.room import Room, RoomError, personal_note
+from mcpscale.web.security import (
+    CSRF_HEADER,
+    SEAT_COOKIE,
+    Guard,
+    csrf_token,
+    read_seat_cookie,
+    same_token,
+    seat_cookie,
+)
+
+if TYPE_CHECKING:
+    from mcpscale.assess.evidence import Cap
+
+WORKSHOP_TEMPLATES = "workshop"
+ASSETS = {"workshop.js": "text/javascript", "workshop.css": "text/css"}
+KEEPALIVE_SECONDS = 15.0
+MAX_STREAM_EVENTS = 10_000  # then the browser reconnects (EventSource does so by itself)
+
+
+class Hub:
+    """Tells every open page that the room changed: a version per audience and an event.
+
+    'room' changes (question, reveal, agree, note) reach everyone; 'votes' only the facilitator.
+    """
+
+    def __init__(self) -> None:
+        self.versions = {"room": 0, "votes": 0}
+        self.closed = False
+        self._changed = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def close(self) -> None:
+        """End every event stream (the server is stopping); safe from a signal handler."""
+        self.closed = True
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.call_soon_threadsafe(self._changed.set)
+
+    def bump(self, audience: str) -> None:
+        self.versions[audience] += 1
+        if audience == "room":
+            self.versions["votes"] += 1
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait(self, timeout: float) -> None:
+        self._loop = asyncio.get_running_loop()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+
+@dataclass
+class Workshop:
+    """What the app serves: the room, what the evidence says, and how to show it."""
+
+    room: Room
+    caps: Mapping[str, Cap] = field(default_factory=dict)
+    anonymous: bool = False
+    join_url: str = ""
+    hub: Hub = field(default_factory=Hub)
+
+    @property
+    def key(self) -> str:
+        return self.room.tokens["key"]
+
+    @property
+    def csrf(self) -> str:
+        return csrf_token(self.key)
+
+
+def environment() -> Any:
+    """The workshop's jinja environment: bundled templates, everything autoescaped."""
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(data_dir("templates") / WORKSHOP_TEMPLATES)),
+        autoescape=True,  # every name, note and label a person typed is escaped
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def qr_svg(url: str) -> str:
+    """The join URL's QR code as inline SVG (segno), for the projector."""
+    import segno
+
+    return str(segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff"))
+
+
+def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -> Any:
+    """The ASGI app for `workshop`, answering only to the Host names in `hosts` (or to any
+    IP address with `any_address`, for a server bound to all interfaces)."""
+    env = environment()
+    room = workshop.room
+    qr = qr_svg(workshop.join_url) if workshop.join_url else ""
+
+    def render(name: str, **context: Any) -> HTMLResponse:
+        html = env.get_template(name).render(
+            room=room, anonymous=workshop.anonymous, csrf=workshop.csrf, **context
+        )
+        return HTMLResponse(html)
+
+    def facilitator_token(request: Request) -> str:
+        token = str(request.path_params["token"])
+        if not same_token(token, room.tokens["facilitator"]):
+            raise HTTPException(403, "Forbidden: this link is not the facilitator's")
+        return token
+
+    def join_token(request: Request) -> str:
+        token = str(request.path_params["token"])
+        if not same_token(token, room.tokens["join"]):
+            raise HTTPException(403, "Forbidden: ask the facilitator for the join link")
+        return token
+
+    def seat_of(request: Request) -> int:
+        seat = read_seat_cookie(workshop.key, request.cookies.get(SEAT_COOKIE), room.seat_claims())
+        if seat is None:
+            raise HTTPException(403, "Forbidden: join with the facilitator's link or QR code")
+        return seat
+
+    async def form(request: Request) -> dict[str, str]:
+        """The POSTed form (bounded by Guard), after the CSRF token matched."""
+        body = (await request.body()).decode("utf-8", "replace")
+        fields = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        given = request.headers.get(CSRF_HEADER) or fields.get("csrf", "")
+        if not same_token(given, workshop.csrf):
+            raise HTTPException(403, "Forbidden: missing or wrong CSRF token; reload the page")
+        return fields
+
+    def done(request: Request, page: str) -> Response:
+        """A script's POST gets 204 (it refreshes itself); a plain form goes back to the page."""
+        if request.headers.get(CSRF_HEADER):
+            return Response(status_code=204)
+        return RedirectResponse(page, status_code=303)
+
+    # ------------------------------------------------------------ participants
+
+    async def join_page(request: Request) -> Response:
+        token = join_token(request)
+        current = read_seat_cookie(
+            workshop.key, request.cookies.get(SEAT_COOKIE), room.seat_claims()
+        )
+        return render("join.html", token=token, claims=room.seat_claims(), current=current)
+
+    async def take_seat(request: Request) -> Response:
+        join_token(request)
+        fields = await form(request)
+        try:
+            seat = room.seat(fields.get("seat", ""))
+            claim = room.claim(seat)
+        except RoomError as error:
+            raise HTTPException(409, str(error)) from None
+        workshop.hub.bump("votes")
+        response = RedirectResponse("/seat", status_code=303)
+        response.set_cookie(
+            SEAT_COOKIE,
+            seat_cookie(workshop.key, seat, claim),
+            max_age=7 * 24 * 3600,
+            httponly=True,
+            samesite="lax",
+        )
+        return response
+
+    def seat_context(seat: int) -> dict[str, Any]:
+        answer = room.vote_of(seat)
+        saved = None if room.done else room.answers[seat].get(room.current.id)
+        return {
+            "seat": seat,
+            "me": room.respondents[seat],
+            "vote": answer,
+            "my_note": personal_note(saved),
+            "reveal": room.distribution() if room.revealed and not room.done else None,
+        }
+
+    async def seat_page(request: Request) -> Response:
+        return render("seat.html", **seat_context(seat_of(request)))
+
+    async def seat_state(request: Request) -> Response:
+        return render("seat_state.html", **seat_context(seat_of(request)))
+
+    async def vote(request: Request) -> Response:
+        seat = seat_of(request)
+        fields = await form(request)
+        try:
+            room.vote(seat, fields.get("choice", ""), fields.get("note"))
+        except RoomError as error:
+            raise HTTPException(409, str(error)) from None
+        workshop.hub.bump("votes")
+        return done(request, "/seat")
+
+    # ------------------------------------------------------------ the facilitator
+
+    def facilitator_context(token: str) -> dict[str, Any]:
+        context: dict[str, Any] = {"token": token, "qr": qr, "join_url": workshop.join_url}
+        if room.done:
+            context["summary"] = room.summary()
+            return context
+        question = room.current
+        reveal = room.distribution() if room.revealed else None
+        most_voted = max(reveal.rows, key=lambda row: len(row.names)).choice if reveal else None
+        dimension = next(d for d in room.questionnaire.dimensions if d.id == question.dimension)
+        context.update(
+            question=question,
+            dimension=dimension,
+            cap=workshop.caps.get(question.id),
+            voted=room.voted(),
+            reveal=reveal,
+            consensus=room.consensus(),
+            suggested=room.consensus() or most_voted,
+            note=room.note(),
+            claims=room.seat_claims(),
+        )
+        return context
+
+    async def facilitate_page(request: Request) -> Response:
+        return render("facilitate.html", **facilitator_context(facilitator_token(request)))
+
+    async def facilitate_state(request: Request) -> Response:
+        return render("facilitate_state.html", **facilitator_context(facilitator_token(request)))
+
+    def seat_number(text: str) -> int:
+        """A seat by its number on the form (names stay off the page with --anonymous)."""
+        if not (text.isascii() and text.isdigit()) or int(text) >= len(room.respondents):
+            raise RoomError(f"no seat {text!r}")
+        return int(text)
+
+    actions: dict[str, Callable[[dict[str, str]], object]] = {
+        "reveal": lambda f: room.reveal(),
+        "revote": lambda f: room.revote(),
+        "agree": lambda f: room.agree(f.get("choice", "")),
+        "note": lambda f: room.discuss(f.get("note", "")),
+        "back": lambda f: room.back(),
+        "next": lambda f: room.next(),
+        "free": lambda f: room.release(seat_number(f.get("seat", ""))),
+    }
+
+    async def facilitate_action(request: Request) -> Response:
+        token = facilitator_token(request)
+        action = actions.get(str(request.path_params["action"]))
+        if action is None:
+            raise HTTPException(404, "Not found")
+        fields = await form(request)
+        try:
+            action(fields)
+        except RoomError as error:
+            raise HTTPException(409, str(error)) from None
+        workshop.hub.bump("room")
+        return done(request, f"/facilitate/{token}")
+
+    # ------------------------------------------------------------ live updates and assets
+
+    def events(audience: str) -> Callable[[Request], Awaitable[Response]]:
+        async def stream(request: Request) -> Response:
+            if audience == "room":
+                seat_of(request)
+            else:
+                facilitator_token(request)
+            return StreamingResponse(
+                _event_stream(workshop.hub, audience),
+                media_type="text/event-stream",
+                headers={"x-accel-buffering": "no"},
+            )
+
+        return stream
+
+    async def asset(request: Request) -> Response:
+        name = str(request.path_params["name"])
+        if name not in ASSETS:
+            raise HTTPException(404, "Not found")
+        path = data_dir("templates") / WORKSHOP_TEMPLATES / name
+        return Response(path.read_bytes(), media_type=ASSETS[name])
+
+    async def plain_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            return PlainTextResponse(exc.detail, status_code=exc.status_code)
+        if isinstance(exc, UserError):  # a save failed: the room keeps the answers in memory
+            return PlainTextResponse(f"Not saved: {exc}", status_code=503)
+        return PlainTextResponse("Internal error", status_code=500)
+
+    routes = [
+        Route("/join/{token}", join_page, methods=["GET"]),
+        Route("/join/{token}", take_seat, methods=["POST"]),
+        Route("/seat", seat_page, methods=["GET"]),
+        Route("/seat/state", seat_state, methods=["GET"]),
+        Route("/seat/events", events("room"), methods=["GET"]),
+        Route("/seat/vote", vote, methods=["POST"]),
+        Route("/facilitate/{token}", facilitate_page, methods=["GET"]),
+        Route("/facilitate/{token}/state", facilitate_state, methods=["GET"]),
+        Route("/facilitate/{token}/events", events("votes"), methods=["GET"]),
+        Route("/facilitate/{token}/{action}", facilitate_action, methods=["POST"]),
+        Route("/static/{name}", asset, methods=["GET"]),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={HTTPException: plain_error, UserError: plain_error, 500: plain_error},
+    )
+    return Guard(app, hosts, any_address)
+
+
+async def _event_stream(hub: Hub, audience: str) -> AsyncIterator[str]:
+    """The server-sent events one page listens to: the version, whenever it changes."""
+    yield "retry: 1000\n\n"
+    seen = -1
+    for _ in range(MAX_STREAM_EVENTS):
+        if hub.closed:
+            return
+        version = hub.versions[audience]
+        if version != seen:
+            seen = version
+            yield f"data: {version}\n\n"
+            continue
+        await hub.wait(KEEPALIVE_SECONDS)
+        if hub.versions[audience] == seen:
+            yield ": still here\n\n"

@@ -1,0 +1,337 @@
+"""The live workshop in a real browser: a facilitator and three participants on loopback.
+
+Debian's chromium through Playwright (its own browser download is not reachable here). Set
+MCPSCALE_SCREENSHOTS=docs/images to refresh the README's screenshots from these tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mcpscale.inputs.answers import load_answer_sets
+
+from .conftest import ROOT, TINY
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install -y chromium"
+)
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+PEOPLE = "Ana Silva:CTO,Ben Ode:CISO,Chloé Müller:Architect"
+QUESTIONNAIRE = str(TINY / "questionnaire.yaml")
+SHOTS = os.environ.get("MCPSCALE_SCREENSHOTS")
+WAIT_MS = 5000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    """`mcpscale workshop --web` as a user starts it, and the two URLs it prints."""
+
+    def __init__(
+        self, folder: Path, port: int, *extra: str, questionnaire: str = QUESTIONNAIRE
+    ) -> None:
+        self.args = [
+            sys.executable, "-m", "mcpscale", "workshop", "--web", "--respondents", PEOPLE,
+            "--output-dir", str(folder), "--questionnaire", questionnaire,
+            "--host", "127.0.0.1", "--port", str(port), *extra,
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.process = subprocess.Popen(
+            self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        assert self.process.stdout is not None
+        lines = [self.process.stdout.readline() for _ in range(2)]
+        assert lines[0].startswith("facilitator: http://127.0.0.1:"), lines
+        assert lines[1].startswith("join: http://127.0.0.1:"), lines
+        self.facilitator = lines[0].split(": ", 1)[1].strip()
+        self.join = lines[1].split(": ", 1)[1].strip()
+        self.base = self.join.split("/join/")[0]
+
+    def stop(self, how: int = signal.SIGINT) -> str:
+        if self.process.poll() is None:
+            self.process.send_signal(how)
+        _, err = self.process.communicate(timeout=10)
+        return err
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM))
+        yield launched
+        launched.close()
+
+
+def participant(browser: Any, server: Server, name: str) -> Any:
+    """A phone (360 px wide) that joins and takes `name`'s seat."""
+    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    page.goto(server.join)
+    page.get_by_role("button", name=name).click()
+    page.wait_for_url("**/seat")
+    return page
+
+
+def facilitator(browser: Any, server: Server) -> Any:
+    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    page.goto(server.facilitator)
+    return page
+
+
+def choose(page: Any, label: str) -> None:
+    page.get_by_role("button", name=label).first.click()
+    expect(page.get_by_role("button", name=label).first).to_have_attribute("aria-pressed", "true")
+
+
+def expect(locator: Any) -> Any:
+    return playwright_api.expect(locator)
+
+
+def saved(folder: Path) -> dict[str, dict[str, Any]]:
+    _, sets = load_answer_sets(sorted(folder.glob("*.yaml")), QUESTIONNAIRE)
+    return {
+        s.respondent.name: {
+            qid: a.model_dump(exclude_defaults=True, exclude_none=True)
+            for qid, a in s.answers.items()
+        }
+        for s in sets
+    }
+
+
+def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any) -> None:
+    server = Server(tmp_path, free_port())
+    try:
+        board = facilitator(browser, server)
+        ana, ben, chloe = (participant(browser, server, n) for n in PEOPLE_NAMES)
+        expect(board.get_by_text("Answered: 0 of 3")).to_be_visible()
+
+        # Question 1: everyone agrees; each answer reaches the projector at once.
+        delays = []
+        for count, page in enumerate((ana, ben, chloe), 1):
+            started = time.perf_counter()
+            page.get_by_role("button", name="By hand.").click()
+            expect(board.get_by_text(f"Answered: {count} of 3")).to_be_visible(timeout=WAIT_MS)
+            delays.append(time.perf_counter() - started)
+        print(f"answer -> facilitator's screen: max {max(delays) * 1000:.0f} ms")
+        assert max(delays) < 2.0
+        board.get_by_role("button", name="Next", exact=True).click()
+
+        # Question 2: levels 0, 3 and 2: a disagreement, then a re-vote and an agreement.
+        expect(ana.get_by_role("heading", name="How is latency watched?")).to_be_visible()
+        choose(ana, "Not at all.")
+        choose(ben, "From a pipeline with checks.")
+        chloe.get_by_label("Your note (optional, saved with your answer)").fill(
+            "<b>only</b> new servers"
+        )
+        choose(chloe, "From scripts.")
+        expect(board.get_by_text("Answered: 3 of 3")).to_be_visible()
+        shown = ben.content()  # nobody sees others' answers before the reveal
+        assert "Ana Silva" not in shown and "Answers by choice" not in shown
+        if SHOTS:
+            ben.screenshot(path=str(Path(SHOTS) / "workshop-participant.png"), full_page=True)
+        board.get_by_role("button", name="Reveal", exact=True).click()
+        expect(board.get_by_text("Disagreement:")).to_be_visible()
+        expect(board.get_by_role("cell", name="Ana Silva")).to_be_visible()
+        expect(ben.get_by_text("Answers are revealed.")).to_be_visible()
+        expect(ben.get_by_role("button", name="From scripts.")).to_have_count(0)
+        board.get_by_label("Discussion note").fill("Pipelines only for new servers")
+        board.get_by_role("button", name="Save note").click()
+        expect(board.get_by_text("Discussion: Pipelines only for new servers")).to_be_visible()
+        if SHOTS:
+            board.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+            board.screenshot(path=str(Path(SHOTS) / "workshop-facilitator.png"))
+        board.get_by_role("button", name="Re-vote", exact=True).click()
+        expect(board.get_by_text("Answered: 0 of 3")).to_be_visible()
+        for page, label in ((ana, "From scripts."), (ben, "From scripts."), (chloe, "By hand.")):
+            choose(page, label)
+        board.get_by_role("button", name="Reveal", exact=True).click()
+        expect(board.get_by_text("Levels span 1: no disagreement.")).to_be_visible()
+        board.get_by_label("Consensus").select_option("most")
+        board.get_by_role("button", name="Agree", exact=True).click()
+        expect(board.get_by_text("The room agreed: most")).to_be_visible()
+        board.get_by_role("button", name="Next", exact=True).click()
+
+        # Question 3 (tech.hipaa applies without a profile): don't know, not applicable...
+        expect(chloe.get_by_role("heading", name="Are PHI contexts encrypted?")).to_be_visible()
+        choose(ana, "Don't know")
+        choose(ben, "From scripts.")
+        choose(chloe, "From scripts.")
+        expect(board.get_by_text("Answered: 3 of 3")).to_be_visible()
+        board.get_by_role("button", name="Next", exact=True).click()
+        expect(ana.get_by_role("heading", name="Is there training?")).to_be_visible()
+
+        # Nobody answers the last two; the facilitator moves on to the summary board.
+        board.get_by_role("button", name="Next", exact=True).click()
+        expect(board.get_by_role("heading", name="Is there a sponsor?")).to_be_visible()
+        board.get_by_role("button", name="Next", exact=True).click()
+        expect(board.get_by_role("heading", name="Summary")).to_be_visible()
+        expect(board.get_by_role("cell", name="Technology")).to_be_visible()
+        expect(board.get_by_text("No question: no levels spanned 2 or more.")).to_be_visible()
+        expect(board.get_by_text(str(tmp_path / "chloe-muller.yaml"))).to_be_visible()
+        expect(ana.get_by_role("heading", name="That's all")).to_be_visible()
+        rss = Path(f"/proc/{server.process.pid}/status").read_text().split("VmRSS:")[1]
+        print(f"server RSS after the workshop: {rss.split()[0]} kB")
+    finally:
+        err = server.stop()
+    assert "Answers saved in" in err and "Traceback" not in err
+
+    note = "Workshop discussion: Pipelines only for new servers"
+    rounds = [{"Ana Silva": "none", "Ben Ode": "all", "Chloé Müller": "most"}]
+    agreed = {"note": note, "consensus": "most", "rounds": rounds}
+    assert saved(tmp_path) == {
+        "Ana Silva": {
+            "tech.a": {"choice": "some"},
+            "tech.b": {"choice": "most", **agreed},
+            "tech.hipaa": {"choice": "unknown"},
+        },
+        "Ben Ode": {
+            "tech.a": {"choice": "some"},
+            "tech.b": {"choice": "most", **agreed},
+            "tech.hipaa": {"choice": "most"},
+        },
+        "Chloé Müller": {
+            "tech.a": {"choice": "some"},
+            "tech.b": {
+                "choice": "some",
+                **agreed,
+                "note": "<b>only</b> new servers\n" + note,
+            },
+            "tech.hipaa": {"choice": "most"},
+        },
+    }
+    scored = subprocess.run(
+        [sys.executable, "-m", "mcpscale", "score", str(tmp_path), "--questionnaire",
+         QUESTIONNAIRE],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert scored.returncode == 0, scored.stderr
+
+
+PEOPLE_NAMES = ["Ana Silva", "Ben Ode", "Chloé Müller"]
+
+
+def test_strangers_and_participants_cannot_steer_the_room(tmp_path: Path, browser: Any) -> None:
+    server = Server(tmp_path, free_port())
+    try:
+        ana = participant(browser, server, "Ana Silva")
+        stranger = browser.new_context().new_page()
+        for url in (server.join + "x", server.base + "/seat", server.facilitator + "x"):
+            response = stranger.goto(url)
+            assert response.status == 403, url
+            assert response.headers["content-type"].startswith("text/plain")
+        assert stranger.goto(server.base + "/nothing-here").status == 404
+        taken = stranger.goto(server.join)
+        assert taken.ok
+        expect(stranger.get_by_role("button", name="Ana Silva (taken)")).to_be_disabled()
+
+        # Ana's page has the CSRF token and her seat cookie, but not the facilitator's token.
+        csrf = ana.locator("#live").get_attribute("data-csrf")
+        request = ana.context.request
+        wrong = server.base + "/facilitate/guessed"
+        for action in ("reveal", "next"):
+            sent = request.post(f"{wrong}/{action}", headers={"X-CSRF-Token": csrf})
+            assert sent.status == 403
+        # ... and the facilitator's own routes want the CSRF token and a same-origin request.
+        assert request.post(server.facilitator + "/next").status == 403
+        evil = {"X-CSRF-Token": csrf, "Origin": "http://evil.example"}
+        assert request.post(server.facilitator + "/next", headers=evil).status == 403
+        big = request.post(
+            server.base + "/seat/vote",
+            headers={"X-CSRF-Token": csrf},
+            form={"choice": "some", "note": "x" * 20_000},
+        )
+        assert big.status == 413
+        expect(ana.get_by_role("heading", name="How are servers deployed?")).to_be_visible()
+
+        # A lost phone: the facilitator frees the seat; the old cookie stops working.
+        board = facilitator(browser, server)
+        board.get_by_text("Seats").click()
+        board.get_by_role("button", name="Free Ana Silva's seat").click()
+        expect(board.get_by_text("Ana Silva (not joined)")).to_be_visible()
+        assert ana.reload().status == 403
+        stranger.goto(server.join)
+        stranger.get_by_role("button", name="Ana Silva").click()
+        stranger.wait_for_url("**/seat")
+    finally:
+        server.stop()
+
+
+def test_a_killed_server_resumes_at_the_same_question(tmp_path: Path, browser: Any) -> None:
+    port = free_port()
+    server = Server(tmp_path, port)
+    board = facilitator(browser, server)
+    pages = [participant(browser, server, name) for name in PEOPLE_NAMES]
+    for page in pages:
+        choose(page, "From scripts.")
+    board.get_by_role("button", name="Next", exact=True).click()
+    choose(pages[0], "Not at all.")
+    choose(pages[1], "From a pipeline with checks.")
+    board.get_by_role("button", name="Reveal", exact=True).click()
+    expect(board.get_by_text("Disagreement:")).to_be_visible()
+    before = saved(tmp_path)
+    server.stop(signal.SIGKILL)
+
+    again = Server(tmp_path, port)
+    try:
+        assert (again.facilitator, again.join) == (server.facilitator, server.join)
+        assert saved(tmp_path) == before
+        # The open pages reconnect by themselves; the phones keep their seats.
+        board.reload()
+        expect(board.get_by_role("heading", name="How is latency watched?")).to_be_visible()
+        expect(board.get_by_text("Disagreement:")).to_be_visible()
+        pages[2].reload()
+        expect(pages[2].get_by_text("Answers are revealed.")).to_be_visible()
+        board.get_by_role("button", name="Re-vote", exact=True).click()
+        choose(pages[2], "From scripts.")
+        expect(board.get_by_text("Answered: 1 of 3")).to_be_visible()
+    finally:
+        again.stop()
+    assert saved(tmp_path)["Chloé Müller"]["tech.b"]["choice"] == "most"
+
+
+def test_the_projector_shows_the_evidence_and_only_counts_when_anonymous(
+    tmp_path: Path, browser: Any
+) -> None:
+    # The room file says where the room is: at a question the acme scan has a finding on.
+    room_file = {"room": 1, "questionnaire": "mcp-enterprise-readiness@1.0",
+                 "question": "gov.encryption-in-transit", "revealed": False}  # fmt: skip
+    (tmp_path / ".workshop-room.json").write_text(json.dumps(room_file))
+    evidence = ROOT / "examples" / "acme" / "evidence" / "scan.yaml"
+    server = Server(
+        tmp_path,
+        free_port(),
+        "--anonymous",
+        "--evidence",
+        str(evidence),
+        questionnaire="mcp-enterprise-readiness",
+    )
+    try:
+        board = facilitator(browser, server)
+        expect(board.get_by_role("heading", name="Evidence: plaintext-http")).to_be_visible()
+        ana, ben = (participant(browser, server, name) for name in PEOPLE_NAMES[:2])
+        ana.get_by_role("button").first.click()
+        ben.get_by_role("button").nth(3).click()
+        expect(board.get_by_text("Answered: 2 of 3")).to_be_visible()
+        board.get_by_role("button", name="Reveal", exact=True).click()
+        expect(board.get_by_text("Disagreement:")).to_be_visible()
+        expect(ana.get_by_text("Answers are revealed.")).to_be_visible()
+        for page in (board, ana):
+            assert not any(name in page.content() for name in PEOPLE_NAMES[1:]), page.url
+    finally:
+        server.stop()
