@@ -193,13 +193,18 @@ class Room:
     def room_file(self) -> Path:
         return self.output_dir / ROOM_FILE
 
-    def save(self) -> None:
-        """Write every changed answers file, then the room file; UserError when one fails."""
-        for file, answers in zip(self.files, self.answers, strict=True):
+    def save(self, seats: Sequence[int] | None = None, room: bool = True) -> None:
+        """Write every changed answers file (or only those of `seats`), then the room file
+        (unless `room` is False: nothing the room file holds changed); UserError when one
+        fails."""
+        chosen = range(len(self.files)) if seats is None else seats
+        for file, answers in ((self.files[i], self.answers[i]) for i in chosen):
             try:
                 file.save(answers)
             except Exception as error:  # NotSaved: the room keeps the answers in memory
                 raise UserError(str(error)) from None
+        if not room:
+            return
         state = {
             "room": ROOM_FORMAT,
             "questionnaire": self.questionnaire.ref,
@@ -317,8 +322,11 @@ class Room:
         if note is not None:
             answer = _with_personal_note(answer, _clean(note))
         self.answers[seat][question.id] = answer
-        self.waiting.discard(self.respondents[seat].name)
-        self.save()
+        name = self.respondents[seat].name
+        was_waiting = name in self.waiting
+        self.waiting.discard(name)
+        # One vote changes one person's file, and the room file only if they were waiting.
+        self.save(seats=(seat,), room=was_waiting)
         return answer
 
     # ------------------------------------------------------------ the facilitator
