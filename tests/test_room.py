@@ -131,3 +131,20 @@ def test_a_profile_skips_the_questions_that_do_not_apply(tmp_path: Path) -> None
     room = Room.open(tmp_path, PEOPLE, str(TINY), profile_path=TINY / "profile.yaml")
     assert [q.id for q in room.skipped] == ["tech.hipaa"]
     assert "tech.hipaa" not in [q.id for q in room.questions]
+
+
+def test_new_names_join_only_when_allowed_and_stay_after_a_restart(tmp_path: Path) -> None:
+    room = open_room(tmp_path)
+    with pytest.raises(RoomError, match="not opened the room to new names"):
+        room.add_seat("Dana Kim", "Data steward")
+    room.open_to_new_names(True)
+    seat = room.add_seat("  Dana\tKim ", "Data steward")
+    assert seat == 3 and room.respondents[seat].name == "Dana Kim"
+    with pytest.raises(RoomError, match="already has a seat"):
+        room.add_seat("dana kim", "")  # the same file name
+    room.vote(seat, "most")
+    assert saved(tmp_path)["Dana Kim"] == {"tech.a": {"choice": "most"}}
+
+    again = open_room(tmp_path)  # --respondents as before: the newcomer is still there
+    assert [r.name for r in again.respondents][-1] == "Dana Kim"
+    assert again.allow_new and again.answers[3] == {"tech.a": room.answers[3]["tech.a"]}

@@ -335,3 +335,38 @@ def test_the_projector_shows_the_evidence_and_only_counts_when_anonymous(
             assert not any(name in page.content() for name in PEOPLE_NAMES[1:]), page.url
     finally:
         server.stop()
+
+
+def test_a_new_name_joins_only_when_the_facilitator_allows_it(tmp_path: Path, browser: Any) -> None:
+    server = Server(tmp_path, free_port())
+    try:
+        stranger = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        stranger.goto(server.join)
+        expect(stranger.get_by_role("button", name="Join as someone new")).to_have_count(0)
+
+        room = facilitator(browser, server)
+        room.locator("#seats summary").click()
+        room.get_by_role("button", name="Allow new names at the join page").click()
+        expect(room.get_by_role("button", name="Stop new names at the join page")).to_be_visible()
+
+        stranger.reload()
+        stranger.get_by_label("Your name").fill("Dana <b>Kim</b>")
+        stranger.get_by_label("Your role").fill("Data steward")
+        stranger.get_by_role("button", name="Join as someone new").click()
+        stranger.wait_for_url("**/seat")
+        expect(stranger.get_by_text("Dana <b>Kim</b>")).to_be_visible()  # shown as typed
+        choose(stranger, "By hand.")
+        expect(room.get_by_text("✓ Dana <b>Kim</b>")).to_be_visible()  # answered, escaped
+    finally:
+        server.stop()
+    answers = saved(tmp_path)
+    assert answers["Dana <b>Kim</b>"] == {"tech.a": {"choice": "some"}}
+    # the same command again: the newcomer keeps their seat and their file
+    again = Server(tmp_path, free_port())
+    try:
+        page = browser.new_context().new_page()
+        page.goto(again.join)
+        expect(page.get_by_role("button", name="Dana <b>Kim</b>")).to_be_visible()
+        expect(page.get_by_role("button", name="Join as someone new")).to_be_visible()
+    finally:
+        again.stop()

@@ -45,11 +45,13 @@ from mcpscale.interview.session import (
     level_spread,
     with_workshop_note,
 )
-from mcpscale.interview.workshop import answers_files
+from mcpscale.interview.workshop import answers_files, slugify
 
 ROOM_FILE = ".workshop-room.json"
 ROOM_FORMAT = 1
 NOTE_LIMIT = 2000  # characters in one typed note
+NAME_LIMIT = 80  # characters in a name or role typed at the join page
+MAX_SEATS = 200  # people in one room, those on --respondents included
 
 
 class RoomError(Exception):
@@ -123,6 +125,9 @@ class Room:
     revealed: bool = field(init=False, default=False)
     waiting: set[str] = field(init=False, default_factory=set)  # names yet to re-vote
     claims: dict[str, str] = field(init=False, default_factory=dict)  # name -> device nonce
+    allow_new: bool = field(init=False, default=False)  # may people join under a new name?
+    added: list[Respondent] = field(init=False, default_factory=list)  # who joined so
+    questionnaire_ref: str | None = field(init=False, default=None)  # as the files were opened
     version: int = field(init=False, default=0)  # bumped on every change, for live updates
 
     def __post_init__(self) -> None:
@@ -148,6 +153,9 @@ class Room:
         """The room as saved in `output_dir` (its answers files and room file), or a new one.
 
         A resumed room answers the questionnaire its saved files name; new files follow."""
+        state = _read_room_file(output_dir / ROOM_FILE)
+        added = _added_respondents(state, respondents)
+        respondents = [*respondents, *added]
         paths = answers_files(output_dir, respondents)
         pairs = list(zip(paths, respondents, strict=True))
         saved = [open_answers_file(f, questionnaire_ref, r) for f, r in pairs if f.exists()]
@@ -157,7 +165,6 @@ class Room:
             from mcpscale.inputs.load import load_profile
 
             profile = load_profile(profile_path, files[0].questionnaire)
-        state = _read_room_file(output_dir / ROOM_FILE)
         tokens = state.get("tokens")
         room = cls(
             files[0].questionnaire,
@@ -167,6 +174,8 @@ class Room:
             profile,
             dict(tokens) if isinstance(tokens, dict) else {},
         )
+        room.added = added
+        room.questionnaire_ref = ref
         room._restore(state)
         room.save()
         return room
@@ -186,6 +195,7 @@ class Room:
             self.position = ids.index(question)
         else:
             return
+        self.allow_new = state.get("allow_new") is True
         self.revealed = state.get("revealed") is True
         self.waiting = {n for n in state.get("waiting") or [] if n in names}
 
@@ -212,6 +222,8 @@ class Room:
             "revealed": self.revealed,
             "waiting": sorted(self.waiting),
             "claims": self.claims,
+            "allow_new": self.allow_new,
+            "added": [r.model_dump(exclude_none=True) for r in self.added],
             "tokens": self.tokens,
         }
         text = json.dumps(state, indent=2) + "\n"
@@ -269,6 +281,34 @@ class Room:
         self.claims[name] = secrets.token_urlsafe(12)
         self.save()
         return self.claims[name]
+
+    def open_to_new_names(self, allow: bool) -> None:
+        """The facilitator lets people join under a name not on --respondents (or stops it)."""
+        self.allow_new = allow
+        self.save(seats=(), room=True)
+
+    def add_seat(self, name: str, role: str) -> int:
+        """A new seat for someone not on --respondents, when the facilitator allows it; its
+        answers file is opened (or resumed) like the others'. RoomError when not allowed."""
+        if not self.allow_new:
+            raise RoomError("the facilitator has not opened the room to new names")
+        name, role = _clean(name)[:NAME_LIMIT], _clean(role)[:NAME_LIMIT] or "Participant"
+        if not name:
+            raise RoomError("type your name to join")
+        if len(self.respondents) >= MAX_SEATS:
+            raise RoomError(f"the room is full ({MAX_SEATS} seats)")
+        taken = {slugify(r.name) for r in self.respondents}
+        if slugify(name) in taken:
+            raise RoomError(f"{name!r} already has a seat (or one with the same file name)")
+        respondent = Respondent(name=name, role=role)
+        (path,) = answers_files(self.output_dir, [respondent])
+        file = open_answers_file(path, self.questionnaire_ref, respondent)
+        self.respondents.append(file.respondent)
+        self.files.append(file)
+        self.answers.append(dict(file.answers))
+        self.added.append(file.respondent)
+        self.save(seats=(len(self.files) - 1,), room=True)
+        return len(self.respondents) - 1
 
     def release(self, seat: int) -> None:
         """Free a seat (a lost phone): its old cookie no longer works, a new device may take it."""
@@ -461,6 +501,21 @@ def _with_personal_note(answer: Answer, note: str) -> Answer:
     discussion = discussion_note(answer)
     updated = answer.model_copy(update={"note": note or None})
     return with_workshop_note(updated, discussion) if discussion else updated
+
+
+def _added_respondents(state: dict[str, Any], given: Sequence[Respondent]) -> list[Respondent]:
+    """The people who joined under a new name in an earlier run of this room (bounded)."""
+    names = {r.name for r in given}
+    added: list[Respondent] = []
+    for item in (state.get("added") or [])[:MAX_SEATS]:
+        try:
+            respondent = Respondent.model_validate(item)
+        except ValueError:
+            continue
+        if respondent.name not in names:
+            names.add(respondent.name)
+            added.append(respondent)
+    return added
 
 
 def _read_room_file(path: Path) -> dict[str, Any]:

@@ -183,7 +183,10 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
         join_token(request)
         fields = await form(request)
         try:
-            seat = room.seat(fields.get("seat", ""))
+            if "new_name" in fields:  # someone not on --respondents, if the facilitator allows
+                seat = room.add_seat(fields["new_name"], fields.get("new_role", ""))
+            else:
+                seat = room.seat(fields.get("seat", ""))
             claim = room.claim(seat)
         except RoomError as error:
             raise HTTPException(409, str(error)) from None
@@ -269,6 +272,7 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
         "back": lambda f: room.back(),
         "next": lambda f: room.next(),
         "free": lambda f: room.release(seat_number(f.get("seat", ""))),
+        "new-names": lambda f: room.open_to_new_names(f.get("allow") == "yes"),
     }
 
     async def facilitate_action(request: Request) -> Response:

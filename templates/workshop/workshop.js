@@ -48,10 +48,16 @@
       })
       .then(function (html) {
         var fields = kept();
+        var opened = Array.prototype.map.call(
+          live.querySelectorAll("details[open][id]"), function (d) { return d.id; });
         var focusedName = document.activeElement && document.activeElement.closest("#live")
           ? document.activeElement.getAttribute("name") + "=" + document.activeElement.value : null;
         live.innerHTML = html;
         restore(fields);
+        opened.forEach(function (id) {  // a section the facilitator opened stays open
+          var details = document.getElementById(id);
+          if (details) { details.open = true; }
+        });
         if (focusedName) {
           var parts = focusedName.split("=");
           var same = live.querySelector("button[name='" + parts[0] + "'][value='" + parts[1] + "']");
