@@ -20,6 +20,12 @@ def workshop(output_dir: Path, respondents: str = ROOM, rows: int = 40) -> Termi
     return Terminal(args, rows=rows)
 
 
+def at_prompt(terminal: Terminal, text: str) -> None:
+    """Reads on to the end of the prompt that starts with `text`, so keys sent next answer it."""
+    terminal.expect(text)
+    terminal.expect(": ")
+
+
 def answer(terminal: Terminal, *keys: str) -> None:
     """Each respondent in turn types their key at their prompt."""
     for key in keys:
@@ -44,7 +50,7 @@ def test_ctrl_c_at_the_discussion_then_resume_asks_for_that_discussion_again(
     terminal = workshop(tmp_path)
     terminal.expect("Question 1 of 4")
     answer(terminal, "1", "4")  # Ana: none, Ben: all
-    terminal.expect("Discussion note")
+    at_prompt(terminal, "Discussion note")
     terminal.child.sendintr()
     terminal.expect("Resume with:")
     assert terminal.ended() == 130
@@ -55,7 +61,7 @@ def test_ctrl_c_at_the_discussion_then_resume_asks_for_that_discussion_again(
     terminal.expect("Ana Silva: none (saved)")
     terminal.expect("Ben Ode: all (saved)")
     terminal.expect("The room disagrees")
-    terminal.expect("Discussion note")
+    at_prompt(terminal, "Discussion note")
     terminal.send("Ben counts the new pipeline\r")
     terminal.expect("Question 2 of 4")
     quit_(terminal)
@@ -67,11 +73,11 @@ def test_ctrl_c_at_the_discussion_then_resume_asks_for_that_discussion_again(
 def test_a_discussion_the_room_moved_past_is_not_asked_again(tmp_path: Path) -> None:
     terminal = workshop(tmp_path)
     answer(terminal, "1", "4")
-    terminal.expect("Discussion note")
+    at_prompt(terminal, "Discussion note")
     terminal.send("\r")  # no note: the room moves on
     terminal.expect("Question 2 of 4")
     answer(terminal, "2")
-    terminal.expect("Ben Ode")
+    at_prompt(terminal, "Ben Ode")
     terminal.child.sendintr()
     assert terminal.ended() == 130
 
@@ -84,14 +90,14 @@ def test_a_discussion_the_room_moved_past_is_not_asked_again(tmp_path: Path) -> 
 def test_a_new_discussion_note_shows_the_earlier_one_before_replacing_it(tmp_path: Path) -> None:
     terminal = workshop(tmp_path)
     answer(terminal, "1", "4")
-    terminal.expect("Discussion note")
+    at_prompt(terminal, "Discussion note")
     terminal.send("First take\r")
     terminal.expect("Question 2 of 4")
     answer(terminal, "b")  # back to the first question: everyone answers it again
     terminal.expect("Question 1 of 4")
     answer(terminal, "1", "4")
     terminal.expect("Earlier note: First take")
-    lines = terminal.wait_for(lambda shown: any("Enter keeps it" in line for line in shown))
+    lines = terminal.wait_for(lambda shown: any("Enter keeps it):" in line for line in shown))
     assert any(line.startswith("Discussion note") for line in lines if "Enter keeps" in line)
     terminal.send("Second take\r")
     terminal.expect("Question 2 of 4")
@@ -103,12 +109,12 @@ def test_a_new_discussion_note_shows_the_earlier_one_before_replacing_it(tmp_pat
 def test_enter_keeps_the_earlier_discussion_note(tmp_path: Path) -> None:
     terminal = workshop(tmp_path)
     answer(terminal, "1", "4")
-    terminal.expect("Discussion note")
+    at_prompt(terminal, "Discussion note")
     terminal.send("First take\r")
     answer(terminal, "b")
     answer(terminal, "1", "3")
     terminal.expect("Earlier note: First take")
-    terminal.expect("Discussion note")
+    at_prompt(terminal, "Discussion note")
     terminal.send("\r")
     terminal.expect("Question 2 of 4")
     quit_(terminal)
@@ -123,14 +129,15 @@ def test_the_answered_count_and_the_saved_marker_are_each_persons_own(tmp_path: 
 
     terminal = workshop(tmp_path)  # Ben joins: the room starts where he has not answered
     terminal.expect("Ana Silva: most (saved)")
-    lines = terminal.wait_for(lambda shown: any(line.startswith("Ben Ode") for line in shown))
+    ben = "Ben Ode (0 of 4 answered):"
+    lines = terminal.wait_for(lambda shown: any(line.startswith(ben) for line in shown))
     progress = next(line for line in lines if line.startswith("Question 1 of 4"))
     assert "0 answered by everyone" in progress  # not Ana's 2
     assert not any(line.lstrip().startswith("→") for line in lines)  # not Ana's choice marked
-    assert any(line.startswith("Ben Ode (0 of 4 answered):") for line in lines)
     terminal.send("2\r")
     terminal.expect("Question 2 of 4")
-    lines = terminal.wait_for(lambda shown: any(line.startswith("Ben Ode (1 of") for line in shown))
+    ben = "Ben Ode (1 of 4 answered):"
+    lines = terminal.wait_for(lambda shown: any(line.startswith(ben) for line in shown))
     assert "Ana Silva: all (saved)" in lines
     terminal.send("q\r")
     assert terminal.ended() == 0
