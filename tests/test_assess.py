@@ -224,7 +224,8 @@ def test_workshop_resumes_where_the_room_stopped(cli: Cli, tmp_path: Path) -> No
     # Ana is asked tech.b first; b goes back to tech.a, where Enter keeps both answers
     second = workshop(cli, tmp_path, ["b", "", "", "2", "2", "", "3", "3", "4", "4"])
     assert second.exit_code == 0, second.output
-    assert "Ana Silva [some]:" in second.output and "Ben Ode [most]:" in second.output
+    assert "Ana Silva (1 of 4 answered) [some]:" in second.output
+    assert "Ben Ode (1 of 4 answered) [most]:" in second.output
     assert "type an answer" in second.output  # Enter with nothing saved re-asks
     assert saved(tmp_path / "ben-ode.yaml")["answers"] == {
         "tech.a": "most",

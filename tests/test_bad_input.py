@@ -59,6 +59,18 @@ ANSWERS_CASES: dict[str, Expected] = {
             ],
         )
     ],
+    "answers-unknown-consensus.yaml": [
+        (
+            "7:37",
+            ["unknown consensus 'mostly' for question tech.a", "(did you mean 'most'?)"],
+        )
+    ],
+    "answers-unknown-round-choice.yaml": [
+        (
+            "11:25",
+            ["unknown choice in round 1 (Ben) 'al' for question tech.a", "did you mean 'all'?"],
+        )
+    ],
     "answers-na-not-allowed.yaml": [("8:11", ["tech.b does not allow 'na'", "'unknown'"])],
     "answers-wrong-version.yaml": [
         ("3:16", ["version 1 of 'tiny'", "version 2", "write questionnaire: tiny@2"])

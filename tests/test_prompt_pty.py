@@ -4,15 +4,8 @@ And the file names respondents get, whatever script their names are written in."
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-import pexpect
-import pyte
 import pytest
 
 from mcpscale.errors import UserError
@@ -21,70 +14,18 @@ from mcpscale.inputs.yaml import load_yaml
 from mcpscale.interview.prompt import fold_lines, is_evidence_link
 from mcpscale.interview.workshop import answers_files, parse_respondents, slugify
 
-from .conftest import ROOT, TINY
+from .conftest import TINY
+from .terminal import COLUMNS, Terminal
 
-TIMEOUT = 20  # seconds for any one screen; start-up imports rich and pydantic
-COLUMNS, ROWS = 100, 40
 BACKSPACE = "\x7f"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
 
 
-class Terminal:
-    """`mcpscale assess` on the tiny pack in a pty, its output drawn on a pyte screen."""
-
-    def __init__(self, output: Path) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1767225600", TERM="xterm")
-        args = ["-m", "mcpscale", "assess", "--questionnaire", str(TINY), "--profile"]
-        args += [str(TINY / "profile.yaml"), "--respondent", "Ana Silva", "--role", "CTO"]
-        args += ["--output", str(output)]
-        self.screen = pyte.Screen(COLUMNS, ROWS)
-        self.stream = pyte.ByteStream(self.screen)
-        self.child = pexpect.spawn(
-            sys.executable,
-            args,
-            cwd=str(ROOT),
-            env=env,
-            timeout=TIMEOUT,
-            dimensions=(ROWS, COLUMNS),
-        )
-        self.child.logfile_read = self  # every byte read is drawn on the screen
-
-    def write(self, data: bytes) -> None:
-        self.stream.feed(data)
-
-    def flush(self) -> None:
-        pass
-
-    def expect(self, text: str) -> None:
-        self.child.expect_exact(text.encode())
-
-    def send(self, keys: str) -> None:
-        self.child.send(keys.encode())
-
-    def wait_for(self, shown: Callable[[list[str]], bool]) -> list[str]:
-        """The screen's lines once `shown` holds for them (or the test fails after TIMEOUT)."""
-        deadline = time.monotonic() + TIMEOUT
-        while not shown(self.lines()):
-            assert time.monotonic() < deadline, "\n".join(self.lines())
-            with contextlib.suppress(pexpect.TIMEOUT):
-                self.child.read_nonblocking(4096, timeout=0.1)
-        return self.lines()
-
-    def lines(self) -> list[str]:
-        return [line.rstrip() for line in self.screen.display]
-
-    def quit(self) -> None:
-        """Save and quit at the next answer prompt."""
-        self.expect("Answer")
-        self.send("q\r")
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-        assert self.child.exitstatus == 0
-
-
 @pytest.fixture
 def terminal(tmp_path: Path) -> Terminal:
-    return Terminal(tmp_path / "ana.yaml")
+    args = ["assess", "--questionnaire", str(TINY), "--profile", str(TINY / "profile.yaml")]
+    args += ["--respondent", "Ana Silva", "--role", "CTO", "--output", str(tmp_path / "ana.yaml")]
+    return Terminal(args)
 
 
 def saved(terminal: Terminal, tmp_path: Path) -> object:

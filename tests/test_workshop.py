@@ -142,3 +142,18 @@ def test_each_respondent_has_a_file_named_after_them() -> None:
     ]
     with pytest.raises(UserError, match="would share the file ana-silva.yaml"):
         parse_respondents("Ana Silva:CTO,ana  silva:CISO")
+
+
+def test_a_disagreement_left_without_a_note_is_where_a_resumed_room_starts(
+    tiny: Questionnaire,
+) -> None:
+    workshop = room(tiny, ana={"tech.a": "none"}, ben={"tech.a": "all"})
+    assert workshop.current.id == "tech.a"  # its discussion was interrupted
+    assert workshop.next_turn == (ANA, "none", False)
+    workshop.note_discussion("Ben counts the new pipeline")
+    assert workshop.earlier_note() == "Ben counts the new pipeline"
+    noted = [dict(answers) for _, answers in workshop.saves()]
+    profile = load_profile(TINY / "profile.yaml", tiny)
+    assert Workshop(tiny, [ANA, BEN], noted, profile).current.id == "tech.b"
+    moved_past = room(tiny, ana={"tech.a": "none", "tech.b": "some"}, ben={"tech.a": "all"})
+    assert moved_past.current.id == "tech.b"

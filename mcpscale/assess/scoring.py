@@ -19,6 +19,7 @@ import statistics
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from mcpscale.errors import UserError
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.conditions import evaluate, parse_condition
 from mcpscale.formats.profile import Profile
@@ -139,6 +140,8 @@ def score_answers(
             max_level=max(levels.values()),
             spread=q.spread or 0,
             levels=levels,
+            consensus=q.consensus,
+            consensus_level=q.consensus_level,
         )
         for q in question_scores
         if q.disagreement
@@ -236,6 +239,7 @@ def _score_question(
                 tuple(answer.evidence),
             )
         )
+    consensus = _consensus(question, respondents)
     levels = [a.level for a in answers if a.level is not None]
     status: QuestionStatus
     reason = None
@@ -266,4 +270,27 @@ def _score_question(
         disagreement=spread is not None and spread >= DISAGREEMENT_SPREAD,
         answers=tuple(answers),
         not_applicable_reason=reason,
+        consensus=consensus,
+        consensus_level=None if consensus is None else choice_levels.get(consensus),
     )
+
+
+def _consensus(question: Question, respondents: Sequence[AnswerSet]) -> str | None:
+    """The workshop room's agreed choice for `question`, the same in every answer carrying one.
+
+    It is shown beside the answers and never changes the score: each person's own answer scores.
+    """
+    carried = {
+        answer_set.respondent.name: answer.consensus
+        for answer_set in respondents
+        if (answer := answer_set.answers.get(question.id)) is not None
+        and answer.consensus is not None
+    }
+    if len(set(carried.values())) > 1:
+        says = ", ".join(f"{name} {choice}" for name, choice in carried.items())
+        raise UserError(
+            f"the answers to {question.id} carry different consensus choices ({says}); a "
+            "consensus is the room's one agreed choice: write the same one in every "
+            "respondent's file, or remove it"
+        )
+    return next(iter(carried.values()), None)

@@ -46,6 +46,9 @@ class QuestionScore:
     disagreement: bool
     answers: tuple[RespondentAnswer, ...]
     not_applicable_reason: str | None = None
+    # The workshop room's agreed choice and its level, beside (never instead of) the answers
+    consensus: str | None = None
+    consensus_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class Disagreement:
     max_level: int
     spread: int
     levels: dict[str, int]
+    consensus: str | None = None  # what the room agreed on after discussing it, if it did
+    consensus_level: int | None = None
 
 
 @dataclass(frozen=True)
@@ -190,6 +195,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "spread": q.spread,
                 "disagreement": q.disagreement,
                 "not_applicable_reason": q.not_applicable_reason,
+                "consensus": q.consensus,
+                "consensus_level": q.consensus_level,
                 "answers": [
                     {
                         "respondent": a.respondent,
@@ -250,6 +257,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "max_level": d.max_level,
                 "spread": d.spread,
                 "levels": d.levels,
+                "consensus": d.consensus,
+                "consensus_level": d.consensus_level,
             }
             for d in result.disagreements
         ],
@@ -354,6 +363,8 @@ _QUESTION = _Object(
         "spread": _Optional(_INT),
         "disagreement": _BOOL,
         "not_applicable_reason": _Optional(_TEXT),
+        "consensus": _Optional(_TEXT),
+        "consensus_level": _Optional(_INT),
         "answers": _List(_ANSWER),
     },
     frozenset({"id"}),

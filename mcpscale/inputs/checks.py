@@ -13,10 +13,11 @@ from mcpscale.formats.questionnaire import (
     NOT_APPLICABLE,
     RESERVED_CHOICE_IDS,
     UNKNOWN,
+    Question,
     Questionnaire,
 )
 from mcpscale.inputs.read import _Reporter
-from mcpscale.inputs.yaml import YamlDocument
+from mcpscale.inputs.yaml import YamlDocument, YamlPath
 
 # ---------------------------------------------------------------- meaning
 
@@ -135,27 +136,41 @@ def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnair
                 key=True,
             )
             continue
-        if answer.choice == UNKNOWN:
-            continue
-        if answer.choice == NOT_APPLICABLE:
-            if not question.allow_na:
-                report.add(
-                    ["answers", question_id, "choice"],
-                    f"question {question_id} does "
-                    "not allow "
-                    "'na'; pick a choice or answer 'unknown'",
-                )
-            continue
-        if question.choice(answer.choice) is None:
-            ids = [c.id for c in question.choices]
-            report.add(
-                ["answers", question_id, "choice"],
-                f"unknown choice '{answer.choice}' "
-                "for question "
-                f"{question_id}{'' if report.full else did_you_mean(answer.choice, ids)} (choices: "
-                f"{', '.join(ids)}, unknown{', na' if question.allow_na else ''})",
-            )
+        where = ["answers", question_id]
+        _check_choice(report, question, answer.choice, [*where, "choice"], "choice")
+        if answer.consensus is not None:
+            _check_choice(report, question, answer.consensus, [*where, "consensus"], "consensus")
+        for number, votes in enumerate(answer.rounds):
+            for name, choice in votes.items():
+                what = f"choice in round {number + 1} ({name})"
+                _check_choice(report, question, choice, [*where, "rounds", number, name], what)
     return report.problems
+
+
+def _check_choice(
+    report: _Reporter, question: Question, choice: str, path: YamlPath, what: str
+) -> None:
+    """One problem when `choice` (an answer's choice, its consensus or a round's vote) is not a
+    choice id of `question`, 'unknown', or 'na' where the question allows it."""
+    if choice == UNKNOWN or (choice == NOT_APPLICABLE and question.allow_na):
+        return
+    if choice == NOT_APPLICABLE:
+        report.add(
+            path,
+            f"question {question.id} does not allow 'na'"
+            f"{'' if what == 'choice' else f' (as its {what})'}; pick a choice or answer "
+            "'unknown'",
+        )
+        return
+    if question.choice(choice) is not None:
+        return
+    ids = [c.id for c in question.choices]
+    report.add(
+        path,
+        f"unknown {what} '{choice}' for question "
+        f"{question.id}{'' if report.full else did_you_mean(choice, ids)} (choices: "
+        f"{', '.join(ids)}, unknown{', na' if question.allow_na else ''})",
+    )
 
 
 def profile_problems(profile: Profile, document: YamlDocument, q: Questionnaire) -> list[Problem]:

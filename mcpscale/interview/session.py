@@ -198,6 +198,14 @@ def with_workshop_note(answer: Answer, discussion: str) -> Answer:
     return answer.model_copy(update={"note": "\n".join(lines)})
 
 
+def workshop_note(answer: Answer) -> str | None:
+    """The room's discussion note stored with an answer (by `with_workshop_note`), if any."""
+    for line in (answer.note or "").splitlines():
+        if line.startswith(WORKSHOP_NOTE_PREFIX):
+            return line.removeprefix(WORKSHOP_NOTE_PREFIX)
+    return None
+
+
 def level_spread(question: Question, choices: Sequence[str]) -> int | None:
     """max - min level of the given choices; None when fewer than two have a level."""
     levels = [c.level for ch in choices if (c := question.choice(ch)) is not None]

@@ -16,6 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
@@ -69,10 +70,16 @@ def hangup_as_interrupt() -> Iterator[None]:
 
 
 def question_screen(
-    interview: Interview, respondent: str | None = None, caps: Mapping[str, Cap] | None = None
+    interview: Interview,
+    respondent: str | None = None,
+    caps: Mapping[str, Cap] | None = None,
+    room: Workshop | None = None,
 ) -> Group:
     """Dimension and area, 'Question 12 of 48' with a progress bar, the text and choices,
-    and what the evidence says about this question before anyone answers."""
+    and what the evidence says about this question before anyone answers.
+
+    For a `room` the count is the questions everyone has answered, and no choice is marked:
+    each person's own count and saved choice are shown at their turn."""
     questionnaire = interview.questionnaire
     question = interview.current
     dimension = next(d for d in questionnaire.dimensions if d.id == question.dimension)
@@ -81,10 +88,11 @@ def question_screen(
     if area:
         where.append(f" › {area}", style="cyan")
     progress = Table.grid(padding=(0, 1))
+    answered = interview.answered if room is None else room.answered_by_everyone
     progress.add_row(
         Text(f"Question {interview.number} of {interview.total}", style="bold"),
-        ProgressBar(total=interview.total, completed=interview.answered, width=30),
-        Text(f"{interview.answered} answered", style="dim"),
+        ProgressBar(total=interview.total, completed=answered, width=30),
+        Text(f"{answered} answered{' by everyone' * (room is not None)}", style="dim"),
         Text(question.id, style="dim"),
     )
     choices = Table.grid(padding=(0, 1))
@@ -92,7 +100,7 @@ def question_screen(
     choices.add_column(style="green", no_wrap=True)
     choices.add_column(style="dim", no_wrap=True)
     choices.add_column()
-    default = interview.default()
+    default = interview.default() if room is None else None
     for number, choice in enumerate(question.choices, 1):
         marker = "→" if choice.id == default else ""
         choices.add_row(
@@ -428,7 +436,7 @@ def run_workshop(
             room.respondents = [file.respondent for file in files]
             save()
             while not room.done:
-                console.print(question_screen(room.room, caps=caps))
+                console.print(question_screen(room.room, caps=caps, room=room))
                 _ask_room(prompter, room, save)
                 if room.everyone_answered:
                     _discuss(prompter, room)
@@ -452,7 +460,8 @@ def _ask_room(prompter: Prompter, room: Workshop, save: Callable[[], None]) -> N
             console.print(f"{escape(saved)} [dim](saved)[/dim]")
             room.keep()
             continue
-        action, choice = read_key(prompter, room.current, turn.default, name)
+        who = f"{name} ({room.answered_by(room.turn)} of {room.room.total} answered)"
+        action, choice = read_key(prompter, room.current, turn.default, who)
         if action == "quit":
             raise Stopped("saved and quit", 0)
         if action == "back":
@@ -465,23 +474,38 @@ def _ask_room(prompter: Prompter, room: Workshop, save: Callable[[], None]) -> N
 
 
 def _discuss(prompter: Prompter, room: Workshop) -> None:
-    """Where levels span 2 or more, show the spread and ask for the room's note."""
+    """Where levels span 2 or more, show the question again above the spread (so a long table
+    never scrolls it away) and ask for the room's note, showing any earlier one first."""
     disagreement = room.disagreement()
     if disagreement is None:
         return
     console = prompter.console
+    question = disagreement.question
     console.print(
-        f"[bold yellow]The room disagrees: levels span {disagreement.spread}[/bold yellow]"
+        Panel(
+            Text(question.text, style="bold"),
+            title=f"[bold yellow]The room disagrees: levels span {disagreement.spread}[/]",
+            title_align="left",
+            subtitle=escape(question.id),
+            subtitle_align="right",
+            border_style="yellow",
+        )
     )
-    table = Table()
+    table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), pad_edge=False)
     table.add_column("Respondent")
     table.add_column("Answer")
     table.add_column("Level", justify="right")
     for person, choice, level in disagreement.answers:
         table.add_row(
             Text(person.name),
-            Text(choice_label(disagreement.question, choice)),
+            Text(choice_label(question, choice)),
             "-" if level is None else str(level),
         )
     console.print(table)
-    room.note_discussion(prompter.ask("[bold]Discussion note[/bold] (Enter to skip): ").strip())
+    earlier = room.earlier_note()
+    if earlier is None:
+        prompt = "[bold]Discussion note[/bold] (Enter to skip): "
+    else:
+        console.print(Text.assemble(("Earlier note: ", "bold"), earlier))
+        prompt = "[bold]Discussion note[/bold] (replaces the earlier one; Enter keeps it): "
+    room.note_discussion(prompter.ask(prompt).strip())

@@ -23,7 +23,13 @@ from mcpscale.formats.answers import Answer, Respondent
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import Question, Questionnaire
 from mcpscale.formats.results import Result
-from mcpscale.interview.session import Interview, answer_set, level_spread, with_workshop_note
+from mcpscale.interview.session import (
+    Interview,
+    answer_set,
+    level_spread,
+    with_workshop_note,
+    workshop_note,
+)
 
 
 def slugify(name: str) -> str:
@@ -113,8 +119,9 @@ class Workshop:
     """The room answering together: each respondent in turn, then a discussion where they differ.
 
     `answers` holds each respondent's saved answers, in the order of `respondents`. The room
-    starts at the first question someone has not answered; each question asks, in order,
-    those who have not answered it (everyone after `back`, their saved answer as default).
+    starts at a discussion it left pending (see `_pending_discussion`), else at the first
+    question someone has not answered; each question asks, in order, those who have not
+    answered it (everyone after `back`, their saved answer as default).
     """
 
     questionnaire: Questionnaire
@@ -129,7 +136,8 @@ class Workshop:
         self.interviews = [
             Interview(self.questionnaire, self.profile, answers) for answers in self.answers
         ]
-        self._go(self._next_open(0))
+        pending = self._pending_discussion()
+        self._go(self._next_open(0) if pending is None else pending)
 
     # ------------------------------------------------------------ where the room is
 
@@ -151,6 +159,18 @@ class Workshop:
         return self.room.current
 
     @property
+    def answered_by_everyone(self) -> int:
+        """How many of the questions that apply every respondent has answered."""
+        return sum(1 for question in self.room.questions if self._everyone_answered(question))
+
+    def _everyone_answered(self, question: Question) -> bool:
+        return all(question.id in interview.answers for interview in self.interviews)
+
+    def answered_by(self, respondent: int) -> int:
+        """How many of the questions that apply respondent number `respondent` has answered."""
+        return self.interviews[respondent].answered
+
+    @property
     def skipped(self) -> list[Question]:
         return self.room.skipped
 
@@ -167,6 +187,33 @@ class Workshop:
             (i for i in order if any(questions[i].id not in iv.answers for iv in self.interviews)),
             len(questions),
         )
+
+    def _pending_discussion(self) -> int | None:
+        """The question whose discussion was interrupted, to ask for it again on resume.
+
+        It is the last question anyone has answered, when everyone has answered it and every
+        question before it, their
+        levels disagree, and it carries neither a workshop note nor a consensus: the files keep
+        no other trace of the room's place, so a discussion skipped with Enter and followed by
+        no answer at all is asked again (Enter skips it again)."""
+        questions = self.room.questions
+        touched = [
+            index
+            for index, question in enumerate(questions)
+            if any(question.id in interview.answers for interview in self.interviews)
+        ]
+        if not touched:
+            return None
+        last = touched[-1]
+        if any(not self._everyone_answered(q) for q in questions[:last]):
+            return None  # the room had not walked to it in order
+        question = questions[last]
+        answers = [interview.answers.get(question.id) for interview in self.interviews]
+        if any(answer is None for answer in answers):
+            return None
+        if any(a.consensus is not None or workshop_note(a) is not None for a in answers if a):
+            return None
+        return last if self._disagreement_on(question) is not None else None
 
     # ------------------------------------------------------------ turns
 
@@ -206,7 +253,9 @@ class Workshop:
 
     def disagreement(self) -> Disagreement | None:
         """The answers to the current question so far, when their levels span 2 or more."""
-        question = self.current
+        return self._disagreement_on(self.current)
+
+    def _disagreement_on(self, question: Question) -> Disagreement | None:
         answered = [
             (respondent, answer.choice)
             for respondent, answers in self.saves()
@@ -218,8 +267,22 @@ class Workshop:
         rows = [(r, c, found.level if (found := question.choice(c)) else None) for r, c in answered]
         return Disagreement(question, spread, rows)
 
+    def earlier_note(self) -> str | None:
+        """The room's discussion note already stored on the current question, if any."""
+        question_id = self.current.id
+        return next(
+            (
+                note
+                for interview in self.interviews
+                if (answer := interview.answers.get(question_id)) is not None
+                and (note := workshop_note(answer)) is not None
+            ),
+            None,
+        )
+
     def note_discussion(self, note: str) -> None:
-        """Store the room's note with everyone's answer to the current question (Enter: none)."""
+        """Store the room's note with everyone's answer to the current question, replacing an
+        earlier one (Enter: the earlier note, if any, stays)."""
         if not note:
             return
         question_id = self.current.id

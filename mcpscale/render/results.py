@@ -88,13 +88,30 @@ def result_table(result: Result) -> Table:
     return table
 
 
+def consensus_text(result: Result, choice: str | None, level: int | None) -> str | None:
+    """What a workshop room agreed on, as every output says it: '2 Established',
+    "don't know", 'not applicable'; None when the room recorded no consensus."""
+    if choice is None:
+        return None
+    if level is None:
+        return {"unknown": "don't know", "na": "not applicable"}.get(choice, choice)
+    name = dict(result.scale).get(level)
+    return f"{level} {name}" if name else str(level)
+
+
 def disagreements_table(result: Result) -> Table:
     table = Table(title="Disagreements: levels span 2 or more", title_justify="left")
     table.add_column("Question")
     table.add_column("Levels")
+    agreed = any(d.consensus is not None for d in result.disagreements)
+    if agreed:
+        table.add_column("Room agreed")
     for d in result.disagreements:
         levels = ", ".join(f"{name} {level}" for name, level in sorted(d.levels.items()))
-        table.add_row(rich_text(d.question), rich_text(levels))
+        row = [rich_text(d.question), rich_text(levels)]
+        if agreed:
+            row.append(rich_text(consensus_text(result, d.consensus, d.consensus_level) or "-"))
+        table.add_row(*row)
     return table
 
 

@@ -13,6 +13,7 @@ from mcpscale import __version__
 from mcpscale.formats.results import DimensionScore, Result, result_to_dict
 from mcpscale.inputs.clock import today
 from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.results import consensus_text
 from mcpscale.render.style import fmt_percent, fmt_score
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ def build_context(
                     "status": q.status,
                     "score_text": fmt_score(q.score),
                     "disagreement": q.disagreement,
+                    "consensus_text": consensus_text(result, q.consensus, q.consensus_level),
                     "answers": [
                         {
                             "respondent": a.respondent,
@@ -135,7 +137,12 @@ def build_context(
         "largest_gaps": [_dimension_view(d) for d in gaps],
         "dimensions": dimensions,
         "disagreements": [
-            {"question": d.question, "text": d.text, "levels": sorted(d.levels.items())}
+            {
+                "question": d.question,
+                "text": d.text,
+                "levels": sorted(d.levels.items()),
+                "consensus_text": consensus_text(result, d.consensus, d.consensus_level),
+            }
             for d in result.disagreements
         ],
         "trust": result.trust,
