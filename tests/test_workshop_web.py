@@ -370,3 +370,36 @@ def test_a_new_name_joins_only_when_the_facilitator_allows_it(tmp_path: Path, br
         expect(page.get_by_role("button", name="Join as someone new")).to_be_visible()
     finally:
         again.stop()
+
+
+def test_keyboard_only_a_seat_a_choice_and_the_reveal(tmp_path: Path, browser: Any) -> None:
+    """No mouse: Tab to a control, Enter to press it, on both screens."""
+    server = Server(tmp_path, free_port())
+    try:
+        phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        phone.goto(server.join)
+
+        def press_tab_until(page: Any, name: str) -> None:
+            for _ in range(40):
+                page.keyboard.press("Tab")
+                focused = page.evaluate(
+                    "document.activeElement && document.activeElement.innerText"
+                )
+                if focused and focused.strip().startswith(name):
+                    page.keyboard.press("Enter")
+                    return
+            raise AssertionError(f"Tab never reached {name!r}")
+
+        press_tab_until(phone, "Ben Ode")
+        phone.wait_for_url("**/seat")
+        press_tab_until(phone, "From scripts.")
+        expect(phone.get_by_role("button", name="From scripts.")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        board = facilitator(browser, server)
+        expect(board.get_by_text("Answered: 1 of 3")).to_be_visible()
+        press_tab_until(board, "Reveal")
+        expect(board.get_by_role("cell", name="Ben Ode")).to_be_visible()
+    finally:
+        server.stop()
+    assert saved(tmp_path)["Ben Ode"] == {"tech.a": {"choice": "most"}}
