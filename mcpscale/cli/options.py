@@ -45,6 +45,16 @@ class ReportFormat(StrEnum):
     md = "md"
 
 
+class DocumentFormat(StrEnum):
+    """`mcpscale report`: the portfolio's formats and, for one assessment, DOCX and xlsx."""
+
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+    docx = "docx"
+    xlsx = "xlsx"
+
+
 class ImageFormat(StrEnum):
     svg = "svg"
     png = "png"

@@ -11,10 +11,10 @@ from mcpscale.cli.options import (
     AggregateChoice,
     AggregateOption,
     AnswersArgument,
+    DocumentFormat,
     EvidenceOption,
     QuestionnaireOption,
     QuietOption,
-    ReportFormat,
     SeedOption,
     SimulationsOption,
     TrustChoice,
@@ -30,7 +30,8 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help="report.pdf, report.html or report.md; - for standard output (html or pdf).",
+            help="report.pdf, .html, .md, .docx (to edit in Word) or .xlsx (the figures, for "
+            "analysts); - for standard output (html or pdf).",
         ),
     ],
     profile: Annotated[
@@ -43,7 +44,7 @@ def report(
     ] = None,
     questionnaire: QuestionnaireOption = None,
     output_format: Annotated[
-        ReportFormat | None, typer.Option("--format", "-f", help="Default: from the suffix.")
+        DocumentFormat | None, typer.Option("--format", "-f", help="Default: from the suffix.")
     ] = None,
     template_dir: Annotated[
         Path | None,
@@ -68,7 +69,7 @@ def report(
     evidence: EvidenceOption = None,
     trust: TrustOption = TrustChoice.answers,
 ) -> None:
-    """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
+    """Write the assessment and its plan as PDF, HTML, Markdown + SVGs, DOCX or xlsx."""
     from mcpscale.pipeline import Options, run
     from mcpscale.render.report.html import require_pdf_support
     from mcpscale.render.report.options import report_options
