@@ -221,7 +221,9 @@ def _disagreements(workbook: Any, data: dict[str, Any], options: ReportOptions) 
 
 def _conflicts(workbook: Any, data: dict[str, Any], options: ReportOptions) -> None:
     rows = data["evidence_conflicts"]
-    keys = sorted({key for row in rows for key in row})
+    found = {key for row in rows for key in row}
+    order = ("question", "respondent", "answered_level", "supported_level", "finding", "says")
+    keys = [key for key in order if key in found] + sorted(found - set(order))
     columns: list[Column] = [
         (key.replace("_", " ").capitalize(), (lambda r, key=key: r.get(key)), None)  # type: ignore[misc]
         for key in keys
