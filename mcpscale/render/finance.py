@@ -55,9 +55,9 @@ def reconciliation(bases: CostBases, currency: str) -> str:
     else:
         side = "below" if difference > 0 else "above"
         why = (
-            f"{money(abs(difference))} {side} the total cost of ownership, because the ROI "
-            f"raises costs by its risk adjustment ({risk}{overrun}) where the TCO holds a "
-            f"{contingency} contingency"
+            f"{money(abs(difference))} {side} the total cost of ownership: the ROI replaces the "
+            f"{contingency} contingency, a reserve, by its {risk} risk adjustment{overrun}, so "
+            "that the uncertainty is not counted twice"
         )
     return (
         f"One cost base: the total cost of ownership, {money(bases.tco)}, is the budget "
@@ -94,7 +94,7 @@ def probability_text(simulation: Simulation) -> str:
 def period(plan_start: dt.date, year: int) -> str:
     """What a plan year covers: year 0 is the start; year 1 the first twelve months."""
     if year == 0:
-        return f"start, {plan_start:%b %Y}"
+        return "at start"
     first = add_months(plan_start, 12 * (year - 1))
     if first.month == 1:
         return str(first.year)
@@ -117,8 +117,11 @@ def budget_context(plan: Plan, money: Money) -> dict[str, Any]:
         else {}
     )
 
+    def cell(amount: float) -> str:
+        return money(amount) if amount else "-"
+
     def amounts(values: list[float]) -> dict[str, Any]:
-        return {"amounts": [money(v) if v else "-" for v in values], "total": money(sum(values))}
+        return {"amounts": [cell(v) for v in values], "total": money(sum(values))}
 
     phase_rows = []
     for phase in (1, 2, 3):
@@ -152,8 +155,8 @@ def budget_context(plan: Plan, money: Money) -> dict[str, Any]:
         "categories": [
             {
                 "category": category,
-                "one_off": money(costs["one_off"]),
-                "running": money(costs["running"]),
+                "one_off": cell(costs["one_off"]),
+                "running": cell(costs["running"]),
                 "total": money(costs["one_off"] + costs["running"]),
             }
             for category, costs in by_category.items()
@@ -163,8 +166,8 @@ def budget_context(plan: Plan, money: Money) -> dict[str, Any]:
             {
                 "title": titles.get(initiative, (initiative, 0))[0],
                 "phase": titles.get(initiative, (initiative, ""))[1],
-                "one_off": money(costs["one_off"]),
-                "running": money(costs["running"]),
+                "one_off": cell(costs["one_off"]),
+                "running": cell(costs["running"]),
                 "total": money(costs["one_off"] + costs["running"]),
             }
             for initiative, costs in per_initiative.items()
