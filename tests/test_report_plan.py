@@ -133,7 +133,10 @@ def test_appendix_gives_every_economic_assumption_with_its_source(
         f"Risk adjustment benefits -{adjustment['benefits']:.0%}, costs +{adjustment['costs']:.0%} "
         f"{' '.join(adjustment['source'].split())}"
     ) in text
-    assert f"Contingency {pack['contingency']:.0%} the pack's economics.yaml" in text
+    assert (
+        f"Contingency {pack['contingency']:.0%} mcpscale assumption in the pack's economics.yaml; "
+        f"{pack['reference']['title']} gives no figure"
+    ) in text
     assert "Discount rate 10% organisation profile" in text  # examples/acme/profile.yaml
 
 
