@@ -98,6 +98,7 @@ class SchemaKind(StrEnum):
     evidence = "evidence"
     evidence_rules = "evidence-rules"
     tool_rules = "tool-rules"
+    narrative = "narrative"
 
 
 AnswersArgument = Annotated[

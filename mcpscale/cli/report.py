@@ -68,17 +68,24 @@ def report(
     aggregate: AggregateOption = AggregateChoice.mean,
     evidence: EvidenceOption = None,
     trust: TrustOption = TrustChoice.answers,
+    narrative: Annotated[
+        Path | None,
+        typer.Option(help="Narrative file (kind: narrative): verdict, messages, findings."),
+    ] = None,
 ) -> None:
     """Write the assessment and its plan as PDF, HTML, Markdown + SVGs, DOCX or xlsx."""
     from mcpscale.pipeline import Options, run
     from mcpscale.render.report.html import require_pdf_support
     from mcpscale.render.report.options import report_options
+    from mcpscale.render.report.story import with_narrative
     from mcpscale.render.report.write import render_report, report_format, write_reports
 
     fmt = report_format(output, output_format.value if output_format else None)
     if fmt == "pdf":
         require_pdf_support()  # before any work, and before anything is written
-    options = report_options(title, classification, assessor, template_dir, brand)
+    options = with_narrative(
+        report_options(title, classification, assessor, template_dir, brand), narrative
+    )
     with progress(quiet) as step:
         pipeline_options = Options(
             questionnaire,
