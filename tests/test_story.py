@@ -18,7 +18,8 @@ from mcpscale.assess.findings import KeyFinding, rank
 from mcpscale.assess.respondents import overall_without, read_respondents
 from mcpscale.formats.results import Result
 from mcpscale.formats.schemas import schema_dict
-from mcpscale.pipeline import Options, run
+from mcpscale.pipeline import Options, plan_files, run
+from mcpscale.render.style import fmt_money
 
 from .conftest import ACME, TINY, Cli
 
@@ -90,7 +91,9 @@ def test_summary_lists_findings_each_linking_the_section_that_argues_it(acme_htm
         assert f'<section id="{section}"' in acme_html
     assert ids["outlier"] == "respondents"
     assert "Ana Silva (Chief Technology Officer) rates above the room" in summary
-    assert "Fund phase 1 Foundation at EUR 2,285,000" in summary
+    phase_one = plan_files([ACME / "answers"], Options(profile=ACME / "profile.yaml")).budget
+    assert phase_one is not None
+    assert f"Fund phase 1 Foundation at {fmt_money(phase_one.by_phase()[1], 'EUR')}" in summary
     assert "by 2027-01-01" in summary
 
 

@@ -85,6 +85,11 @@ class InitiativeSet(Strict):
 class Criterion(Strict):
     name: str = Field(min_length=1, description="What must hold, in words.")
     condition: dict[str, Any] = Field(description="The same condition language as triggers.")
+    satisfies: list[Id] = Field(
+        default_factory=list,
+        description="Initiative ids this criterion shows done: while it is met, they are "
+        "not scheduled (e.g. a met sponsor criterion satisfies 'name a sponsor').",
+    )
 
 
 class Gate(Strict):

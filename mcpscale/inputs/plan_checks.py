@@ -81,7 +81,13 @@ def initiatives_problems(
     return report.problems
 
 
-def gates_problems(gates: GateSet, document: YamlDocument, q: Questionnaire) -> list[Problem]:
+def gates_problems(
+    gates: GateSet,
+    document: YamlDocument,
+    q: Questionnaire,
+    initiative_ids: Sequence[str] | None = None,
+) -> list[Problem]:
+    """`initiative_ids` None: no initiatives file to check `satisfies` against."""
     from mcpscale.formats.facts import fact_names
 
     report = _Reporter(document)
@@ -96,6 +102,14 @@ def gates_problems(gates: GateSet, document: YamlDocument, q: Questionnaire) -> 
                     facts,
                     "condition",
                 )
+                for at, initiative in enumerate(criterion.satisfies):
+                    if initiative_ids is not None and initiative not in initiative_ids:
+                        report.add(
+                            ["phases", index, which, position, "satisfies", at],
+                            f"unknown initiative '{initiative}'"
+                            f"{did_you_mean(initiative, initiative_ids)} in satisfies; "
+                            "satisfies names initiatives in initiatives.yaml",
+                        )
     return report.problems
 
 
@@ -134,7 +148,7 @@ def plan_file_problems(
     if isinstance(model, InitiativeSet):
         return initiatives_problems(model, document, q)
     if isinstance(model, GateSet):
-        return gates_problems(model, document, q)
+        return gates_problems(model, document, q, initiative_ids)
     if isinstance(model, RiskSet):
         return risks_problems(model, document, q, initiative_ids)
     return []

@@ -8,7 +8,7 @@ from pathlib import Path
 from mcpscale.errors import Problem, UserError
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.kinds import PLAN_KINDS
-from mcpscale.formats.pack import InitiativeSet, RiskSet
+from mcpscale.formats.pack import GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.questionnaire import (
     Questionnaire,
 )
@@ -122,7 +122,7 @@ def _plan_file_cross_checks(checked: Checked, questionnaire_ref: str | None) -> 
         return [Problem(str(document.path), None, None, f"cannot check its references: {exc}")]
     initiative_ids = None
     initiatives_path = folder / PLAN_FILES["initiatives"]
-    if isinstance(checked.model, RiskSet) and initiatives_path.is_file():
+    if isinstance(checked.model, RiskSet | GateSet) and initiatives_path.is_file():
         try:
             initiatives_checked = read_model(load_yaml(initiatives_path), InitiativeSet)
         except UserError:

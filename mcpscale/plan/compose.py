@@ -1,7 +1,7 @@
 """A scored assessment plus a profile and a pack's planning files -> the plan.
 
-Composes plan/roadmap.py, gates.py, budget.py, roi.py and risks.py. A pack without some
-planning files still gets a plan: the sections those files feed are left out, and
+Composes plan/roadmap.py, gates.py, budget.py, roi.py, risks.py and priorities.py. A pack
+without some planning files still gets a plan: the sections those files feed are left out, and
 `missing` says which files would add them.
 """
 
@@ -20,6 +20,7 @@ from mcpscale.inputs.clock import today
 from mcpscale.inputs.packs import PlanContent
 from mcpscale.plan.budget import Budget, CostInputs, build_budget
 from mcpscale.plan.gates import GateReadiness, gate_readiness
+from mcpscale.plan.priorities import PhaseTarget, Priority, phase_targets, priorities
 from mcpscale.plan.risks import FiredRisk, fired_risks
 from mcpscale.plan.roadmap import Roadmap, build_roadmap, derive_team_size
 from mcpscale.plan.roi import (
@@ -56,6 +57,8 @@ class Plan:
     risks: tuple[FiredRisk, ...] | None
     missing: tuple[str, ...]  # planning files the pack lacks
     economics: Economics | None = None  # the pack's economics.yaml, for the report's appendix
+    priorities: tuple[Priority, ...] | None = None  # value against effort, per initiative
+    phase_targets: tuple[PhaseTarget, ...] | None = None  # level per dimension by each gate
 
 
 def build_plan(
@@ -152,6 +155,8 @@ def build_plan(
         risks=fired_risks(content.risks.risks, facts, roadmap) if content.risks else None,
         missing=tuple(kind for kind in PLAN_KINDS if getattr(content, kind) is None),
         economics=economics,
+        priorities=priorities(roadmap, budget) if roadmap and budget else None,
+        phase_targets=phase_targets(result, content.gates) if content.gates else None,
     )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from mcpscale.plan.budget import COST_KINDS, Budget, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.roadmap import Check
 from mcpscale.plan.roi import citation, cost_bases
 
 PLAN_SCHEMA = "mcpscale/plan@1"
@@ -45,6 +46,23 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         },
         "roadmap": _roadmap_dict(plan),
         "gates": _gates_dict(plan),
+        "priorities": None
+        if plan.priorities is None
+        else [
+            {"id": p.initiative, "value": p.value, "effort": p.effort, "quadrant": p.quadrant}
+            for p in plan.priorities
+        ],
+        "phase_targets": None
+        if plan.phase_targets is None
+        else [
+            {
+                "dimension": t.dimension,
+                "today": t.today,
+                "target": t.target,
+                "by_phase": list(t.by_phase),
+            }
+            for t in plan.phase_targets
+        ],
         "budget": _budget_dict(plan.budget, plan.plan_start),
         "roi": _roi_dict(plan),
         "risks": None
@@ -110,9 +128,31 @@ def _roadmap_dict(plan: Plan) -> dict[str, Any] | None:
                 "depends_on": list(item.initiative.depends_on),
                 "critical": item.critical,
                 "success_criteria": list(item.initiative.success_criteria),
+                "reasons": [_check_dict(c) for c in item.reasons],
             }
             for item in roadmap.initiatives
         ],
+        "left_out": [
+            {
+                "id": item.id,
+                "title": item.initiative.title,
+                "reason": item.reason,
+                "criterion": item.criterion,
+                "needed_by": list(item.needed_by),
+                "checks": [_check_dict(c) for c in item.checks],
+            }
+            for item in roadmap.left_out
+        ],
+    }
+
+
+def _check_dict(check: Check) -> dict[str, Any]:
+    return {
+        "fact": check.fact,
+        "op": check.op,
+        "value": check.value,
+        "score": check.score,
+        "holds": check.holds,
     }
 
 

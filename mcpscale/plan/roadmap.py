@@ -1,14 +1,25 @@
 """Selects initiatives from today's scores and schedules them into the three phases.
 
 Steps (docs/methodology.md writes them out):
-1. select the initiatives whose trigger holds for the score facts (formats/facts.py);
-2. add their `depends_on`, transitively; an initiative never runs before what it needs,
-   so its phase is raised to the latest phase among its dependencies;
+1. select the initiatives whose trigger holds for the score facts (formats/facts.py),
+   except those a met gate criterion `satisfies` (gates.yaml): the gate page already says
+   that capability exists, so the plan does not build it again;
+2. add their `depends_on`, transitively, except a dependency whose capability is in place
+   (below); an initiative never runs before what it needs, so its phase is raised to the
+   latest phase among its dependencies;
 3. order them topologically (a dependency cycle is a UserError naming the cycle);
 4. schedule phase by phase: a phase starts at the previous phase's gate; each initiative
    starts at the first month its dependencies are done and the core team has room;
 5. a phase lasts as long as its work, but at least the low end of its range; work that
    needs more than the high end is flagged, not squeezed.
+
+A capability is *in place* when the answers show it: the initiative that would build it
+did not fire, and every score its trigger tests exists, so the trigger is false because
+the questions are at or above the level it asks for (not because nobody answered them).
+A dependency in place is satisfied, not scheduled; so is an initiative a met gate
+criterion satisfies. Both are kept in `Roadmap.left_out` with the checks that show it,
+so the plan can say what it did not charge for and why. A dependency whose trigger
+tests a question without a score is still scheduled: the answers do not show it exists.
 """
 
 from __future__ import annotations
@@ -16,13 +27,40 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from mcpscale.errors import UserError
-from mcpscale.formats.conditions import evaluate, parse_condition
+from mcpscale.formats.conditions import comparisons, evaluate, parse_condition
 from mcpscale.formats.pack import GateSet, Initiative, cycle_message, find_cycle
 
 _EPSILON = 1e-9
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison of a trigger or a gate criterion against today's score."""
+
+    fact: str  # e.g. question.gov.mtls, dimension.technical, gap.skills
+    op: str  # < <= > >= == != (or contains, in, eq)
+    value: Any
+    score: float | None  # None: the fact has no score (unanswered, not applicable)
+    holds: bool
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An initiative the plan would have scheduled but does not: its capability exists."""
+
+    initiative: Initiative
+    reason: Literal["in place", "gate criterion met"]
+    checks: tuple[Check, ...]  # in place: the trigger's checks (none holds); gate: the criterion's
+    criterion: str | None  # the met gate criterion's name
+    needed_by: tuple[str, ...]  # the scheduled initiatives that depend on it
+    fired: bool  # its own trigger held (only possible when a gate criterion satisfies it)
+
+    @property
+    def id(self) -> str:
+        return self.initiative.id
 
 
 @dataclass(frozen=True)
@@ -35,6 +73,9 @@ class ScheduledInitiative:
     end_month: int
     fte: float  # core-team people busy on it each month
     critical: bool
+    # Why it is in the plan: the trigger's checks that hold; for a dependency only, the
+    # checks without a score (why the answers do not show it in place).
+    reasons: tuple[Check, ...] = ()
 
     @property
     def id(self) -> str:
@@ -67,31 +108,105 @@ class Roadmap:
     phases: tuple[PhaseSpan, ...]
     critical_path: tuple[str, ...]
     team_size: int
+    left_out: tuple[LeftOut, ...] = ()  # what it does not schedule because it exists
 
     @property
     def total_months(self) -> int:
         return self.phases[-1].end_month if self.phases else 0
 
 
+def checks(condition: dict[str, Any], facts: Mapping[str, Any]) -> tuple[Check, ...]:
+    """Each comparison in a condition with today's score and whether it holds."""
+    return tuple(
+        Check(c.fact, c.op, c.value, facts.get(c.fact), evaluate(c, facts))
+        for c in comparisons(parse_condition(condition))
+    )
+
+
+def in_place(initiative: Initiative, facts: Mapping[str, Any]) -> bool:
+    """The answers show the capability: the trigger is false and every fact it tests is scored."""
+    tested = checks(initiative.triggers, facts)
+    return (
+        bool(tested)
+        and not evaluate(parse_condition(initiative.triggers), facts)
+        and all(check.score is not None for check in tested)
+    )
+
+
+def met_criteria(gates: GateSet, facts: Mapping[str, Any]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Initiative id -> (name, condition) of the first met gate criterion that satisfies it."""
+    satisfied: dict[str, tuple[str, dict[str, Any]]] = {}
+    for gate in sorted(gates.phases, key=lambda g: g.phase):
+        for criterion in [*gate.entry, *gate.exit]:
+            if criterion.satisfies and evaluate(parse_condition(criterion.condition), facts):
+                for initiative_id in criterion.satisfies:
+                    satisfied.setdefault(initiative_id, (criterion.name, criterion.condition))
+    return satisfied
+
+
 def select(
-    initiatives: Sequence[Initiative], facts: Mapping[str, Any]
-) -> tuple[list[Initiative], set[str], dict[str, set[str]]]:
-    """The fired initiatives plus everything they need; also who requires each."""
+    initiatives: Sequence[Initiative],
+    facts: Mapping[str, Any],
+    gates: GateSet | None = None,
+) -> tuple[list[Initiative], set[str], dict[str, set[str]], list[LeftOut]]:
+    """The fired initiatives plus everything they need that is not in place; who requires
+    each; and what was left out because it exists."""
     by_id = {i.id: i for i in initiatives}
     fired = {i.id for i in initiatives if evaluate(parse_condition(i.triggers), facts)}
+    satisfied = met_criteria(gates, facts) if gates is not None else {}
     required_by: dict[str, set[str]] = {}
+    left_needed_by: dict[str, set[str]] = {i: set() for i in sorted(fired) if i in satisfied}
     chosen: set[str] = set()
-    stack = sorted(fired)
+    stack = sorted(fired - set(satisfied))
     while stack:
         current = stack.pop()
         if current in chosen:
             continue
         chosen.add(current)
         for dependency in by_id[current].depends_on:
+            if dependency in satisfied or (
+                dependency in by_id and in_place(by_id[dependency], facts)
+            ):
+                left_needed_by.setdefault(dependency, set()).add(current)
+                continue
             required_by.setdefault(dependency, set()).add(current)
             if dependency in by_id and dependency not in chosen:
                 stack.append(dependency)
-    return [i for i in initiatives if i.id in chosen], fired, required_by
+    left_out = []
+    for initiative_id, needed_by in sorted(left_needed_by.items()):
+        initiative = by_id[initiative_id]
+        if initiative_id in satisfied:
+            name, condition = satisfied[initiative_id]
+            left_out.append(
+                LeftOut(
+                    initiative,
+                    "gate criterion met",
+                    checks(condition, facts),
+                    name,
+                    tuple(sorted(needed_by)),
+                    initiative_id in fired,
+                )
+            )
+        else:
+            left_out.append(
+                LeftOut(
+                    initiative,
+                    "in place",
+                    checks(initiative.triggers, facts),
+                    None,
+                    tuple(sorted(needed_by)),
+                    False,
+                )
+            )
+    return [i for i in initiatives if i.id in chosen], fired, required_by, left_out
+
+
+def reasons(initiative: Initiative, facts: Mapping[str, Any], fired: bool) -> tuple[Check, ...]:
+    """Why it is scheduled: the checks that hold, or (a dependency) the ones with no score."""
+    tested = checks(initiative.triggers, facts)
+    if fired:
+        return tuple(check for check in tested if check.holds)
+    return tuple(check for check in tested if check.score is None)
 
 
 def topological_order(initiatives: Sequence[Initiative]) -> list[Initiative]:
@@ -127,7 +242,7 @@ def build_roadmap(
     facts: Mapping[str, Any],
     team_size: int,
 ) -> Roadmap:
-    chosen, fired, required_by = select(initiatives, facts)
+    chosen, fired, required_by, left_out = select(initiatives, facts, gates)
     ordered = topological_order(chosen)
     phase_of: dict[str, int] = {}
     for initiative in ordered:
@@ -142,7 +257,9 @@ def build_roadmap(
         in_phase = [i for i in ordered if phase_of[i.id] == gate.phase]
         for initiative in in_phase:
             duration, fte = _duration_and_fte(initiative, team_size)
-            earliest = max([phase_start, *(placed[d][1] for d in initiative.depends_on)])
+            earliest = max(
+                [phase_start, *(placed[d][1] for d in initiative.depends_on if d in placed)]
+            )
             start = _first_fit(load, earliest, duration, fte, team_size)
             for month in range(start, start + duration):
                 load[month] += fte
@@ -184,10 +301,11 @@ def build_roadmap(
             end_month=placed[initiative.id][1],
             fte=placed[initiative.id][2],
             critical=initiative.id in critical,
+            reasons=reasons(initiative, facts, initiative.id in fired),
         )
         for initiative in sorted(ordered, key=lambda i: (placed[i.id][0], phase_of[i.id], i.id))
     )
-    return Roadmap(scheduled, tuple(spans), tuple(critical), team_size)
+    return Roadmap(scheduled, tuple(spans), tuple(critical), team_size, tuple(left_out))
 
 
 def _duration_and_fte(initiative: Initiative, team_size: int) -> tuple[int, float]:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from mcpscale import __version__
 from mcpscale.formats.results import DimensionScore, Result, result_to_dict
 from mcpscale.inputs.clock import today
+from mcpscale.render.report.dimension_points import dimension_points_view
 from mcpscale.render.report.options import ReportOptions
 from mcpscale.render.results import consensus_text
 from mcpscale.render.style import fmt_percent, fmt_score
@@ -90,6 +91,7 @@ def build_context(
             for area, qs in areas.items()
         ]
         view["chart"] = charts.question_spread(result, d.id) if with_charts and d.answered else ""
+        view["points"] = dimension_points_view(result, d.id)  # strengths and weaknesses
         dimensions.append(view)
     gaps = sorted((d for d in result.dimensions if d.gap), key=lambda d: (-(d.gap or 0), d.id))[:3]
     groups = sorted({r.group for r in result.respondents if r.group})

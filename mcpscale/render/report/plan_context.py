@@ -18,6 +18,7 @@ from mcpscale.plan.compose import (
 )
 from mcpscale.plan.roi import citation
 from mcpscale.render import finance
+from mcpscale.render.report.plan_fit import fit_context
 from mcpscale.render.style import fmt_money, fmt_months, fmt_percent
 
 # (section id, TOC title, the pack's planning files it needs)
@@ -68,6 +69,7 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
         "currency": plan.profile.currency if plan else "",
         "charts": {},
     }
+    context["fit"] = fit_context(plan) if plan else None  # render/report/plan_fit.py
     if plan is None:
         return context
     currency = plan.profile.currency
