@@ -89,11 +89,13 @@ def write_report(
     assessor: str | None = None,
     brand: str | Path | None = None,
     template_dir: str | Path | None = None,
+    narrative: str | Path | None = None,
 ) -> list[Path]:
     """Write the report as PDF, HTML or Markdown (by `output_format` or the suffix).
 
     Returns the files written: the report, and for Markdown the SVG charts beside it."""
     from mcpscale.render.report.options import report_options
+    from mcpscale.render.report.story import with_narrative
     from mcpscale.render.report.write import report_format, write_reports
 
     path = Path(output)
@@ -104,6 +106,7 @@ def write_report(
         None if template_dir is None else Path(template_dir),
         None if brand is None else Path(brand),
     )
+    options = with_narrative(options, None if narrative is None else Path(narrative))
     return write_reports(assessment, {report_format(path, output_format): path}, options)
 
 

@@ -43,7 +43,7 @@ def test_plan_table_shows_every_section(cli: Cli) -> None:
         "Phases and gates",
         "Roadmap",
         "Gate readiness today",
-        "Budget by category and year",
+        "Budget by phase and calendar year",
         "Risk-adjusted cash flows",
         "Return on investment",
         "Sensitivity of NPV",

@@ -143,7 +143,7 @@ def test_html_report_is_self_contained(cli: Cli, tmp_path: Path) -> None:
 
 
 def test_unknown_suffix_asks_for_a_format(cli: Cli, tmp_path: Path) -> None:
-    result = cli("report", *TINY_ARGS, "--output", tmp_path / "report.docx")
+    result = cli("report", *TINY_ARGS, "--output", tmp_path / "report.odt")
     assert result.exit_code == 2
     assert "--format pdf|html" in result.stderr
 

@@ -45,6 +45,16 @@ class ReportFormat(StrEnum):
     md = "md"
 
 
+class DocumentFormat(StrEnum):
+    """`mcpscale report`: the portfolio's formats and, for one assessment, DOCX and xlsx."""
+
+    pdf = "pdf"
+    html = "html"
+    md = "md"
+    docx = "docx"
+    xlsx = "xlsx"
+
+
 class ImageFormat(StrEnum):
     svg = "svg"
     png = "png"
@@ -88,6 +98,7 @@ class SchemaKind(StrEnum):
     evidence = "evidence"
     evidence_rules = "evidence-rules"
     tool_rules = "tool-rules"
+    narrative = "narrative"
 
 
 AnswersArgument = Annotated[

@@ -11,10 +11,10 @@ from mcpscale.cli.options import (
     AggregateChoice,
     AggregateOption,
     AnswersArgument,
+    DocumentFormat,
     EvidenceOption,
     QuestionnaireOption,
     QuietOption,
-    ReportFormat,
     SeedOption,
     SimulationsOption,
     TrustChoice,
@@ -30,7 +30,8 @@ def report(
         typer.Option(
             "--output",
             "-o",
-            help="report.pdf, report.html or report.md; - for standard output (html or pdf).",
+            help="report.pdf, .html, .md, .docx (to edit in Word) or .xlsx (the figures, for "
+            "analysts); - for standard output (html or pdf).",
         ),
     ],
     profile: Annotated[
@@ -43,7 +44,7 @@ def report(
     ] = None,
     questionnaire: QuestionnaireOption = None,
     output_format: Annotated[
-        ReportFormat | None, typer.Option("--format", "-f", help="Default: from the suffix.")
+        DocumentFormat | None, typer.Option("--format", "-f", help="Default: from the suffix.")
     ] = None,
     template_dir: Annotated[
         Path | None,
@@ -67,17 +68,24 @@ def report(
     aggregate: AggregateOption = AggregateChoice.mean,
     evidence: EvidenceOption = None,
     trust: TrustOption = TrustChoice.answers,
+    narrative: Annotated[
+        Path | None,
+        typer.Option(help="Narrative file (kind: narrative): verdict, messages, findings."),
+    ] = None,
 ) -> None:
-    """Write the assessment and its plan as PDF, self-contained HTML, or Markdown + SVGs."""
+    """Write the assessment and its plan as PDF, HTML, Markdown + SVGs, DOCX or xlsx."""
     from mcpscale.pipeline import Options, run
     from mcpscale.render.report.html import require_pdf_support
     from mcpscale.render.report.options import report_options
+    from mcpscale.render.report.story import with_narrative
     from mcpscale.render.report.write import render_report, report_format, write_reports
 
     fmt = report_format(output, output_format.value if output_format else None)
     if fmt == "pdf":
         require_pdf_support()  # before any work, and before anything is written
-    options = report_options(title, classification, assessor, template_dir, brand)
+    options = with_narrative(
+        report_options(title, classification, assessor, template_dir, brand), narrative
+    )
     with progress(quiet) as step:
         pipeline_options = Options(
             questionnaire,

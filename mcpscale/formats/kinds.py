@@ -5,6 +5,7 @@ from __future__ import annotations
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.brand import Brand
 from mcpscale.formats.evidence import Evidence, EvidenceRules, ToolRules
+from mcpscale.formats.narrative import Narrative
 from mcpscale.formats.pack import Economics, GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import Questionnaire
@@ -22,6 +23,7 @@ MODELS: dict[str, type[Strict]] = {
     "evidence": Evidence,
     "evidence-rules": EvidenceRules,
     "tool-rules": ToolRules,
+    "narrative": Narrative,
 }
 # The files of a content pack folder, by kind. Only the questionnaire is required; each
 # planning file adds parts of the plan, and `evidence.yaml` lets answers be held against

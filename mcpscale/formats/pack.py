@@ -137,6 +137,11 @@ class Estimate(Strict):
     high: float
     unit: str = ""
     source: str = ""
+    section: str = Field(
+        "",
+        description="The section of the economics file's reference document the figure comes "
+        "from; empty when the figure is the pack's own assumption.",
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> Estimate:
@@ -214,8 +219,18 @@ ECONOMIC_INPUTS = (
 )
 
 
+class Reference(Strict):
+    """The document an economics file's figures come from."""
+
+    title: str = Field(min_length=1, description="The document's title, as readers cite it.")
+    note: str = Field("", description="What the document is, in a few words.")
+
+
 class Economics(Strict):
     kind: Literal["economics"]
+    reference: Reference | None = Field(
+        None, description="The document the assumptions' sections refer to."
+    )
     assumptions: dict[Id, Estimate] = Field(
         description="Named ranges; the ROI model reads " + ", ".join(ECONOMIC_INPUTS) + "."
     )

@@ -8,13 +8,19 @@ Where each cost falls (docs/methodology.md):
 - recurring costs are paid monthly (a twelfth of the yearly figure) from the month the
   initiative ends until the horizon ends.
 Costs after the horizon are left out; pack costs are multiplied by cost_multiplier.
+
+One-off costs (the pack's one_off costs and the core team's effort: building) are kept apart
+from running costs (the pack's recurring costs: operating), and both can be read by calendar
+year from the plan's start date.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from mcpscale.formats.pack import COST_CATEGORIES
 from mcpscale.plan.roadmap import ScheduledInitiative
@@ -29,6 +35,24 @@ class CostInputs:
     contingency_rate: float
 
 
+CostKind = Literal["one_off", "running"]
+COST_KINDS: tuple[CostKind, ...] = ("one_off", "running")
+
+
+def calendar_year(plan_start: dt.date, month: int) -> int:
+    """The calendar year of a month counted from the plan start (-1, the initial
+    investment, is paid at the start)."""
+    return plan_start.year + (plan_start.month - 1 + max(month, 0)) // 12
+
+
+def by_calendar_year(monthly: Sequence[float], plan_start: dt.date) -> dict[int, float]:
+    """Monthly amounts (month 0 = the plan start) summed per calendar year, in order."""
+    totals: dict[int, list[float]] = {}
+    for month, amount in enumerate(monthly):
+        totals.setdefault(calendar_year(plan_start, month), []).append(amount)
+    return {year: math.fsum(amounts) for year, amounts in totals.items()}
+
+
 @dataclass(frozen=True)
 class CostLine:
     initiative: str
@@ -36,6 +60,7 @@ class CostLine:
     phase: int
     month: int  # from the plan start; -1 is the initial investment (year 0)
     amount: float
+    kind: CostKind = "one_off"  # one_off: building (incl. the core team); running: operating
 
     @property
     def year(self) -> int:
@@ -89,6 +114,61 @@ class Budget:
             for phase in (1, 2, 3)
         }
 
+    def by_category_kind(self) -> dict[str, dict[CostKind, float]]:
+        return {
+            category: {
+                kind: math.fsum(
+                    line.amount
+                    for line in self.lines
+                    if line.category == category and line.kind == kind
+                )
+                for kind in COST_KINDS
+            }
+            for category in COST_CATEGORIES
+        }
+
+    def by_kind(self) -> dict[CostKind, float]:
+        return {
+            kind: math.fsum(line.amount for line in self.lines if line.kind == kind)
+            for kind in COST_KINDS
+        }
+
+    def calendar_years(self, plan_start: dt.date) -> list[int]:
+        """Every calendar year the horizon touches, from the plan start's."""
+        last = calendar_year(plan_start, 12 * self.horizon_years - 1)
+        return list(range(plan_start.year, last + 1))
+
+    def by_calendar_year(
+        self,
+        plan_start: dt.date,
+        phase: int | None = None,
+        kind: CostKind | None = None,
+        initiative: str | None = None,
+    ) -> list[float]:
+        """Costs per calendar year (as `calendar_years`), optionally of one phase, kind or
+        initiative; before contingency."""
+        years = self.calendar_years(plan_start)
+        amounts: list[list[float]] = [[] for _ in years]
+        for line in self.lines:
+            if (
+                (phase is None or line.phase == phase)
+                and (kind is None or line.kind == kind)
+                and (initiative is None or line.initiative == initiative)
+            ):
+                amounts[calendar_year(plan_start, line.month) - years[0]].append(line.amount)
+        return [math.fsum(values) for values in amounts]
+
+    def by_initiative(self) -> dict[str, dict[CostKind, float]]:
+        """Each initiative's one-off and running costs over the horizon, in plan order."""
+        amounts: dict[str, dict[CostKind, list[float]]] = {}
+        for line in self.lines:
+            costs = amounts.setdefault(line.initiative, {kind: [] for kind in COST_KINDS})
+            costs[line.kind].append(line.amount)
+        return {
+            initiative: {kind: math.fsum(values) for kind, values in costs.items()}
+            for initiative, costs in amounts.items()
+        }
+
     def monthly(self) -> tuple[float, list[float]]:
         """The initial investment and the cost of each month of the horizon."""
         months = [0.0] * (12 * self.horizon_years)
@@ -125,5 +205,5 @@ def build_budget(initiatives: Sequence[ScheduledInitiative], inputs: CostInputs)
         for category, yearly in sorted(costs.recurring.items()):
             for month in range(item.end_month, horizon_months):
                 amount = yearly / 12 * inputs.cost_multiplier
-                lines.append(CostLine(item.id, category, item.phase, month, amount))
+                lines.append(CostLine(item.id, category, item.phase, month, amount, "running"))
     return Budget(tuple(lines), inputs.horizon_years, inputs.contingency_rate)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from mcpscale.plan.budget import Budget
+from mcpscale.plan.budget import COST_KINDS, Budget, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
-from mcpscale.plan.roi import (
-    RoiResult,
-)
+from mcpscale.plan.roi import citation, cost_bases
 
 PLAN_SCHEMA = "mcpscale/plan@1"
 
@@ -46,8 +45,8 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         },
         "roadmap": _roadmap_dict(plan),
         "gates": _gates_dict(plan),
-        "budget": _budget_dict(plan.budget),
-        "roi": _roi_dict(plan.roi),
+        "budget": _budget_dict(plan.budget, plan.plan_start),
+        "roi": _roi_dict(plan),
         "risks": None
         if plan.risks is None
         else [
@@ -133,12 +132,28 @@ def _gates_dict(plan: Plan) -> list[dict[str, Any]] | None:
     ]
 
 
-def _budget_dict(budget: Budget | None) -> dict[str, Any] | None:
+def _budget_dict(budget: Budget | None, plan_start: dt.date) -> dict[str, Any] | None:
     if budget is None:
         return None
     from mcpscale.formats.pack import COST_CATEGORIES
 
+    years = budget.calendar_years(plan_start)
     return {
+        "calendar_years": years,
+        "by_kind": budget.by_kind(),
+        "by_phase_kind_calendar_year": [
+            {"phase": phase, "kind": kind, "calendar_year": year, "amount": amount}
+            for phase in (1, 2, 3)
+            for kind in COST_KINDS
+            for year, amount in zip(
+                years, budget.by_calendar_year(plan_start, phase, kind), strict=True
+            )
+            if amount
+        ],
+        "by_initiative": [
+            {"id": initiative, **costs, "total": costs["one_off"] + costs["running"]}
+            for initiative, costs in budget.by_initiative().items()
+        ],
         "by_category_phase_year": [
             {"category": category, "phase": phase, "year": year, "amount": amount}
             for category in COST_CATEGORIES
@@ -157,11 +172,32 @@ def _budget_dict(budget: Budget | None) -> dict[str, Any] | None:
     }
 
 
-def _roi_dict(roi: RoiResult | None) -> dict[str, Any] | None:
+def _roi_dict(plan: Plan) -> dict[str, Any] | None:
+    roi = plan.roi
     if roi is None:
         return None
     simulation = roi.simulation
+    reference = plan.economics.reference if plan.economics else None
+    bases = cost_bases(plan.budget, roi) if plan.budget else None
     return {
+        "cost_basis": None
+        if bases is None
+        else {
+            "budget": bases.budget,
+            "contingency_rate": bases.contingency_rate,
+            "total_cost_of_ownership": bases.tco,
+            "risk_adjustment_costs": bases.cost_risk,
+            "cost_overrun": bases.cost_overrun,
+            "costs": bases.roi_costs,
+            "present_costs": bases.roi_present_costs,
+            "difference_from_tco": bases.difference,
+        },
+        "reference": None if reference is None else reference.model_dump(),
+        "benefits_by_stream_calendar_year": [
+            {"stream": stream, "calendar_year": year, "amount": amount}
+            for stream, monthly in roi.monthly_benefits_by_stream.items()
+            for year, amount in by_calendar_year(monthly, plan.plan_start).items()
+        ],
         "npv": roi.npv,
         "roi": roi.roi,
         "benefit_cost_ratio": roi.benefit_cost_ratio,
@@ -181,6 +217,7 @@ def _roi_dict(roi: RoiResult | None) -> dict[str, Any] | None:
                 "present_costs": c.present_costs,
                 "present_benefits": c.present_benefits,
                 "cumulative_net": c.cumulative_net,
+                "cumulative_present_net": c.cumulative_present_net,
             }
             for c in roi.cash_flows
         ],
@@ -212,7 +249,14 @@ def _roi_dict(roi: RoiResult | None) -> dict[str, Any] | None:
             for s in roi.sensitivity
         ],
         "assumptions": {
-            name: {"low": e.low, "likely": e.likely, "high": e.high, "source": e.source}
+            name: {
+                "low": e.low,
+                "likely": e.likely,
+                "high": e.high,
+                "source": e.source,
+                "section": e.section,
+                "citation": citation(e, reference),
+            }
             for name, e in roi.assumptions.items()
         },
     }

@@ -14,16 +14,23 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mcpscale.formats.pack import ECONOMIC_INPUTS, BenefitRamp, Estimate
+from mcpscale.formats.pack import ECONOMIC_INPUTS, BenefitRamp, Estimate, Reference
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from mcpscale.plan.budget import Budget
     from mcpscale.plan.roadmap import PhaseSpan
 
 DEFAULT_SIMULATIONS = 10_000
 DEFAULT_SEED = 20261
 STREAMS = ("developer_productivity", "development_cycles", "compute_savings", "time_to_market")
+STREAM_TITLES = {
+    "developer_productivity": "Developer productivity",
+    "development_cycles": "Shorter development cycles",
+    "compute_savings": "Lower compute costs",
+    "time_to_market": "Faster time to market",
+}
 
 
 @dataclass(frozen=True)
@@ -56,7 +63,8 @@ class CashFlow:
     discount_factor: float
     present_costs: float
     present_benefits: float
-    cumulative_net: float
+    cumulative_net: float  # undiscounted
+    cumulative_present_net: float = 0.0  # discounted: the last year's is the NPV
 
 
 @dataclass(frozen=True)
@@ -101,6 +109,63 @@ class RoiResult:
     sensitivity: tuple[Sensitivity, ...]
     assumptions: dict[str, Estimate]
     model: NpvModel  # NPV as a function of the assumptions, for simulation and sensitivity
+    # Risk-adjusted benefits per stream and month (month 0 = the plan start).
+    monthly_benefits_by_stream: dict[str, list[float]] = dataclasses.field(default_factory=dict)
+
+    @property
+    def cost_overrun(self) -> float:
+        """The most likely cost overrun factor the headline figures use."""
+        estimate = self.assumptions.get("cost_overrun")
+        return estimate.likely if estimate else 1.0
+
+    @property
+    def costs(self) -> float:
+        """The risk-adjusted costs over the horizon, undiscounted."""
+        return math.fsum(c.costs for c in self.cash_flows)
+
+
+@dataclass(frozen=True)
+class CostBases:
+    """The budget's total cost of ownership beside the ROI's costs, so that they reconcile:
+    TCO = budget x (1 + contingency); ROI costs = budget x (1 + cost risk) x overrun."""
+
+    budget: float  # before contingency and risk adjustment, undiscounted
+    contingency_rate: float
+    tco: float
+    cost_risk: float
+    cost_overrun: float  # most likely factor
+    roi_costs: float  # undiscounted
+    roi_present_costs: float
+
+    @property
+    def difference(self) -> float:
+        """TCO minus the ROI's undiscounted costs."""
+        return self.tco - self.roi_costs
+
+
+def cost_bases(budget: Budget, roi: RoiResult) -> CostBases:
+    return CostBases(
+        budget=budget.total,
+        contingency_rate=budget.contingency_rate,
+        tco=budget.total_cost_of_ownership,
+        cost_risk=roi.cost_risk,
+        cost_overrun=roi.cost_overrun,
+        roi_costs=roi.costs,
+        roi_present_costs=roi.present_costs,
+    )
+
+
+def citation(estimate: Estimate, reference: Reference | None) -> str:
+    """Where an assumption comes from: the reference document by title and section, or that
+    the document gives no figure for it (the pack's own assumption)."""
+    source = estimate.source.strip()
+    if reference is None:
+        return source or "-"
+    if estimate.section:
+        return f"{reference.title}, section {estimate.section}" + (f": {source}" if source else "")
+    return f"mcpscale assumption, no figure in {reference.title}" + (
+        f": {source}" if source else ""
+    )
 
 
 # ---------------------------------------------------------------- the formulas
@@ -225,11 +290,12 @@ def project(
     ]
     yearly_benefits = _yearly(monthly_benefits, horizon_years)
     cash_flows = []
-    cumulative = 0.0
+    cumulative = cumulative_present = 0.0
     for year in range(horizon_years + 1):
         discount = 1 / (1 + discount_rate) ** year
         net = yearly_benefits[year] - yearly_costs[year]
         cumulative += net
+        cumulative_present += yearly_benefits[year] * discount - yearly_costs[year] * discount
         cash_flows.append(
             CashFlow(
                 year,
@@ -240,6 +306,7 @@ def project(
                 yearly_costs[year] * discount,
                 yearly_benefits[year] * discount,
                 cumulative,
+                cumulative_present,
             )
         )
     present_costs = math.fsum(c.present_costs for c in cash_flows)
@@ -288,6 +355,10 @@ def project(
         sensitivity=sensitivity(model, assumptions) if invested else (),
         assumptions=dict(assumptions),
         model=model,
+        monthly_benefits_by_stream={
+            name: [benefit_factor * factors[name] * value for value in streams[name]]
+            for name in STREAMS
+        },
     )
 
 

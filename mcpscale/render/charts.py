@@ -8,7 +8,9 @@ fixed and no date is written.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from mcpscale.formats.results import Result
@@ -52,11 +54,34 @@ def _pyplot() -> Any:
     return plt
 
 
+# Set by as_png(): the DOCX report needs pictures Word shows, not SVG text.
+_PNG_DPI: ContextVar[int | None] = ContextVar("png_dpi", default=None)
+
+
+@contextmanager
+def as_png(dpi: int = 150) -> Iterator[None]:
+    """Within it every chart function returns `<img src="data:image/png;base64,...">`
+    instead of SVG text, drawn from the same figure (the DOCX report walks that HTML)."""
+    token = _PNG_DPI.set(dpi)
+    try:
+        yield
+    finally:
+        _PNG_DPI.reset(token)
+
+
 def _svg(figure: Any) -> str:
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     import matplotlib.pyplot as plt
 
+    dpi = _PNG_DPI.get()
+    if dpi is not None:
+        import base64
+
+        png = io.BytesIO()
+        figure.savefig(png, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+        plt.close(figure)
+        return f'<img src="data:image/png;base64,{base64.b64encode(png.getvalue()).decode()}">'
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(figure)
     text = buffer.getvalue()
     return text[text.index("<svg") :]  # drop the XML prolog and doctype: inlined in HTML

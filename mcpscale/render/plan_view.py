@@ -9,10 +9,12 @@ from rich.table import Table
 from rich.text import Text
 
 from mcpscale.formats.kinds import PLAN_FILES
-from mcpscale.formats.pack import COST_CATEGORIES
 from mcpscale.formats.serialize import csv_text, to_json
+from mcpscale.plan.budget import COST_KINDS
 from mcpscale.plan.compose import Plan, add_months
 from mcpscale.plan.document import plan_to_dict
+from mcpscale.plan.roi import cost_bases
+from mcpscale.render.finance import KIND_TITLES, convention, probability_text, reconciliation
 from mcpscale.render.results import result_table
 from mcpscale.render.style import fmt_money, fmt_percent
 from mcpscale.render.text import rich_text
@@ -149,45 +151,43 @@ def _gates_table(plan: Plan) -> Table:
 
 
 def _budget_table(plan: Plan) -> Table:
+    """By phase, one-off against running costs, by calendar year, summing to the TCO."""
     budget = plan.budget
     assert budget is not None
     currency = plan.profile.currency
+    start = plan.plan_start
+    rate = budget.contingency_rate
     table = Table(
-        title=rich_text(f"Budget by category and year ({currency})"),
+        title=rich_text(f"Budget by phase and calendar year ({currency})"),
         box=box.SIMPLE_HEAD,
         title_justify="left",
+        caption_justify="left",
         caption=rich_text(
-            "year 0 = initial investment; by phase: "
-            + ", ".join(f"{p} {money(v, currency)}" for p, v in budget.by_phase().items())
+            reconciliation(cost_bases(budget, plan.roi), currency)
+            if plan.roi
+            else "one-off = build (incl. the core team); running = operate, to the horizon"
         ),
     )
-    table.add_column("Category")
-    for year in budget.years:
-        table.add_column(f"Year {year}", justify="right")
+    table.add_column("Phase")
+    table.add_column("Costs")
+    for year in budget.calendar_years(start):
+        table.add_column(str(year), justify="right")
     table.add_column("Total", justify="right")
-    for category in COST_CATEGORIES:
-        per_year = [
-            sum(budget.cell(category, phase, year) for phase in (1, 2, 3)) for year in budget.years
-        ]
-        table.add_row(
-            rich_text(category),
-            *(money(v, currency) for v in per_year),
-            money(sum(per_year), currency),
-        )
+
+    def row(label: str, kind: str, values: list[float]) -> None:
+        amounts = (money(v, currency) for v in values)
+        table.add_row(rich_text(label), kind, *amounts, money(sum(values), currency))
+
+    names = {p.phase: f"{p.phase} {p.name}" for p in plan.roadmap.phases} if plan.roadmap else {}
+    for phase in (1, 2, 3):
+        for kind in COST_KINDS:
+            label = names.get(phase, str(phase)) if kind == "one_off" else ""
+            row(label, KIND_TITLES[kind], budget.by_calendar_year(start, phase, kind))
     table.add_section()
-    table.add_row(
-        "Total", *(money(v, currency) for v in budget.by_year()), money(budget.total, currency)
-    )
-    table.add_row(
-        f"Contingency {budget.contingency_rate:.0%}",
-        *([""] * len(budget.years)),
-        money(budget.contingency, currency),
-    )
-    table.add_row(
-        "Total cost of ownership",
-        *([""] * len(budget.years)),
-        money(budget.total_cost_of_ownership, currency),
-    )
+    by_year = budget.by_calendar_year(start)
+    row("Budget", "", by_year)
+    row(f"Contingency {fmt_percent(rate)}", "", [rate * v for v in by_year])
+    row("Total cost of ownership", "", [(1 + rate) * v for v in by_year])
     return table
 
 
@@ -199,10 +199,13 @@ def _roi_tables(plan: Plan) -> list[Any]:
         title=rich_text(f"Risk-adjusted cash flows, TEI style ({currency})"),
         box=box.SIMPLE_HEAD,
         title_justify="left",
-        caption=f"benefits -{roi.benefit_risk:.0%}, costs +{roi.cost_risk:.0%}; "
-        f"discount rate {roi.discount_rate:.0%}",
+        caption_justify="left",
+        caption=f"benefits -{fmt_percent(roi.benefit_risk)}, costs +{fmt_percent(roi.cost_risk)}; "
+        f"discount rate {fmt_percent(roi.discount_rate)}\nCum. net = cumulative net, "
+        "undiscounted; PV = present value of the year's net; Cum. PV = cumulative present "
+        "value (the last is the NPV)",
     )
-    for column in ("Year", "Costs", "Benefits", "Net", "Present value", "Cumulative"):
+    for column in ("Year", "Costs", "Benefits", "Net", "Cum. net", "PV", "Cum. PV"):
         flows.add_column(column, justify="right")
     for c in roi.cash_flows:
         flows.add_row(
@@ -210,18 +213,20 @@ def _roi_tables(plan: Plan) -> list[Any]:
             money(c.costs, currency),
             money(c.benefits, currency),
             money(c.net, currency),
-            money(c.present_benefits - c.present_costs, currency),
             money(c.cumulative_net, currency),
+            money(c.present_benefits - c.present_costs, currency),
+            money(c.cumulative_present_net, currency),
         )
     headline = Table(
         title=rich_text(f"Return on investment ({currency})"),
         box=box.SIMPLE_HEAD,
         title_justify="left",
+        caption_justify="left",
     )
     headline.add_column("Measure")
     headline.add_column("Most likely", justify="right")
     headline.add_column("P10", justify="right")
-    headline.add_column("P50", justify="right")
+    headline.add_column("Median (P50)", justify="right")
     headline.add_column("P90", justify="right")
     sim = roi.simulation
     headline.add_row(
@@ -249,9 +254,8 @@ def _roi_tables(plan: Plan) -> list[Any]:
     )
     notes = []
     if sim:
-        notes.append(
-            f"{sim.draws:,} PERT draws, seed {sim.seed}; P(ROI > 0) = {sim.prob_positive:.0%}"
-        )
+        notes.append(probability_text(sim))
+    notes.append(convention(sim))
     benchmark = roi.assumptions.get("roi_benchmark")
     if benchmark is not None:
         notes.append(

@@ -11,6 +11,18 @@ def fmt_percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
+def fmt_probability(value: float | None) -> str:
+    """A probability estimated from draws: "> 99%" and "< 1%" at the ends, never "100%" or
+    "0%", which would claim a certainty no simulation gives."""
+    if value is None:
+        return "-"
+    if value > 0.99:
+        return "> 99%"
+    if value < 0.01:
+        return "< 1%"
+    return f"{value:.0%}"
+
+
 def fmt_money(amount: float | None, currency: str, compact: bool = False) -> str:
     """The one style for amounts: "EUR 3,790,000", to the nearest thousand (the inputs are
     estimates; more digits would claim a precision they do not have).

@@ -52,6 +52,7 @@ def build_context(
     """Everything the templates show, as plain data; text is escaped by the templates."""
     from mcpscale.render import charts
     from mcpscale.render.report.plan_context import plan_context, plan_toc
+    from mcpscale.render.report.story import story_context
 
     dimensions = []
     for d in result.dimensions:
@@ -77,8 +78,10 @@ def build_context(
                                 else {"unknown": "don't know", "na": "not applicable"}.get(
                                     a.choice, a.choice
                                 )
-                            ),
+                            )
+                            + (f" · {a.confidence} confidence" if a.confidence else ""),
                             "note": a.note,
+                            "confidence": a.confidence,
                         }
                         for a in q.answers
                     ],
@@ -99,6 +102,7 @@ def build_context(
         {"id": "summary", "title": "Executive summary"},
         {"id": "maturity", "title": "Maturity by dimension"},
         {"id": "disagreements", "title": "Disagreements to resolve"},
+        {"id": "respondents", "title": "Respondents as evidence"},
         *(
             [{"id": "evidence-conflicts", "title": "Evidence conflicts"}]
             if result.evidence_conflicts
@@ -137,8 +141,6 @@ def build_context(
             "level_text": "-" if overall.level is None else f"{overall.level} {overall.level_name}",
         },
         "groups_text": ", ".join(groups) if groups else "",
-        "verdict": None,
-        "summary_lines": [],
         "largest_gaps": [_dimension_view(d) for d in gaps],
         "dimensions": dimensions,
         "disagreements": [
@@ -182,6 +184,7 @@ def build_context(
         },
         "toc": toc,
         "plan": plan_view,
+        **story_context(result, options, plan, toc),
     }
 
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from mcpscale.errors import UserError
 
 if TYPE_CHECKING:
-    pass
+    from mcpscale.formats.narrative import Narrative
 DEFAULT_CLASSIFICATION = "Confidential"
 DEFAULT_BRAND_COLOUR = "#0b3d91"
 
@@ -23,6 +23,8 @@ class ReportOptions:
     brand_colour: str = DEFAULT_BRAND_COLOUR
     template_dir: Path | None = None
     logo_uri: str | None = None  # a data: URI, so the HTML stays self-contained
+    narrative: Narrative | None = None  # --narrative: render/report/story.py reads it
+    narrative_path: Path | None = None
 
 
 LOGO_TYPES = {

@@ -16,6 +16,8 @@ from mcpscale.plan.compose import (
     Plan,
     add_months,
 )
+from mcpscale.plan.roi import citation
+from mcpscale.render import finance
 from mcpscale.render.style import fmt_money, fmt_months, fmt_percent
 
 # (section id, TOC title, the pack's planning files it needs)
@@ -123,75 +125,14 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
         if roadmap.initiatives:
             chart_of["gantt"] = charts.roadmap_gantt
     if plan.budget is not None:
-        from mcpscale.formats.pack import COST_CATEGORIES
-
         budget = plan.budget
-        by_category = budget.by_category()
-        context["budget"] = {
-            "rows": [
-                {
-                    "category": category,
-                    "phases": [
-                        money(sum(budget.cell(category, phase, y) for y in budget.years))
-                        for phase in (1, 2, 3)
-                    ],
-                    "total": money(by_category.get(category, 0.0)),
-                }
-                for category in COST_CATEGORIES
-            ],
-            "by_phase": [money(v) for v in budget.by_phase().values()],
-            "years": [f"Year {y}" for y in budget.years],
-            "by_year": [money(v) for v in budget.by_year()],
-            "total": money(budget.total),
-            "contingency_rate": fmt_percent(budget.contingency_rate),
-            "contingency": money(budget.contingency),
-            "tco": money(budget.total_cost_of_ownership),
-        }
+        context["budget"] = finance.budget_context(plan, money)
         if budget.total:
             chart_of["budget"] = charts.budget_by_phase
     if plan.roi is not None:
         roi = plan.roi
-        sim = roi.simulation
-        context["roi"] = {
-            "npv": money(roi.npv),
-            "roi": fmt_percent(roi.roi),
-            "bcr": "-" if roi.benefit_cost_ratio is None else f"{roi.benefit_cost_ratio:.2f}",
-            "irr": fmt_percent(roi.irr),
-            "payback": "not within the horizon"
-            if roi.payback_months is None
-            else fmt_months(roi.payback_months),
-            "npv_range": f"{money(sim.npv[0])} to {money(sim.npv[2])}" if sim else "",
-            "roi_range": f"{fmt_percent(sim.roi[0])} to {fmt_percent(sim.roi[2])}" if sim else "",
-            "simulation": f"{sim.draws:,} PERT draws, seed {sim.seed}; "
-            f"P(ROI > 0) = {fmt_percent(sim.prob_positive)}"
-            if sim
-            else "no simulation (--simulations 0)",
-            "benefit_risk": fmt_percent(roi.benefit_risk),
-            "cost_risk": fmt_percent(roi.cost_risk),
-            "discount_rate": fmt_percent(roi.discount_rate),
-            "cash_flows": [
-                {
-                    "year": c.year,
-                    "costs": money(c.costs),
-                    "benefits": money(c.benefits),
-                    "net": money(c.net),
-                    "present": money(c.present_benefits - c.present_costs),
-                    "cumulative": money(c.cumulative_net),
-                }
-                for c in roi.cash_flows
-            ],
-            "sensitivity": [
-                {
-                    "input": s.input.replace("_", " "),
-                    "low": f"{s.low:g}",
-                    "high": f"{s.high:g}",
-                    "npv_at_low": money(s.npv_at_low),
-                    "npv_at_high": money(s.npv_at_high),
-                    "swing": money(s.swing),
-                }
-                for s in roi.sensitivity
-            ],
-        }
+        reference = plan.economics.reference if plan.economics else None
+        context["roi"] = finance.roi_context(plan, money)
         context["assumptions"] = [
             {
                 "name": name.replace("_", " "),
@@ -199,7 +140,7 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
                 "likely": f"{e.likely:g}",
                 "high": f"{e.high:g}",
                 "unit": e.unit,
-                "source": (e.source or "-")
+                "source": citation(e, reference)
                 + (
                     "; range set by the organisation profile"
                     if name in plan.profile.economics
@@ -243,8 +184,8 @@ def _planning_inputs(plan: Plan) -> list[dict[str, str]]:
     """The single-valued inputs of the plan and ROI, each with where it comes from."""
     profile, roi, budget = plan.profile, plan.roi, plan.budget
     assert roi is not None and budget is not None
-    pack = "the pack's economics.yaml"
     economics = plan.economics
+    pack = finance.own_assumption(economics.reference if economics else None)
     adjustment_source = economics.risk_adjustment.source if economics else ""
     from_profile = "organisation profile"
     rows = [
@@ -301,8 +242,7 @@ def _planning_inputs(plan: Plan) -> list[dict[str, str]]:
         rows.append(
             (
                 "Benefit ramp",
-                f"phase 1 {fmt_percent(ramp.phase_1)}, phase 2 {fmt_percent(ramp.phase_2)}, "
-                f"phase 3 {fmt_percent(ramp.phase_3)}, after {fmt_percent(ramp.after)}",
+                finance.ramp_text(ramp),
                 pack,
             )
         )

@@ -19,20 +19,21 @@ def report_format(output: Path, requested: str | None) -> str:
             return requested
         raise UserError(
             "--output - (standard output) needs --format html or --format pdf; a Markdown "
-            "report writes its charts beside it, so name a file: --output report.md"
+            "report writes its charts beside it and DOCX and xlsx are files to open, so name "
+            "a file: --output report.md, report.docx or report.xlsx"
         )
     if requested:
         return requested
     suffix = output.suffix.lower().lstrip(".")
-    if suffix in ("pdf", "html", "md"):
+    if suffix in ("pdf", "html", "md", "docx", "xlsx"):
         return suffix
     if suffix == "htm":
         return "html"
     if suffix == "markdown":
         return "md"
     raise UserError(
-        f"cannot tell the report format from '{output.name}'; name it .pdf, .html or "
-        ".md, or pass --format pdf|html|md"
+        f"cannot tell the report format from '{output.name}'; name it .pdf, .html, .md, "
+        ".docx or .xlsx, or pass --format pdf|html|md|docx|xlsx"
     )
 
 
@@ -48,8 +49,11 @@ def write_reports(
     if "pdf" in outputs:
         require_pdf_support()
     step("charts")
-    context = assessment_context(
-        assessment.result, assessment.questionnaire, options, assessment.plan
+    # DOCX draws its own charts (PNG) and xlsx has none: the SVG context only when needed
+    context = (
+        assessment_context(assessment.result, assessment.questionnaire, options, assessment.plan)
+        if {"pdf", "html", "md"} & set(outputs)
+        else {}
     )
     step("render")
     written = []
@@ -59,11 +63,29 @@ def write_reports(
             write_atomic(path, html)
         elif fmt == "pdf":
             write_atomic_bytes(path, render_pdf(html, options))
+        elif fmt == "docx":
+            write_atomic_bytes(path, _docx_bytes(assessment, options))
+        elif fmt == "xlsx":
+            from mcpscale.render.report.xlsx import render_xlsx
+
+            write_atomic_bytes(path, render_xlsx(assessment.result, assessment.plan, options))
         else:
             written += write_markdown(context, path, options)
             continue
         written.append(path)
     return written
+
+
+def _docx_bytes(assessment: Assessment, options: ReportOptions) -> bytes:
+    """The DOCX walks the HTML report itself, drawn again with its charts as PNG pictures."""
+    from mcpscale.render.charts import as_png
+    from mcpscale.render.report.docx import render_docx
+
+    with as_png():
+        context = assessment_context(
+            assessment.result, assessment.questionnaire, options, assessment.plan
+        )
+    return render_docx(render_html(context, options), context, options)
 
 
 def render_report(
