@@ -39,7 +39,9 @@ def run_demo(output_dir: Path, step: Step | None = None) -> DemoOutcome:
     if problems:  # the bundled example is ours: this is a packaging bug, say so plainly
         raise UserError.from_problems(problems)
     step = step or (lambda name: None)
-    assessment = run([example / "answers"], Options(profile=example / "profile.yaml"), step=step)
+    # The bundled scan goes in too: its conflicts and findings are the report's best evidence.
+    options = Options(profile=example / "profile.yaml", evidence=(example / "evidence",))
+    assessment = run([example / "answers"], options, step=step)
     make_folder(output_dir)
     results_path = output_dir / "results.json"
     write_atomic(results_path, result_json(assessment.result))

@@ -87,7 +87,9 @@ def test_the_report_shows_the_consensus_beside_the_spread(cli: Cli, tmp_path: Pa
     markdown = tmp_path / "report.md"
     assert cli("report", *args, "--output", markdown).exit_code == 0
     text = markdown.read_text()
-    row = next(line for line in text.splitlines() if "(tech.a) **disagreement**" in line)
+    row = next(
+        line for line in text.splitlines() if "How are servers deployed? **disagreement**" in line
+    )
     assert "Ben: 3 \\(all\\)" in row and "**room agreed: 2 Established**" in row
     assert "Ana 0, Ben 3; **agreed: 2 Established**" in text
     html = tmp_path / "report.html"

@@ -88,37 +88,60 @@ class Outcome:
         self.code, self.out, self.err, self.seconds, self.peak_mb = code, out, err, seconds, peak_mb
 
 
+# mcpscale runs under this small launcher, which reports its child's peak memory. Measured
+# straight from the test process, ru_maxrss would include the test process's own size: a child
+# forked (or vforked) from it inherits that high-water mark, which Linux keeps across exec.
+_LAUNCHER = """
+import os, resource, signal, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+with open(sys.argv[1], "w") as report:
+    report.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+if code < 0:  # killed by a signal: die of the same one, so the exit status is the same
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
+
+
 def _run(args: list[str], cwd: Path, stdin: str | None, env: dict[str, str]) -> Outcome:
-    """Run mcpscale; its own peak memory comes from wait4, its time from a monotonic clock."""
+    """Run mcpscale; its own peak memory comes from the launcher, its time from a monotonic
+    clock."""
     started = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.TemporaryDirectory() as scratch,
+    ):
+        peak_file = Path(scratch) / "peak"
+        launcher = [sys.executable, "-c", _LAUNCHER, str(peak_file)]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "mcpscale", *args],
+            [*launcher, sys.executable, "-m", "mcpscale", *args],
             cwd=cwd,
             stdin=subprocess.PIPE,
             stdout=out,
             stderr=err,
             env=env,
+            start_new_session=True,  # the timer kills the launcher and mcpscale together
         )
         assert proc.stdin is not None
-        timer = threading.Timer(SECONDS, proc.kill)
+        timer = threading.Timer(SECONDS, lambda: os.killpg(proc.pid, 9))
         timer.start()
         try:
             with contextlib.suppress(BrokenPipeError):
                 proc.stdin.write((stdin or "").encode())
                 proc.stdin.close()
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        peak_kb = int(peak_file.read_text() or 0) if peak_file.exists() else 0
         return Outcome(
             proc.returncode,
             out.read().decode(errors="replace"),
             err.read().decode(errors="replace"),
             time.monotonic() - started,
-            usage.ru_maxrss / 1024,
+            peak_kb / 1024,
         )
 
 

@@ -100,7 +100,10 @@ def test_docx_tables_have_header_rows_and_charts_are_pictures(acme: dict[str, An
     headed = [t for t in document.tables if t.rows[0]._tr.xpath("./w:trPr/w:tblHeader")]
     headers = [[c.text for c in t.rows[0].cells] for t in headed]
     assert ["Dimension", "Score", "Level", "Target", "Gap", "Coverage", "Unknown", "N/A"] in headers
-    assert ["Year", "Costs", "Benefits", "Net", "Present value", "Cumulative"] in headers
+    assert [
+        "Year", "Period", "Costs", "Benefits", "Net",
+        "Cumulative net, undiscounted", "Cumulative net, discounted",
+    ] in headers  # fmt: skip
     maturity = headed[headers.index(["Dimension", "Score", "Level", "Target", "Gap", "Coverage",
                                      "Unknown", "N/A"])]  # fmt: skip
     rows = {row.cells[0].text: row.cells[1].text for row in maturity.rows[1:]}

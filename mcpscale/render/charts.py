@@ -156,7 +156,7 @@ def question_spread(result: Result, dimension_id: str) -> str:
     plt = _pyplot()
     questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
     scored = [q for q in questions if q.score is not None]
-    figure, axes = plt.subplots(figsize=(6.4, 0.24 * max(len(scored), 1) + 1.1))
+    figure, axes = plt.subplots(figsize=(6.9, 0.24 * max(len(scored), 1) + 1.1))
     positions = list(range(len(scored)))[::-1]
     for position, question in zip(positions, scored, strict=True):
         levels = [a.level for a in question.answers if a.level is not None]
@@ -164,7 +164,7 @@ def question_spread(result: Result, dimension_id: str) -> str:
         axes.plot([min(levels), max(levels)], [position, position], color=colour, linewidth=3)
         axes.plot(question.score, position, "o", color=PALETTE["current"], markersize=5)
     axes.set_yticks(positions)
-    axes.set_yticklabels([chart_text(q.id) for q in scored], fontsize=7)
+    axes.set_yticklabels([chart_text(_shorten(q.text, 56)) for q in scored], fontsize=7)
     low, high = result.scale[0][0], result.scale[-1][0]
     axes.set_xlim(low - 0.2, high + 0.2)
     axes.set_xticks(range(low, high + 1))
@@ -199,13 +199,14 @@ def _money_by_year(axes: Any, plan: Plan, ylabel: str, xlabel: str) -> None:
 
 def roadmap_gantt(plan: Plan) -> str:
     """Initiatives by month, coloured by phase, with gate milestones and dependency arrows."""
+    from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     plt = _pyplot()
     roadmap = plan.roadmap
     assert roadmap is not None
     items = list(roadmap.initiatives)
-    figure, axes = plt.subplots(figsize=(6.9, 0.2 * len(items) + 1.6))
+    figure, axes = plt.subplots(figsize=(7.2, 0.21 * len(items) + 1.6))
     row = {item.id: len(items) - 1 - index for index, item in enumerate(items)}
     for phase in roadmap.phases:
         axes.axvspan(
@@ -234,28 +235,30 @@ def roadmap_gantt(plan: Plan) -> str:
             fontsize=7,
             color=PALETTE["warn"],
         )
-    # Dependencies first, under the bars: an elbow from the end of the prerequisite down
-    # to the row of the initiative that waits for it, then across to its start.
-    for item in items:
-        for dependency in item.initiative.depends_on:
-            if dependency not in row:
-                continue
-            before = next(i for i in items if i.id == dependency)
-            axes.annotate(
-                "",
-                xy=(item.start_month, row[item.id]),
-                xytext=(before.end_month, row[dependency]),
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": "#777777",
-                    "linewidth": 0.5,
-                    "mutation_scale": 5,
-                    "connectionstyle": "angle,angleA=90,angleB=0,rad=0",
-                    "shrinkA": 0,
-                    "shrinkB": 0,
-                },
-                zorder=1,
-            )
+    # Only the critical path's dependencies are drawn, so each arrow can be followed; the
+    # initiatives table lists every dependency. A critical-path step that is not a
+    # dependency (the initiative waits for its phase gate) gets no arrow: the gate line shows it.
+    by_id = {item.id: item for item in items}
+    path = [step for step in roadmap.critical_path if step in by_id]
+    for before_id, after_id in zip(path, path[1:], strict=False):
+        before, after = by_id[before_id], by_id[after_id]
+        if before_id not in after.initiative.depends_on:
+            continue
+        axes.annotate(
+            "",
+            xy=(after.start_month, row[after_id]),
+            xytext=(before.end_month, row[before_id]),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": PALETTE["warn"],
+                "linewidth": 1.2,
+                "mutation_scale": 8,
+                "connectionstyle": "angle,angleA=90,angleB=0,rad=0",
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
+            zorder=3,
+        )
     for item in items:
         axes.barh(
             row[item.id],
@@ -268,7 +271,9 @@ def roadmap_gantt(plan: Plan) -> str:
             zorder=2,
         )
     axes.set_yticks([row[item.id] for item in items])
-    axes.set_yticklabels([chart_text(item.id) for item in items], fontsize=6.5)
+    axes.set_yticklabels(
+        [chart_text(_shorten(item.initiative.title, 48)) for item in items], fontsize=7
+    )
     axes.set_ylim(-0.7, len(items) + 0.5)
     axes.set_xlim(0, roadmap.total_months + 1)
     axes.set_xticks(range(0, roadmap.total_months + 1, 3 if roadmap.total_months > 12 else 1))
@@ -281,10 +286,11 @@ def roadmap_gantt(plan: Plan) -> str:
                 for p in roadmap.phases
             ),
             Patch(facecolor="white", edgecolor="#1d2433", label="Critical path"),
+            Line2D([], [], color=PALETTE["warn"], marker=">", label="Its dependencies"),
         ],
         loc="upper center",
         bbox_to_anchor=(0.5, -0.6 / max(len(items) * 0.2 + 0.5, 1)),
-        ncol=4,
+        ncol=3,
         frameon=False,
         fontsize=7,
     )
@@ -455,6 +461,13 @@ def risk_heat_map(plan: Plan) -> str:
         axes.axhline(edge + 0.5, color="white", linewidth=1)
         axes.axvline(edge + 0.5, color="white", linewidth=1)
     return _svg(figure)
+
+
+def _shorten(text: str, width: int) -> str:
+    """A name cut at a word to fit a chart axis; the table beside the chart has it in full."""
+    import textwrap
+
+    return textwrap.shorten(" ".join(text.split()), width, placeholder="…")
 
 
 def _wrap(labels: Sequence[str], width: int) -> list[str]:

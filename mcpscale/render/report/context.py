@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from mcpscale.plan.compose import Plan
 
 
+APPENDIX_TITLE = "Appendix B: method, assumptions, respondents, evidence"
+
+
 def _dimension_view(d: DimensionScore) -> dict[str, Any]:
     return {
         "id": d.id,
@@ -100,7 +103,6 @@ def build_context(
     toc = [
         {"id": "summary", "title": "Executive summary"},
         {"id": "maturity", "title": "Maturity by dimension"},
-        *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
         {"id": "disagreements", "title": "Disagreements to resolve"},
         {"id": "respondents", "title": "Respondents as evidence"},
         *(
@@ -114,7 +116,10 @@ def build_context(
             else []
         ),
         *plan_toc(),
-        {"id": "appendix", "title": "Appendix: method, assumptions, respondents, evidence"},
+        # The per-question detail is an appendix after the plan (templates/report/base.html).
+        {"id": "detail", "title": "Appendix A: answers question by question"},
+        *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
+        {"id": "appendix", "title": APPENDIX_TITLE},
     ]
     plan_view = plan_context(plan, with_charts)
     return {
@@ -166,7 +171,7 @@ def build_context(
         "estate": _estate_view(result),
         "respondents": result_to_dict(result)["respondents"],
         "evidence": [
-            {"question": q.id, "respondent": a.respondent, "link": link}
+            {"question": q.id, "text": q.text, "respondent": a.respondent, "link": link}
             for q in result.questions
             for a in q.answers
             for link in a.evidence
@@ -191,7 +196,9 @@ def assessment_context(
     options: ReportOptions,
     plan: Plan | None = None,
 ) -> dict[str, Any]:
-    return build_context(
+    from mcpscale.render.report.layout import drop_inapplicable_areas, regulation_coverage
+
+    context = build_context(
         result,
         options,
         {d.id: {a.id: a.name for a in d.areas} for d in questionnaire.dimensions},
@@ -199,6 +206,10 @@ def assessment_context(
         {s.level: s.description for s in questionnaire.scale},
         plan=plan,
     )
+    regulations = plan.profile.regulations if plan else None
+    context["regulations"] = regulation_coverage(questionnaire, regulations)
+    context["left_out_areas"] = drop_inapplicable_areas(context["dimensions"])
+    return context
 
 
 def _estate_view(result: Result) -> dict[str, Any]:
