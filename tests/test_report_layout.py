@@ -138,7 +138,8 @@ def test_charts_name_questions_and_initiatives_never_their_ids() -> None:
                 if "." in i
             ), (name, label)
     gantt = svg_labels(drawn["gantt"])
-    assert "Stand up the core MCP server platform" in gantt
+    title = plan.roadmap.initiatives[0].initiative.title  # in full, or cut at a word with "…"
+    assert any(t == title or (t.endswith("…") and title.startswith(t[:-1])) for t in gantt)
     spread = svg_labels(drawn["technical"])
     assert "How do your MCP servers scale when demand grows?" in spread
 
@@ -151,7 +152,8 @@ def test_gantt_draws_arrows_only_along_real_dependencies_of_the_critical_path() 
     real = [
         (a, b) for a, b in zip(path, path[1:], strict=False) if a in by_id[b].initiative.depends_on
     ]
-    assert real  # the demo's path has real dependencies (and a gate wait, which gets no arrow)
+    # waits for a gate or for the team's time get no arrow (tests/test_roadmap.py has a path
+    # held up by a real dependency)
     svg = charts.roadmap_gantt(plan)
     # one arrow line per real dependency on the path, in the arrows' colour and width
     assert svg.count("fill: none; stroke: #d55e00; stroke-width: 1.2") == len(real)

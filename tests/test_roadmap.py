@@ -83,7 +83,24 @@ def test_later_phases_start_at_the_previous_gate() -> None:
     roadmap = build_roadmap([initiative("a"), initiative("b", phase=2)], GATES, LOW, 5)
     b = next(i for i in roadmap.initiatives if i.id == "b")
     assert b.start_month == roadmap.phases[0].end_month == 3
-    assert roadmap.critical_path == ("a", "b")
+    a = next(i for i in roadmap.initiatives if i.id == "a")
+    # a ends before the gate (the phase's minimum length holds it): a did not hold b up
+    assert a.end_month < 3 and roadmap.critical_path == ("b",)
+
+
+def test_the_critical_path_follows_what_really_held_each_step_up() -> None:
+    items = [
+        initiative("a", low=5, high=6),  # ends at the gate: it holds phase 2 up
+        initiative("slow", low=1, high=2),  # ends early: on no path
+        initiative("b", phase=2, depends_on=["a"]),
+        initiative("c", phase=2, low=1, high=1),
+    ]
+    roadmap = build_roadmap(items, GATES, LOW, 5)
+    ends = {i.id: i.end_month for i in roadmap.initiatives}
+    starts = {i.id: i.start_month for i in roadmap.initiatives}
+    assert starts["b"] == ends["a"]
+    assert roadmap.critical_path[-2:] == ("a", "b")
+    assert "slow" not in roadmap.critical_path
 
 
 def test_a_dependency_cycle_is_an_error_naming_the_cycle() -> None:

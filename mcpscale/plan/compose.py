@@ -152,7 +152,16 @@ def build_plan(
         gates=gate_readiness(content.gates, facts) if content.gates else None,
         budget=budget,
         roi=roi,
-        risks=fired_risks(content.risks.risks, facts, roadmap) if content.risks else None,
+        risks=fired_risks(
+            content.risks.risks,
+            facts,
+            roadmap,
+            {i.id: i.title for i in content.initiatives.initiatives}
+            if content.initiatives
+            else None,
+        )
+        if content.risks
+        else None,
         missing=tuple(kind for kind in PLAN_KINDS if getattr(content, kind) is None),
         economics=economics,
         priorities=priorities(roadmap, budget) if roadmap and budget else None,

@@ -30,9 +30,13 @@ class FiredRisk:
 
 
 def fired_risks(
-    risks: Sequence[Risk], facts: Mapping[str, Any], roadmap: Roadmap | None
+    risks: Sequence[Risk],
+    facts: Mapping[str, Any],
+    roadmap: Roadmap | None,
+    titles: Mapping[str, str] | None = None,
 ) -> tuple[FiredRisk, ...]:
-    """Risks whose trigger holds, by score (probability x impact) then id."""
+    """Risks whose trigger holds, by score (probability x impact) then id; a mitigation not on
+    the roadmap still gets its title from `titles` (the pack's initiatives)."""
     scheduled = {item.id: item for item in roadmap.initiatives} if roadmap else {}
     fired = []
     for risk in risks:
@@ -44,7 +48,7 @@ def fired_risks(
             mitigations.append(
                 Mitigation(
                     initiative_id,
-                    item.initiative.title if item else None,
+                    item.initiative.title if item else (titles or {}).get(initiative_id),
                     item.start_month if item else None,
                     item.end_month if item else None,
                 )

@@ -331,26 +331,42 @@ def _first_fit(load: list[float], earliest: int, duration: int, fte: float, team
         start += 1
 
 
+def _held_by(before: Initiative, step: Initiative, phase_of: Mapping[str, int]) -> int:
+    """Why `before` held `step` up: 2 a dependency, 1 its phase's gate, 0 the team's time."""
+    if before.id in step.depends_on:
+        return 2
+    return 1 if phase_of[before.id] < phase_of[step.id] else 0
+
+
 def _critical_path(
     ordered: Sequence[Initiative],
     placed: Mapping[str, tuple[int, int, float]],
     phase_of: Mapping[str, int],
 ) -> list[str]:
-    """The chain, through dependencies and phase gates, that finishes last."""
+    """The chain that finishes last, walked back through what really held each step up.
+
+    A step's predecessor ends exactly when the step starts and is, in this order of
+    preference: one of its dependencies; an initiative of an earlier phase (the step waited for
+    its phase's gate, and that initiative closed it); or one of the same phase (the step waited
+    for the core team's time it freed). Where nothing ends when a step starts (a gate held by
+    its phase's minimum length, or the plan's start), the chain begins there: an initiative
+    that finished earlier is never drawn as its cause."""
     if not ordered:
         return []
     current = max(ordered, key=lambda i: (placed[i.id][1], i.id))
     path = [current.id]
     while True:
         start = placed[current.id][0]
+        if start == 0:
+            break
+        step = current
         candidates = [
             i
             for i in ordered
-            if placed[i.id][1] <= start
-            and (i.id in current.depends_on or phase_of[i.id] < phase_of[current.id])
+            if placed[i.id][1] == start and i.id != step.id and phase_of[i.id] <= phase_of[step.id]
         ]
         if not candidates:
             break
-        current = max(candidates, key=lambda i: (placed[i.id][1], i.id))
+        current = max(candidates, key=lambda i: (_held_by(i, step, phase_of), i.id))
         path.append(current.id)
     return path[::-1]

@@ -167,9 +167,13 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
                 "probability": f.risk.probability,
                 "impact": f.risk.impact,
                 "score": f.score,
-                "mitigations": ", ".join(
-                    m.initiative
-                    + ("" if m.start_month is None else f" (months {m.start_month}-{m.end_month})")
+                "mitigations": "; ".join(
+                    (m.title or m.initiative)
+                    + (
+                        " (not scheduled)"
+                        if m.start_month is None
+                        else f" (months {m.start_month}-{m.end_month})"
+                    )
                     for m in f.mitigations
                 ),
             }
