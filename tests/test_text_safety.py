@@ -127,7 +127,9 @@ def test_plan_csv_neutralises_formulas(cli: Cli, tmp_path: Path) -> None:
     initiatives = pack / "initiatives.yaml"
     initiatives.write_text(
         initiatives.read_text().replace(
-            "title: Stand up the core MCP server platform", "title: '@SUM(1+1)*cmd|x'", 1
+            "title: Central, tamper-evident audit log of context access",
+            "title: '@SUM(1+1)*cmd|x'",
+            1,
         )
     )
     result = cli("plan", ACME / "answers", "-p", ACME / "profile.yaml", "-q", pack, "-f", "csv")
