@@ -41,6 +41,7 @@ from mcpscale.inputs.write import write_atomic
 from mcpscale.interview.answers_file import AnswersFile, open_answers_file
 from mcpscale.interview.session import (
     WORKSHOP_NOTE_PREFIX,
+    QuestionWalk,
     answer_set,
     level_spread,
     with_workshop_note,
@@ -105,7 +106,7 @@ def _clean(text: str) -> str:
 
 
 @dataclass
-class Room:
+class Room(QuestionWalk):
     """Everyone in the room voting at once on the room's question; the facilitator drives.
 
     `files` are the respondents' answers files (as saved); `answers` what they hold now.
@@ -244,22 +245,6 @@ class Room:
             (i for i in order if any(self.questions[i].id not in a for a in self.answers)),
             len(self.questions),
         )
-
-    @property
-    def done(self) -> bool:
-        return self.position >= len(self.questions)
-
-    @property
-    def current(self) -> Question:
-        return self.questions[self.position]
-
-    @property
-    def number(self) -> int:
-        return self.position + 1
-
-    @property
-    def total(self) -> int:
-        return len(self.questions)
 
     @property
     def completed(self) -> int:

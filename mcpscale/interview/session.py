@@ -91,8 +91,32 @@ def choice_label(question: Question, choice_id: str) -> str:
     return choice_id
 
 
+class QuestionWalk:
+    """Where a walk through the questions that apply stands: one respondent's, or a room's."""
+
+    questions: list[Question]
+    position: int
+
+    @property
+    def done(self) -> bool:
+        return self.position >= len(self.questions)
+
+    @property
+    def current(self) -> Question:
+        return self.questions[self.position]
+
+    @property
+    def number(self) -> int:
+        """1-based number of the current question among those that apply."""
+        return self.position + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+
 @dataclass
-class Interview:
+class Interview(QuestionWalk):
     """One respondent's walk through the questions that apply to the profile.
 
     `answers` may start with an existing file's answers; the walk then starts at the first
@@ -119,23 +143,6 @@ class Interview:
         return next(
             (i for i in order if self.questions[i].id not in self.answers), len(self.questions)
         )
-
-    @property
-    def done(self) -> bool:
-        return self.position >= len(self.questions)
-
-    @property
-    def current(self) -> Question:
-        return self.questions[self.position]
-
-    @property
-    def number(self) -> int:
-        """1-based number of the current question among those that apply."""
-        return self.position + 1
-
-    @property
-    def total(self) -> int:
-        return len(self.questions)
 
     @property
     def answered(self) -> int:
