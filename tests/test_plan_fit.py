@@ -264,3 +264,13 @@ def test_pdf_roadmap_pages_say_what_was_left_out_and_why(tmp_path: Path) -> None
     assert "Stand up the core MCP server platform" in left
     assert "In place: “How do your MCP servers scale when demand grows?”" in left
     assert "quick win" in text[end:].lower()
+
+
+def test_the_terminal_plan_lists_what_it_left_out_and_why(cli: Cli) -> None:
+    result = cli("plan", ACME / "answers", "--profile", ACME / "profile.yaml")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "Left out: already in place" in text
+    left_out = text[text.index("Left out: already in place") :]
+    assert "core-platform in place" in left_out
+    assert "executive-sponsorship gate criterion met" in left_out

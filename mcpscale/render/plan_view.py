@@ -134,7 +134,26 @@ def _roadmap_tables(plan: Plan) -> list[Any]:
             f"{item.start_month}-{item.end_month}",
             f"{item.fte:.1f}",
         )
-    return [phases, table]
+    if not roadmap.left_out:
+        return [phases, table]
+    from mcpscale.render.report.plan_fit import describe
+
+    left_out = Table(
+        title="Left out: already in place (not scheduled, not charged)",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+    )
+    for column in ("Initiative", "Why", "Needed by"):
+        left_out.add_column(column, overflow="fold")
+    for out in roadmap.left_out:
+        shown = "; ".join(describe(check, plan) for check in out.checks)
+        why = f"gate criterion met: {out.criterion}" if out.criterion else "in place"
+        left_out.add_row(
+            rich_text(out.initiative.id),
+            rich_text(f"{why} ({shown})" if shown else why),
+            rich_text(", ".join(out.needed_by) or "-"),
+        )
+    return [phases, table, left_out]
 
 
 def _gates_table(plan: Plan) -> Table:
