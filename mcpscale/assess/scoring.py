@@ -1,14 +1,21 @@
 """Answers + questionnaire + profile -> maturity scores, gaps, coverage and disagreements.
 
 The rules (pinned by tests/test_scoring.py):
-- an answer's score is its choice's level; `unknown` and `na` are left out of means;
+- an answer's score is its choice's level (a multi-select's: its first matching rule's
+  level, else the scale's lowest); `unknown` and `na` are left out of means;
 - a question's score is the mean (or median) of its respondents' levels; levels that
-  span 2 or more are a disagreement;
+  span at least the questionnaire's disagreement spread (by default 40% of the scale's
+  span: 2 levels on 1-5) are a disagreement;
 - a dimension's score is the weighted mean of its scored questions (question weights);
-  the overall score is the weighted mean of the dimension scores (dimension weights)
+  questions with `scored: false` are shown but never scored. In a gated dimension or area,
+  each area (and the questions in no area) counts as one part whose score is the highest
+  scale level N such that every applicable question of level N and below is met (its score
+  at its own target, by default the top of the scale), weighted by its questions' weights;
+- the overall score is the weighted mean of the dimension scores (dimension weights)
   over the dimensions that have one;
-- level = floor(score), named from the scale; gap = max(0, target - score);
-  coverage = scored / applicable questions.
+- level = the highest scale level at or below the score, named from the scale;
+  gap = max(0, target - score); coverage = scored / applicable questions; a question with
+  its own target has its own gap.
 Scores keep full precision; only displays round.
 """
 
@@ -23,7 +30,13 @@ from mcpscale.errors import UserError
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.conditions import evaluate, parse_condition
 from mcpscale.formats.profile import Profile
-from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
+from mcpscale.formats.questionnaire import (
+    NOT_APPLICABLE,
+    UNKNOWN,
+    Dimension,
+    Question,
+    Questionnaire,
+)
 from mcpscale.formats.results import (
     Aggregate,
     DimensionScore,
@@ -40,10 +53,8 @@ from mcpscale.formats.results import (
 
 if TYPE_CHECKING:
     from mcpscale.assess.evidence import Cap
-DISAGREEMENT_SPREAD = 2
-# Weighted means of exact levels can land a hair under a whole number (2.9999999...);
-# the level is the floor of the score, so allow for that before flooring.
-_FLOOR_TOLERANCE = 1e-9
+# A score within this of a target meets it (weighted means land a hair off exact levels).
+_TOLERANCE = 1e-9
 
 
 def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
@@ -57,8 +68,25 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     return math.fsum(value * weight for value, weight in pairs) / total_weight
 
 
-def level_of(score: float | None) -> int | None:
-    return None if score is None else math.floor(score + _FLOOR_TOLERANCE)
+def is_disagreement(questionnaire: Questionnaire, spread: float | None) -> bool:
+    """Do answers whose levels span `spread` disagree? The one rule score, room and
+    workshop use."""
+    return (
+        spread is not None
+        and spread > 0
+        and spread >= questionnaire.disagreement_spread - _TOLERANCE
+    )
+
+
+def answer_level(
+    questionnaire: Questionnaire, question: Question, choice: str | Sequence[str]
+) -> int | None:
+    """The level an answer scores: its choice's, a multi-select's rule's; None for
+    `unknown`, `na` or an id the question does not have."""
+    if isinstance(choice, str):
+        found = question.choice(choice)
+        return None if found is None else found.level
+    return question.level_of_selection(choice, questionnaire.min_level)
 
 
 def question_applies(question: Question, profile: Profile | None) -> bool:
@@ -101,14 +129,14 @@ def score_answers(
     targets = profile.targets if profile else {}
     dimension_scores = []
     for dimension in questionnaire.dimensions:
-        own = [q for q in question_scores if q.dimension == dimension.id]
+        own = [q for q in question_scores if q.dimension == dimension.id and q.scored]
         scored = [q for q in own if q.score is not None]
-        score = weighted_mean([(q.score, q.weight) for q in scored if q.score is not None])
+        score = _dimension_score(questionnaire, dimension, own)
         target = targets.get(dimension.id, dimension.target)
         target = float(questionnaire.max_level if target is None else target)
         not_applicable = sum(q.status == "not_applicable" for q in own)
         applicable = len(own) - not_applicable
-        level = level_of(score)
+        level = _level_at(questionnaire, score)
         dimension_scores.append(
             DimensionScore(
                 id=dimension.id,
@@ -125,12 +153,13 @@ def score_answers(
                 unknown=sum(q.status == "unknown" for q in own),
                 unanswered=sum(q.status == "unanswered" for q in own),
                 not_applicable=not_applicable,
+                scoring=dimension.scoring,
             )
         )
     overall_score = weighted_mean(
         [(d.score, d.weight) for d in dimension_scores if d.score is not None]
     )
-    overall_level = level_of(overall_score)
+    overall_level = _level_at(questionnaire, overall_score)
     disagreements = tuple(
         Disagreement(
             question=q.id,
@@ -176,7 +205,66 @@ def score_answers(
         disagreements=disagreements,
         evidence_conflicts=_evidence_conflicts(questionnaire, respondents, profile, caps),
         trust=trust,
+        disagreement_spread=questionnaire.disagreement_spread,
     )
+
+
+def _level_at(questionnaire: Questionnaire, score: float | None) -> int | None:
+    return None if score is None else questionnaire.level_at(score)
+
+
+def _dimension_score(
+    questionnaire: Questionnaire, dimension: Dimension, own: Sequence[QuestionScore]
+) -> float | None:
+    """The weighted mean of the dimension's parts: its questions, or a gated area as one part."""
+    gated_areas = {
+        area.id for area in dimension.areas if (area.scoring or dimension.scoring) == "gated"
+    }
+    if dimension.scoring == "gated":
+        gated_areas.add("")  # the questions in no area are gated together
+    pairs: list[tuple[float, float]] = []
+    groups: dict[str, list[QuestionScore]] = {}
+    for q in own:
+        if (q.area or "") in gated_areas:
+            groups.setdefault(q.area or "", []).append(q)
+        elif q.score is not None:
+            pairs.append((q.score, q.weight))
+    for group in groups.values():
+        gated = _gated_score(questionnaire, group)
+        if gated is not None:
+            pairs.append((gated, math.fsum(q.weight for q in group)))
+    return weighted_mean(pairs)
+
+
+def _gated_score(questionnaire: Questionnaire, group: Sequence[QuestionScore]) -> float | None:
+    """The highest scale level N with every applicable question of level N and below met.
+
+    A question is met when its score reaches its own target (by default the scale's top);
+    an unanswered or unknown question is not met. None when no question has a score.
+    """
+    applicable = [q for q in group if q.status != "not_applicable"]
+    if not any(q.score is not None for q in applicable):
+        return None
+    by_id = {q.id: q for q in applicable}
+    levels = {
+        q.id: question.level
+        for q in applicable
+        if (question := questionnaire.question(q.id)) is not None
+    }
+    reached = questionnaire.min_level
+    for scale_level in sorted(s.level for s in questionnaire.scale):
+        due = [
+            by_id[i] for i, level in levels.items() if level is not None and level <= scale_level
+        ]
+        if not all(_met(questionnaire, q) for q in due):
+            break
+        reached = scale_level
+    return float(reached)
+
+
+def _met(questionnaire: Questionnaire, q: QuestionScore) -> bool:
+    target = questionnaire.max_level if q.target is None else q.target
+    return q.score is not None and q.score >= target - _TOLERANCE
 
 
 def _evidence_conflicts(
@@ -192,13 +280,13 @@ def _evidence_conflicts(
             continue
         for answer_set in respondents:
             answer = answer_set.answers.get(question_id)
-            choice = question.choice(answer.choice) if answer else None
-            if choice is not None and choice.level > cap.level:
+            level = None if answer is None else answer_level(questionnaire, question, answer.choice)
+            if level is not None and level > cap.level:
                 conflicts.append(
                     EvidenceConflict(
                         question_id,
                         answer_set.respondent.name,
-                        choice.level,
+                        level,
                         cap.level,
                         cap.finding,
                         cap.source,
@@ -220,9 +308,11 @@ def _score_question(
     combine: Any,
     cap: int | None = None,
 ) -> QuestionScore:
-    choice_levels = {c.id: c.level for c in question.choices}
-    if cap is not None:  # trusting the evidence: no answer scores above what it supports
-        choice_levels = {choice: min(level, cap) for choice, level in choice_levels.items()}
+    def level(choice: str | Sequence[str]) -> int | None:
+        found = answer_level(questionnaire, question, choice)
+        # trusting the evidence: no answer scores above what it supports
+        return found if cap is None or found is None else min(found, cap)
+
     answers = []
     for answer_set in respondents:
         answer = answer_set.answers.get(question.id)
@@ -231,8 +321,8 @@ def _score_question(
         answers.append(
             RespondentAnswer(
                 answer_set.respondent.name,
-                answer.choice,
-                choice_levels.get(answer.choice),
+                _frozen(answer.choice),
+                level(answer.choice),
                 answer.confidence,
                 answer.note,
                 answer.reason,
@@ -254,7 +344,7 @@ def _score_question(
     else:
         status = "unanswered"
     score = float(combine(levels)) if levels else None
-    level = level_of(score)
+    shown_level = _level_at(questionnaire, score)
     spread = max(levels) - min(levels) if levels else None
     return QuestionScore(
         id=question.id,
@@ -264,18 +354,28 @@ def _score_question(
         weight=question.weight,
         status=status,
         score=score,
-        level=level,
-        level_name=None if level is None else questionnaire.level_name(level),
+        level=shown_level,
+        level_name=None if shown_level is None else questionnaire.level_name(shown_level),
         spread=spread,
-        disagreement=spread is not None and spread >= DISAGREEMENT_SPREAD,
+        disagreement=is_disagreement(questionnaire, spread),
         answers=tuple(answers),
         not_applicable_reason=reason,
-        consensus=consensus,
-        consensus_level=None if consensus is None else choice_levels.get(consensus),
+        consensus=None if consensus is None else _frozen(consensus),
+        consensus_level=None if consensus is None else level(consensus),
+        scored=question.scored,
+        target=question.target,
+        gap=None if question.target is None or score is None else max(0.0, question.target - score),
+        priority=question.priority,
+        depends_on=tuple(question.depends_on),
     )
 
 
-def _consensus(question: Question, respondents: Sequence[AnswerSet]) -> str | None:
+def _frozen(choice: str | Sequence[str]) -> str | tuple[str, ...]:
+    """A choice as results hold it: an id, or a multi-select's selection as a tuple."""
+    return choice if isinstance(choice, str) else tuple(choice)
+
+
+def _consensus(question: Question, respondents: Sequence[AnswerSet]) -> str | list[str] | None:
     """The workshop room's agreed choice for `question`, the same in every answer carrying one.
 
     It is shown beside the answers and never changes the score: each person's own answer scores.
@@ -286,7 +386,7 @@ def _consensus(question: Question, respondents: Sequence[AnswerSet]) -> str | No
         if (answer := answer_set.answers.get(question.id)) is not None
         and answer.consensus is not None
     }
-    if len(set(carried.values())) > 1:
+    if len({str(choice) for choice in carried.values()}) > 1:
         says = ", ".join(f"{name} {choice}" for name, choice in carried.items())
         raise UserError(
             f"the answers to {question.id} carry different consensus choices ({says}); a "

@@ -8,11 +8,34 @@ from pydantic import Field, field_validator, model_validator
 
 from mcpscale.formats.strict import Date, Id, Strict, _text_id
 
+Choosing = str | list[str]
+"""A choice id, or for a multi-select question the list of choice ids selected together."""
+
+
+def _text_ids(value: Any) -> Any:
+    """Ids are text, in a list of them too (YAML reads `1` as a number)."""
+    if isinstance(value, list):
+        return [_text_id(item) for item in value]
+    return _text_id(value)
+
+
+def choice_ids(choosing: Choosing) -> list[str]:
+    """The choice ids an answer names: one, or a multi-select's selection."""
+    return [choosing] if isinstance(choosing, str) else list(choosing)
+
+
+def choice_text(choosing: Choosing | tuple[str, ...]) -> str:
+    """An answer as text: its choice id, or a multi-select's selection joined ('a, c')."""
+    if isinstance(choosing, str):
+        return choosing
+    return ", ".join(choosing) if choosing else "(none selected)"
+
 
 class Answer(Strict):
-    choice: str = Field(
+    choice: Choosing = Field(
         description="A choice id, 'unknown' (don't know) or 'na' "
-        "(not applicable, where the question allows it)."
+        "(not applicable, where the question allows it); for a multi-select question, "
+        "the list of choice ids selected."
     )
     reason: str | None = Field(
         None, description="Why not applicable: out-of-scope, owned-elsewhere, ..."
@@ -20,18 +43,18 @@ class Answer(Strict):
     confidence: Literal["low", "medium", "high"] | None = None
     note: str | None = None
     evidence: list[str] = Field(default_factory=list)
-    consensus: str | None = Field(
+    consensus: Choosing | None = Field(
         None,
         description="The choice id the workshop room agreed on for this question, kept beside "
         "this respondent's own choice (the same in every respondent's file).",
     )
-    rounds: list[dict[str, str]] = Field(
+    rounds: list[dict[str, Choosing]] = Field(
         default_factory=list,
         description="Earlier workshop votes on this question, oldest first: respondent name -> "
         "choice id, one mapping per round that was re-voted.",
     )
 
-    _ids = field_validator("choice", mode="before")(_text_id)
+    _ids = field_validator("choice", "consensus", mode="before")(_text_ids)
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
@@ -39,6 +62,11 @@ class Answer(Strict):
         return {
             "anyOf": [
                 {"type": "string", "description": "Shorthand for {choice: <id>}."},
+                {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "Shorthand for a multi-select's {choice: [<id>, ...]}.",
+                },
                 handler(core_schema),
             ]
         }
@@ -46,9 +74,11 @@ class Answer(Strict):
     @model_validator(mode="before")
     @classmethod
     def _shorthand(cls, value: Any) -> Any:
-        """A bare choice id stands for {choice: id}."""
+        """A bare choice id stands for {choice: id}, a bare list for a multi-select's choice."""
         if isinstance(value, str | int | float) and not isinstance(value, bool):
             return {"choice": str(value)}
+        if isinstance(value, list):
+            return {"choice": value}
         return value
 
 

@@ -23,7 +23,7 @@ class RespondentAnswer(NamedTuple):
     """One respondent's answer to one question (a tuple: there are many of these)."""
 
     respondent: str
-    choice: str
+    choice: str | tuple[str, ...]  # a multi-select's answer is the choices selected together
     level: int | None
     confidence: str | None = None
     note: str | None = None
@@ -47,8 +47,14 @@ class QuestionScore:
     answers: tuple[RespondentAnswer, ...]
     not_applicable_reason: str | None = None
     # The workshop room's agreed choice and its level, beside (never instead of) the answers
-    consensus: str | None = None
+    consensus: str | tuple[str, ...] | None = None
     consensus_level: int | None = None
+    # False for an informational question: asked and shown, left out of every score
+    scored: bool = True
+    target: float | None = None  # the question's own target, where the questionnaire sets one
+    gap: float | None = None  # max(0, target - score), where both are known
+    priority: str | None = None  # high, medium or low, where the questionnaire sets one
+    depends_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ class DimensionScore:
     unknown: int
     unanswered: int
     not_applicable: int
+    scoring: str = "mean"  # or "gated": level N only with every question of level N and below met
 
 
 @dataclass(frozen=True)
@@ -85,7 +92,7 @@ class Disagreement:
     max_level: int
     spread: int
     levels: dict[str, int]
-    consensus: str | None = None  # what the room agreed on after discussing it, if it did
+    consensus: str | tuple[str, ...] | None = None  # what the room agreed on, if it did
     consensus_level: int | None = None
 
 
@@ -139,6 +146,8 @@ class Result:
     evidence_conflicts: tuple[EvidenceConflict, ...] = field(default=())
     trust: Trust = "answers"
     evidence_servers: tuple[EvidenceServer, ...] = field(default=())
+    # answers whose levels span at least this much disagree (the questionnaire's rule)
+    disagreement_spread: float = 2.0
 
     def dimension(self, dimension_id: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -178,6 +187,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "unknown": d.unknown,
                 "unanswered": d.unanswered,
                 "not_applicable": d.not_applicable,
+                "scoring": d.scoring,
             }
             for d in result.dimensions
         ],
@@ -195,12 +205,17 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "spread": q.spread,
                 "disagreement": q.disagreement,
                 "not_applicable_reason": q.not_applicable_reason,
-                "consensus": q.consensus,
+                "consensus": _choosing(q.consensus),
                 "consensus_level": q.consensus_level,
+                "scored": q.scored,
+                "target": q.target,
+                "gap": q.gap,
+                "priority": q.priority,
+                "depends_on": list(q.depends_on),
                 "answers": [
                     {
                         "respondent": a.respondent,
-                        "choice": a.choice,
+                        "choice": _choosing(a.choice),
                         "level": a.level,
                         "confidence": a.confidence,
                         "note": a.note,
@@ -223,6 +238,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
             for r in result.respondents
         ],
         "trust": result.trust,
+        "disagreement_spread": result.disagreement_spread,
         "evidence_conflicts": [
             {
                 "question": c.question,
@@ -257,12 +273,17 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                 "max_level": d.max_level,
                 "spread": d.spread,
                 "levels": d.levels,
-                "consensus": d.consensus,
+                "consensus": _choosing(d.consensus),
                 "consensus_level": d.consensus_level,
             }
             for d in result.disagreements
         ],
     }
+
+
+def _choosing(choice: str | tuple[str, ...] | None) -> str | list[str] | None:
+    """A choice as JSON: an id, or a multi-select's selection as a list."""
+    return list(choice) if isinstance(choice, tuple) else choice
 
 
 class SavedResult(NamedTuple):
@@ -329,6 +350,14 @@ class _List:
 
 
 @dataclass(frozen=True)
+class _Either:
+    """One of two shapes (a choice id, or a multi-select's list of them)."""
+
+    first: Any
+    second: Any
+
+
+@dataclass(frozen=True)
 class _Object:
     keys: dict[str, Any]
     required: frozenset[str] = frozenset()
@@ -337,11 +366,12 @@ class _Object:
 _NUMBER, _INT = _Scalar("a number"), _Scalar("an integer")
 _TEXT, _BOOL, _DATE = _Scalar("text"), _Scalar("true or false"), _Scalar("a date (YYYY-MM-DD)")
 _SCORE = _Optional(_NUMBER)
+_CHOOSING = _Either(_TEXT, _List(_TEXT))
 
 _ANSWER = _Object(
     {
         "respondent": _TEXT,
-        "choice": _TEXT,
+        "choice": _CHOOSING,
         "level": _Optional(_INT),
         "confidence": _Optional(_TEXT),
         "note": _Optional(_TEXT),
@@ -363,8 +393,13 @@ _QUESTION = _Object(
         "spread": _Optional(_INT),
         "disagreement": _BOOL,
         "not_applicable_reason": _Optional(_TEXT),
-        "consensus": _Optional(_TEXT),
+        "consensus": _Optional(_CHOOSING),
         "consensus_level": _Optional(_INT),
+        "scored": _BOOL,
+        "target": _SCORE,
+        "gap": _SCORE,
+        "priority": _Optional(_TEXT),
+        "depends_on": _List(_TEXT),
         "answers": _List(_ANSWER),
     },
     frozenset({"id"}),
@@ -380,6 +415,7 @@ _DIMENSION = _Object(
         "target": _NUMBER,
         "gap": _SCORE,
         "coverage": _SCORE,
+        "scoring": _TEXT,
         **dict.fromkeys(
             ("applicable", "answered", "unknown", "unanswered", "not_applicable"), _INT
         ),
@@ -414,6 +450,7 @@ _RESULT = _Object(
             )
         ),
         "trust": _TEXT,
+        "disagreement_spread": _NUMBER,
         "evidence_servers": _List(
             _Object(
                 {
@@ -438,6 +475,10 @@ def _shape_problems(value: Any, spec: Any, where: str) -> Iterator[tuple[str, st
     if isinstance(spec, _Optional):
         if value is not None:
             yield from _shape_problems(value, spec.inner, where)
+    elif isinstance(spec, _Either):
+        first = list(_shape_problems(value, spec.first, where))
+        if first and list(_shape_problems(value, spec.second, where)):
+            yield from first
     elif isinstance(spec, _List):
         if not isinstance(value, list):
             yield where, f"expected a list, got {_described(value)}"

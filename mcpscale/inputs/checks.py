@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import graphlib
 from collections.abc import Sequence
 
 from mcpscale.errors import Problem, did_you_mean
@@ -72,40 +73,139 @@ def questionnaire_problems(q: Questionnaire, document: YamlDocument) -> list[Pro
                     f"'{question.dimension}'{did_you_mean(question.area, areas)}; "
                     f"areas: {', '.join(areas) or 'none defined'}",
                 )
-        choice_ids: list[str] = []
-        for j, choice in enumerate(question.choices):
-            if choice.id in choice_ids:
+        _choice_problems(report, question, at, levels)
+        if question.level is not None and question.level not in levels:
+            report.add(
+                [*at, "level"],
+                f"level {question.level} is not on the scale ({', '.join(map(str, levels))})",
+            )
+        if question.target is not None and not q.min_level <= question.target <= q.max_level:
+            report.add(
+                [*at, "target"],
+                f"target {question.target:g} is outside the scale ({q.min_level}-{q.max_level})",
+            )
+        if dimension_index is not None and question.level is None:
+            dimension = q.dimensions[dimension_index]
+            area = next((a for a in dimension.areas if a.id == question.area), None)
+            if ((area.scoring if area else None) or dimension.scoring) == "gated":
                 report.add(
-                    [*at, "choices", j, "id"],
-                    f"duplicate choice id '{choice.id}' in question '{question.id}'",
-                )
-            choice_ids.append(choice.id)
-            if choice.id in RESERVED_CHOICE_IDS:
-                report.add(
-                    [*at, "choices", j, "id"],
-                    f"choice id '{choice.id}' is reserved "
-                    f"({', '.join(sorted(RESERVED_CHOICE_IDS))}); pick another",
-                )
-            elif choice.id.isdigit():
-                report.add(
-                    [*at, "choices", j, "id"],
-                    f"choice id '{choice.id}' is a number; "
-                    "numbers pick choices by position in interviews, use a word",
-                )
-            if choice.level not in levels:
-                report.add(
-                    [*at, "choices", j, "level"],
-                    f"level {choice.level} is not on the scale ({', '.join(map(str, levels))})",
+                    at,
+                    f"question '{question.id}' is in a gated "
+                    f"{'area' if area and area.scoring else 'dimension'}: give it the maturity "
+                    f"level it belongs to (level: one of {', '.join(map(str, levels))})",
                 )
         if question.applies_if is not None:
             try:
                 parse_condition(question.applies_if, PROFILE_FACTS)
             except ConditionError as exc:
                 report.add([*at, "applies_if"], f"applies_if: {exc}")
+    _dependency_problems(report, q, seen_questions)
+    span = q.max_level - q.min_level
+    if q.disagreement.min_spread is not None and q.disagreement.min_spread > span:
+        report.add(
+            ["disagreement", "min_spread"],
+            f"min_spread {q.disagreement.min_spread:g} is more than the scale spans ({span}), "
+            "so no answers could ever disagree; use at most the span",
+        )
     for dimension_id, i in dimension_ids.items():
         if dimension_id not in used_dimensions:
             report.add(["dimensions", i, "id"], f"dimension '{dimension_id}' has no questions")
     return report.problems
+
+
+def _choice_problems(
+    report: _Reporter, question: Question, at: list[str | int], levels: list[int]
+) -> None:
+    """A question's choices (ids, levels) and, for a multi-select, its rules."""
+    choice_ids: list[str] = []
+    on_scale = ", ".join(map(str, levels))
+    for j, choice in enumerate(question.choices):
+        where: list[str | int] = [*at, "choices", j]
+        if choice.id in choice_ids:
+            report.add(
+                [*where, "id"], f"duplicate choice id '{choice.id}' in question '{question.id}'"
+            )
+        choice_ids.append(choice.id)
+        if choice.id.casefold() in RESERVED_CHOICE_IDS:
+            report.add(
+                [*where, "id"],
+                f"choice id '{choice.id}' is reserved (every question accepts "
+                f"{' and '.join(sorted(RESERVED_CHOICE_IDS))}); pick another",
+            )
+        elif choice.id.isdigit():
+            report.add(
+                [*where, "id"],
+                f"choice id '{choice.id}' is a number; "
+                "numbers pick choices by position in interviews, use a word",
+            )
+        if question.multi:
+            if choice.level is not None:
+                report.add(
+                    [*where, "level"],
+                    "a multi-select question's levels come from its rules; remove this level",
+                )
+        elif choice.level is None:
+            report.add(where, f"choice '{choice.id}' needs a level (one of {on_scale})")
+        elif choice.level not in levels:
+            report.add([*where, "level"], f"level {choice.level} is not on the scale ({on_scale})")
+        if choice.exclusive and not question.multi:
+            report.add(
+                [*where, "exclusive"],
+                "exclusive applies to multi-select questions only (type: multi); remove it",
+            )
+    if not question.multi:
+        if question.rules:
+            report.add(
+                [*at, "rules"],
+                "rules score multi-select questions only; add type: multi, or remove the rules",
+            )
+        return
+    if not question.rules:
+        report.add(
+            at,
+            f"multi-select question '{question.id}' needs rules: that map a selection to a "
+            "level (first match wins), e.g. - {all: [a, b], level: 3}",
+        )
+    for j, rule in enumerate(question.rules):
+        if rule.level not in levels:
+            report.add(
+                [*at, "rules", j, "level"], f"level {rule.level} is not on the scale ({on_scale})"
+            )
+        for key in ("all", "any", "none"):
+            for k, choice_id in enumerate(getattr(rule, key)):
+                if choice_id not in choice_ids:
+                    report.add(
+                        [*at, "rules", j, key, k],
+                        f"unknown choice '{choice_id}'{did_you_mean(choice_id, choice_ids)} "
+                        f"in a rule of '{question.id}' (choices: {', '.join(choice_ids)})",
+                    )
+
+
+def _dependency_problems(report: _Reporter, q: Questionnaire, index: dict[str, int]) -> None:
+    """depends_on names questions that exist, never the question itself, and has no cycle."""
+    for i, question in enumerate(q.questions):
+        for k, other in enumerate(question.depends_on):
+            if other == question.id:
+                report.add(["questions", i, "depends_on", k], f"'{question.id}' depends on itself")
+            elif other not in index:
+                report.add(
+                    ["questions", i, "depends_on", k],
+                    f"unknown question '{other}'{did_you_mean(other, index)} in depends_on",
+                )
+    graph = {
+        question.id: [
+            other for other in question.depends_on if other in index and other != question.id
+        ]
+        for question in q.questions
+    }
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as exc:
+        cycle = list(reversed(exc.args[1]))
+        report.add(
+            ["questions", index[cycle[0]], "depends_on"],
+            f"depends_on goes round in a circle ({' -> '.join(cycle)}); remove one of them",
+        )
 
 
 def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnaire) -> list[Problem]:
@@ -148,10 +248,20 @@ def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnair
 
 
 def _check_choice(
-    report: _Reporter, question: Question, choice: str, path: YamlPath, what: str
+    report: _Reporter, question: Question, choice: str | list[str], path: YamlPath, what: str
 ) -> None:
     """One problem when `choice` (an answer's choice, its consensus or a round's vote) is not a
-    choice id of `question`, 'unknown', or 'na' where the question allows it."""
+    choice id of `question`, 'unknown', or 'na' where the question allows it; for a
+    multi-select, a list of its choice ids, an exclusive one alone."""
+    if isinstance(choice, list):
+        _check_selection(report, question, choice, path, what)
+        return
+    if question.multi and choice not in (UNKNOWN, NOT_APPLICABLE):
+        report.add(
+            path,
+            f"question {question.id} is multi-select: write the {what} as a list, e.g. [{choice}]",
+        )
+        return
     if choice == UNKNOWN or (choice == NOT_APPLICABLE and question.allow_na):
         return
     if choice == NOT_APPLICABLE:
@@ -171,6 +281,21 @@ def _check_choice(
         f"{question.id}{'' if report.full else did_you_mean(choice, ids)} (choices: "
         f"{', '.join(ids)}, unknown{', na' if question.allow_na else ''})",
     )
+
+
+def _check_selection(
+    report: _Reporter, question: Question, selected: list[str], path: YamlPath, what: str
+) -> None:
+    ids = [c.id for c in question.choices]
+    if not question.multi:
+        report.add(
+            path,
+            f"question {question.id} takes one choice, not a list; write one of {', '.join(ids)}",
+        )
+        return
+    problem = question.selection_problem(selected)
+    if problem is not None:
+        report.add(path, f"question {question.id} ({what}): {problem}")
 
 
 def profile_problems(profile: Profile, document: YamlDocument, q: Questionnaire) -> list[Problem]:

@@ -110,14 +110,14 @@ def is_evidence_link(text: str) -> bool:
     return FILE_NAME.fullmatch(re.split(r"[/\\]", text)[-1]) is not None
 
 
-def _answer_prompt(question: Question, default: str | None, who: str = "Answer") -> str:
+def _answer_prompt(question: Question, default: str | list[str] | None, who: str = "Answer") -> str:
     shown = " " + escape(f"[{choice_label(question, default)}]") if default else ""
     return f"[bold]{escape(who)}[/bold]{shown}: "
 
 
 def read_key(
-    prompter: Prompter, question: Question, default: str | None, who: str = "Answer"
-) -> tuple[str, str | None]:
+    prompter: Prompter, question: Question, default: str | list[str] | None, who: str = "Answer"
+) -> tuple[str, str | list[str] | None]:
     """Ask until the line means something; shows help on `?`. Returns (action, choice)."""
     console = prompter.console
     while True:

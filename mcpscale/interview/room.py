@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from mcpscale.assess.scoring import DISAGREEMENT_SPREAD, question_applies, score_answers
+from mcpscale.assess.scoring import is_disagreement, question_applies, score_answers
 from mcpscale.errors import UserError
-from mcpscale.formats.answers import Answer, Respondent
+from mcpscale.formats.answers import Answer, Respondent, choice_ids
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
 from mcpscale.formats.results import Result
@@ -360,7 +360,7 @@ class Room(QuestionWalk):
         qid = self.current.id
         return [(i, a[qid]) for i, a in enumerate(self.answers) if qid in a]
 
-    def _rounds(self) -> list[dict[str, str]]:
+    def _rounds(self) -> list[dict[str, str | list[str]]]:
         """The earlier rounds on the current question, as stored with its answers."""
         return max((a.rounds for _, a in self._answered()), key=len, default=[])
 
@@ -381,15 +381,16 @@ class Room(QuestionWalk):
         ]
         picked: dict[str, list[str]] = {}
         for seat, answer in votes:
-            picked.setdefault(answer.choice, []).append(self.respondents[seat].name)
+            for choice_id in choice_ids(answer.choice):
+                picked.setdefault(choice_id, []).append(self.respondents[seat].name)
         rows = [LevelRow(c.id, c.label, c.level, picked.get(c.id, [])) for c in question.choices]
         rows += [
             LevelRow(special, label, None, picked[special])
             for special, label in ((UNKNOWN, "Don't know"), (NOT_APPLICABLE, "Not applicable"))
             if special in picked
         ]
-        spread = level_spread(question, [a.choice for _, a in votes])
-        disagreement = spread is not None and spread >= DISAGREEMENT_SPREAD
+        spread = level_spread(self.questionnaire, question, [a.choice for _, a in votes])
+        disagreement = is_disagreement(self.questionnaire, spread)
         return Reveal(rows, len(votes), spread, disagreement)
 
     def revote(self) -> None:
@@ -425,7 +426,7 @@ class Room(QuestionWalk):
             self.answers[seat][self.current.id] = answer.model_copy(update={"consensus": choice})
         self.save()
 
-    def consensus(self) -> str | None:
+    def consensus(self) -> str | list[str] | None:
         return next((a.consensus for _, a in self._answered() if a.consensus), None)
 
     def discuss(self, note: str) -> None:

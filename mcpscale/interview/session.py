@@ -10,9 +10,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from mcpscale.assess.scoring import question_applies
+from mcpscale.assess.scoring import answer_level, question_applies
 from mcpscale.errors import did_you_mean
-from mcpscale.formats.answers import Answer, AnswerSet, Respondent
+from mcpscale.formats.answers import Answer, AnswerSet, Respondent, choice_text
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
 
@@ -24,7 +24,7 @@ class Key(NamedTuple):
     """What one line typed at the answer prompt means."""
 
     action: Action
-    choice: str | None = None  # for "answer"
+    choice: str | list[str] | None = None  # for "answer"
     hint: str = ""  # for "invalid": a short reason and what to type instead
 
 
@@ -55,7 +55,7 @@ def match_choice(question: Question, typed: str) -> str | None:
     return next((c.id for c in question.choices if c.id.casefold() == lowered), None)
 
 
-def parse_key(question: Question, text: str, default: str | None = None) -> Key:
+def parse_key(question: Question, text: str, default: str | list[str] | None = None) -> Key:
     """Interpret one typed line for `question`; Enter keeps `default` when there is one."""
     typed = text.strip()
     lowered = typed.casefold()
@@ -82,8 +82,10 @@ def parse_key(question: Question, text: str, default: str | None = None) -> Key:
     )
 
 
-def choice_label(question: Question, choice_id: str) -> str:
-    """How an answer reads on screen: 'clustered', "unknown (don't know)"."""
+def choice_label(question: Question, choice_id: str | list[str]) -> str:
+    """How an answer reads on screen: 'clustered', "unknown (don't know)", 'a, c'."""
+    if isinstance(choice_id, list):
+        return choice_text(choice_id)
     if choice_id == UNKNOWN:
         return "unknown (don't know)"
     if choice_id == NOT_APPLICABLE:
@@ -148,12 +150,12 @@ class Interview(QuestionWalk):
     def answered(self) -> int:
         return sum(1 for q in self.questions if q.id in self.answers)
 
-    def default(self) -> str | None:
+    def default(self) -> str | list[str] | None:
         """The current question's saved choice, kept when the respondent presses Enter."""
         answer = self.answers.get(self.current.id)
         return answer.choice if answer else None
 
-    def record(self, choice: str) -> Answer:
+    def record(self, choice: str | list[str]) -> Answer:
         """Answer the current question; a note, evidence and confidence already given stay."""
         previous = self.answers.get(self.current.id)
         kept: dict[str, Any] = {}
@@ -213,9 +215,15 @@ def workshop_note(answer: Answer) -> str | None:
     return None
 
 
-def level_spread(question: Question, choices: Sequence[str]) -> int | None:
-    """max - min level of the given choices; None when fewer than two have a level."""
-    levels = [c.level for ch in choices if (c := question.choice(ch)) is not None]
+def level_spread(
+    questionnaire: Questionnaire, question: Question, choices: Sequence[str | list[str]]
+) -> int | None:
+    """max - min level of the given answers; None when fewer than two have a level."""
+    levels = [
+        level
+        for choice in choices
+        if (level := answer_level(questionnaire, question, choice)) is not None
+    ]
     if len(levels) < 2:
         return None
     return max(levels) - min(levels)

@@ -25,7 +25,7 @@ from rich.text import Text
 
 from mcpscale.assess.scoring import score_answers
 from mcpscale.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR
-from mcpscale.formats.answers import Answer, Respondent
+from mcpscale.formats.answers import Answer, Respondent, choice_text
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
@@ -106,7 +106,7 @@ def question_screen(
         choices.add_row(
             f"{marker}{number}",
             Text(choice.id),
-            Text(questionnaire.level_name(choice.level)),
+            Text("" if choice.level is None else questionnaire.level_name(choice.level)),
             Text(choice.label),
         )
     title = f"[bold]{escape(respondent)}[/bold]" if respondent else None
@@ -228,7 +228,7 @@ def _stop(
             for name, qid, answer in lost:
                 who = f"{name} " if len(files) > 1 else ""
                 note = f" (note: {answer.note})" if answer.note else ""
-                console.print(f"  {escape(who + qid)}: {escape(answer.choice + note)}")
+                console.print(f"  {escape(who + qid)}: {escape(choice_text(answer.choice) + note)}")
         else:
             console.print(
                 f"\n[bold]{escape(stop.how.capitalize())}:[/bold] answers saved in {escape(saved)}",

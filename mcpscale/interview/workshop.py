@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from anyascii import anyascii
 
-from mcpscale.assess.scoring import DISAGREEMENT_SPREAD, score_answers
+from mcpscale.assess.scoring import answer_level, is_disagreement, score_answers
 from mcpscale.errors import UserError
 from mcpscale.formats.answers import Answer, Respondent
 from mcpscale.formats.profile import Profile
@@ -102,16 +102,16 @@ class Turn(NamedTuple):
     """The respondent whose turn it is at the room's question."""
 
     respondent: Respondent
-    default: str | None  # their saved choice, kept on Enter
+    default: str | list[str] | None  # their saved choice, kept on Enter
     asked: bool  # False: their saved answer stands without asking (shown as saved)
 
 
 class Disagreement(NamedTuple):
-    """Answers to one question whose levels span DISAGREEMENT_SPREAD or more."""
+    """Answers to one question whose levels span the questionnaire's disagreement spread."""
 
     question: Question
     spread: int
-    answers: list[tuple[Respondent, str, int | None]]  # respondent, choice, its level
+    answers: list[tuple[Respondent, str | list[str], int | None]]  # respondent, choice, level
 
 
 @dataclass
@@ -229,7 +229,7 @@ class Workshop:
     def everyone_answered(self) -> bool:
         return self.turn >= len(self.respondents)
 
-    def answer(self, choice: str) -> Answer:
+    def answer(self, choice: str | list[str]) -> Answer:
         """The respondent whose turn it is answers `choice`; the turn passes on."""
         answer = self.interviews[self.turn].record(choice)
         self.turn += 1
@@ -261,10 +261,10 @@ class Workshop:
             for respondent, answers in self.saves()
             if (answer := answers.get(question.id)) is not None
         ]
-        spread = level_spread(question, [choice for _, choice in answered])
-        if spread is None or spread < DISAGREEMENT_SPREAD:
+        spread = level_spread(self.questionnaire, question, [choice for _, choice in answered])
+        if spread is None or not is_disagreement(self.questionnaire, spread):
             return None
-        rows = [(r, c, found.level if (found := question.choice(c)) else None) for r, c in answered]
+        rows = [(r, c, answer_level(self.questionnaire, question, c)) for r, c in answered]
         return Disagreement(question, spread, rows)
 
     def earlier_note(self) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich import box
 from rich.table import Table
 
+from mcpscale.formats.answers import choice_text
 from mcpscale.formats.results import Result, result_to_dict
 from mcpscale.formats.serialize import csv_text, to_json
 from mcpscale.render.style import fmt_percent, fmt_score
@@ -88,19 +89,25 @@ def result_table(result: Result) -> Table:
     return table
 
 
-def consensus_text(result: Result, choice: str | None, level: int | None) -> str | None:
+def consensus_text(
+    result: Result, choice: str | tuple[str, ...] | None, level: int | None
+) -> str | None:
     """What a workshop room agreed on, as every output says it: '2 Established',
     "don't know", 'not applicable'; None when the room recorded no consensus."""
     if choice is None:
         return None
     if level is None:
-        return {"unknown": "don't know", "na": "not applicable"}.get(choice, choice)
+        shown = choice_text(choice)
+        return {"unknown": "don't know", "na": "not applicable"}.get(shown, shown)
     name = dict(result.scale).get(level)
     return f"{level} {name}" if name else str(level)
 
 
 def disagreements_table(result: Result) -> Table:
-    table = Table(title="Disagreements: levels span 2 or more", title_justify="left")
+    table = Table(
+        title=f"Disagreements: levels span {result.disagreement_spread:g} or more",
+        title_justify="left",
+    )
     table.add_column("Question")
     table.add_column("Levels")
     agreed = any(d.consensus is not None for d in result.disagreements)

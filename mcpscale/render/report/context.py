@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mcpscale import __version__
+from mcpscale.formats.answers import choice_text
 from mcpscale.formats.results import DimensionScore, Result, result_to_dict
 from mcpscale.inputs.clock import today
 from mcpscale.render.report.dimension_points import dimension_points_view
@@ -74,10 +75,10 @@ def build_context(
                         {
                             "respondent": a.respondent,
                             "answer_text": (
-                                f"{a.level} ({a.choice})"
+                                f"{a.level} ({choice_text(a.choice)})"
                                 if a.level is not None
                                 else {"unknown": "don't know", "na": "not applicable"}.get(
-                                    a.choice, a.choice
+                                    choice_text(a.choice), choice_text(a.choice)
                                 )
                             )
                             + (f" · {a.confidence} confidence" if a.confidence else ""),
