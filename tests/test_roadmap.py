@@ -8,7 +8,12 @@ import pytest
 
 from mcpscale.errors import UserError
 from mcpscale.formats.pack import GateSet, Initiative
-from mcpscale.plan.roadmap import build_roadmap, derive_team_size, topological_order
+from mcpscale.plan.roadmap import (
+    QuestionLinks,
+    build_roadmap,
+    derive_team_size,
+    topological_order,
+)
 
 GATES = GateSet.model_validate(
     {
@@ -118,3 +123,44 @@ def test_a_dependency_cycle_is_an_error_naming_the_cycle() -> None:
 )
 def test_team_size_is_derived_from_headcount_within_5_to_15(size: int | None, team: int) -> None:
     assert derive_team_size(size) == team
+
+
+def test_a_question_that_builds_on_another_orders_their_initiatives() -> None:
+    # reviews.q depends_on builds.q in the questionnaire: the initiative that lifts reviews
+    # waits for the one that lifts builds, though neither names the other in depends_on
+    items = [
+        initiative("lift-reviews", triggers={"question.reviews": "< 3"}),
+        initiative("lift-builds", triggers={"question.builds": "< 3"}),
+    ]
+    facts = {"question.reviews": 1.0, "question.builds": 1.0}
+    alone = {i.id: i for i in build_roadmap(items, GATES, facts, 10).initiatives}
+    assert alone["lift-reviews"].start_month == alone["lift-builds"].start_month == 0
+    links = {"reviews": QuestionLinks(depends_on=("builds",))}
+    linked = {i.id: i for i in build_roadmap(items, GATES, facts, 10, links).initiatives}
+    assert linked["lift-reviews"].start_month == linked["lift-builds"].end_month
+
+
+def test_the_questionnaires_order_never_overrides_the_packs_dependencies() -> None:
+    # the pack says builds waits for reviews; the questionnaire's opposite hint is dropped
+    items = [
+        initiative("lift-reviews", triggers={"question.reviews": "< 3"}),
+        initiative("lift-builds", triggers={"question.builds": "< 3"}, depends_on=["lift-reviews"]),
+    ]
+    facts = {"question.reviews": 1.0, "question.builds": 1.0}
+    links = {"reviews": QuestionLinks(depends_on=("builds",))}
+    by_id = {i.id: i for i in build_roadmap(items, GATES, facts, 10, links).initiatives}
+    assert by_id["lift-builds"].start_month == by_id["lift-reviews"].end_month
+
+
+def test_high_priority_questions_get_the_team_first() -> None:
+    # a team of 2 fits one 2-person initiative at a time: the high-priority one goes first
+    items = [
+        initiative("a-low", effort=4, triggers={"question.x": "< 3"}),
+        initiative("b-high", effort=4, triggers={"question.y": "< 3"}),
+    ]
+    facts = {"question.x": 1.0, "question.y": 1.0}
+    plain = {i.id: i for i in build_roadmap(items, GATES, facts, 2).initiatives}
+    assert plain["a-low"].start_month == 0 and plain["b-high"].start_month > 0
+    links = {"x": QuestionLinks(priority="low"), "y": QuestionLinks(priority="high")}
+    ranked = {i.id: i for i in build_roadmap(items, GATES, facts, 2, links).initiatives}
+    assert ranked["b-high"].start_month == 0 and ranked["a-low"].start_month > 0

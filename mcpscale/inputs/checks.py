@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import graphlib
 from collections.abc import Sequence
 
 from mcpscale.errors import Problem, did_you_mean
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.conditions import ConditionError, parse_condition
-from mcpscale.formats.pack import Economics
+from mcpscale.formats.pack import Economics, find_cycle
 from mcpscale.formats.profile import PROFILE_FACTS, Profile
 from mcpscale.formats.questionnaire import (
     NOT_APPLICABLE,
@@ -192,16 +191,10 @@ def _dependency_problems(report: _Reporter, q: Questionnaire, index: dict[str, i
                     ["questions", i, "depends_on", k],
                     f"unknown question '{other}'{did_you_mean(other, index)} in depends_on",
                 )
-    graph = {
-        question.id: [
-            other for other in question.depends_on if other in index and other != question.id
-        ]
-        for question in q.questions
-    }
-    try:
-        tuple(graphlib.TopologicalSorter(graph).static_order())
-    except graphlib.CycleError as exc:
-        cycle = list(reversed(exc.args[1]))
+    cycle = find_cycle(
+        {item.id: [o for o in item.depends_on if o != item.id] for item in q.questions}
+    )
+    if cycle:
         report.add(
             ["questions", index[cycle[0]], "depends_on"],
             f"depends_on goes round in a circle ({' -> '.join(cycle)}); remove one of them",

@@ -22,7 +22,7 @@ from mcpscale.plan.budget import Budget, CostInputs, build_budget
 from mcpscale.plan.gates import GateReadiness, gate_readiness
 from mcpscale.plan.priorities import PhaseTarget, Priority, phase_targets, priorities
 from mcpscale.plan.risks import FiredRisk, fired_risks
-from mcpscale.plan.roadmap import Roadmap, build_roadmap, derive_team_size
+from mcpscale.plan.roadmap import QuestionLinks, Roadmap, build_roadmap, derive_team_size
 from mcpscale.plan.roi import (
     DEFAULT_SEED,
     DEFAULT_SIMULATIONS,
@@ -93,7 +93,10 @@ def build_plan(
     )
     roadmap = None
     if content.initiatives and content.gates:
-        roadmap = build_roadmap(content.initiatives.initiatives, content.gates, facts, team_size)
+        links = {q.id: QuestionLinks(q.depends_on, q.priority) for q in result.questions}
+        roadmap = build_roadmap(
+            content.initiatives.initiatives, content.gates, facts, team_size, links
+        )
     budget = None
     if roadmap is not None:
         budget = build_budget(

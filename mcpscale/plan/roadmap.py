@@ -7,7 +7,11 @@ Steps (docs/methodology.md writes them out):
 2. add their `depends_on`, transitively, except a dependency whose capability is in place
    (below); an initiative never runs before what it needs, so its phase is raised to the
    latest phase among its dependencies;
-3. order them topologically (a dependency cycle is a UserError naming the cycle);
+3. order them topologically (a dependency cycle is a UserError naming the cycle). The
+   questionnaire's own order counts too: an initiative whose trigger tests a question that
+   `depends_on` another runs after the initiatives that test that other question (when
+   this adds no cycle), and among initiatives free to go, those testing a `priority: high`
+   question go first, then medium (or none), then low;
 4. schedule phase by phase: a phase starts at the previous phase's gate; each initiative
    starts at the first month its dependencies are done and the core team has room;
 5. a phase lasts as long as its work, but at least the low end of its range; work that
@@ -27,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from mcpscale.errors import UserError
 from mcpscale.formats.conditions import comparisons, evaluate, parse_condition
@@ -209,16 +213,78 @@ def reasons(initiative: Initiative, facts: Mapping[str, Any], fired: bool) -> tu
     return tuple(check for check in tested if check.score is None)
 
 
-def topological_order(initiatives: Sequence[Initiative]) -> list[Initiative]:
-    """Dependencies first; ties broken by phase then id, so the order is stable."""
+class QuestionLinks(NamedTuple):
+    """What the questionnaire says about one question that orders the plan."""
+
+    depends_on: tuple[str, ...] = ()
+    priority: str | None = None
+
+
+_PRIORITY_RANK = {"high": 0, "medium": 1, None: 1, "low": 2}
+
+
+def _tested_questions(initiative: Initiative) -> list[str]:
+    prefix = "question."
+    return [
+        c.fact.removeprefix(prefix)
+        for c in comparisons(parse_condition(initiative.triggers))
+        if c.fact.startswith(prefix)
+    ]
+
+
+def question_order(
+    initiatives: Sequence[Initiative], links: Mapping[str, QuestionLinks]
+) -> tuple[dict[str, list[str]], dict[str, int]]:
+    """The order the questionnaire implies between initiatives, and each one's priority rank.
+
+    An initiative testing question A runs after those testing a question A depends on.
+    Edges that would close a cycle with the initiatives' own depends_on are left out: the
+    pack's dependencies win, the questionnaire's only order what they leave free.
+    """
+    testing: dict[str, list[str]] = {}
+    for initiative in initiatives:
+        for question in _tested_questions(initiative):
+            testing.setdefault(question, []).append(initiative.id)
+    graph = {i.id: list(i.depends_on) for i in initiatives}
+    implied: dict[str, list[str]] = {}
+    for initiative in initiatives:
+        for question in _tested_questions(initiative):
+            for earlier_question in links.get(question, QuestionLinks()).depends_on:
+                for earlier in testing.get(earlier_question, ()):
+                    if earlier == initiative.id or earlier in graph[initiative.id]:
+                        continue
+                    graph[initiative.id].append(earlier)
+                    if find_cycle(graph):
+                        graph[initiative.id].remove(earlier)
+                    else:
+                        implied.setdefault(initiative.id, []).append(earlier)
+    rank = {
+        i.id: min(
+            (_PRIORITY_RANK[links.get(q, QuestionLinks()).priority] for q in _tested_questions(i)),
+            default=_PRIORITY_RANK[None],
+        )
+        for i in initiatives
+    }
+    return implied, rank
+
+
+def topological_order(
+    initiatives: Sequence[Initiative],
+    implied: Mapping[str, Sequence[str]] | None = None,
+    rank: Mapping[str, int] | None = None,
+) -> list[Initiative]:
+    """Dependencies first (their own, then those the questionnaire implies); ties broken by
+    phase, then priority rank, then id, so the order is stable."""
     by_id = {i.id: i for i in initiatives}
     graph = {i.id: [d for d in i.depends_on if d in by_id] for i in initiatives}
     cycle = find_cycle(graph)
     if cycle:
         raise UserError(cycle_message(cycle))
+    for initiative_id, earlier in (implied or {}).items():
+        graph[initiative_id] += [d for d in earlier if d in by_id]
     ordered: list[Initiative] = []
     done: set[str] = set()
-    remaining = sorted(initiatives, key=lambda i: (i.phase, i.id))
+    remaining = sorted(initiatives, key=lambda i: (i.phase, (rank or {}).get(i.id, 1), i.id))
     while remaining:
         ready = next(i for i in remaining if all(d in done for d in graph[i.id]))
         ordered.append(ready)
@@ -241,13 +307,17 @@ def build_roadmap(
     gates: GateSet,
     facts: Mapping[str, Any],
     team_size: int,
+    links: Mapping[str, QuestionLinks] | None = None,
 ) -> Roadmap:
+    """`links`: per question id, its depends_on and priority from the questionnaire."""
     chosen, fired, required_by, left_out = select(initiatives, facts, gates)
-    ordered = topological_order(chosen)
+    implied, rank = question_order(chosen, links or {})
+    ordered = topological_order(chosen, implied, rank)
+    waits_for = {i.id: [*i.depends_on, *implied.get(i.id, ())] for i in ordered}
     phase_of: dict[str, int] = {}
     for initiative in ordered:
         phase_of[initiative.id] = max(
-            [initiative.phase, *(phase_of[d] for d in initiative.depends_on if d in phase_of)]
+            [initiative.phase, *(phase_of[d] for d in waits_for[initiative.id] if d in phase_of)]
         )
     load: list[float] = []
     placed: dict[str, tuple[int, int, float]] = {}
@@ -258,7 +328,7 @@ def build_roadmap(
         for initiative in in_phase:
             duration, fte = _duration_and_fte(initiative, team_size)
             earliest = max(
-                [phase_start, *(placed[d][1] for d in initiative.depends_on if d in placed)]
+                [phase_start, *(placed[d][1] for d in waits_for[initiative.id] if d in placed)]
             )
             start = _first_fit(load, earliest, duration, fte, team_size)
             for month in range(start, start + duration):
