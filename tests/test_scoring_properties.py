@@ -127,3 +127,44 @@ def test_raising_one_answer_never_lowers_its_dimension(
     after = score_answers(q, changed).dimension(question.dimension).score
     assert before is not None and after is not None
     assert after >= before - 1e-12
+
+
+def _rescaled(q: Questionnaire, factor: int, shift: int) -> Questionnaire:
+    """The same questionnaire with every level mapped to level * factor + shift."""
+    data = q.model_dump()
+    for level in data["scale"]:
+        level["level"] = level["level"] * factor + shift
+    for question in data["questions"]:
+        for choice in question["choices"]:
+            choice["level"] = choice["level"] * factor + shift
+    return Questionnaire.model_validate(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(assessments(), st.integers(1, 25), st.integers(-50, 50))
+def test_any_scale_reads_the_same_when_its_levels_are_renumbered(
+    assessment: tuple[Questionnaire, list[AnswerSet]], factor: int, shift: int
+) -> None:
+    # 1-5 renumbered as 0-100 (or shifted below zero) flags the same disagreements and
+    # names the same level for every score: nothing depends on the numbers chosen
+    q, answer_sets = assessment
+    before = score_answers(q, answer_sets)
+    after = score_answers(_rescaled(q, factor, shift), answer_sets)
+    assert [d.question for d in after.disagreements] == [d.question for d in before.disagreements]
+    assert after.overall.level_name == before.overall.level_name
+    for old, new in zip(before.dimensions, after.dimensions, strict=True):
+        assert new.level_name == old.level_name
+        if old.score is not None and new.score is not None:
+            assert abs(new.score - (old.score * factor + shift)) < 1e-6 * factor
+
+
+@settings(max_examples=300, deadline=None)
+@given(questionnaires(), st.floats(-100, 100, allow_nan=False))
+def test_a_scores_level_is_the_highest_scale_level_at_or_below_it(
+    q: Questionnaire, score: float
+) -> None:
+    level = q.level_at(score)
+    assert level in [s.level for s in q.scale]
+    higher = [s.level for s in q.scale if s.level > level]
+    assert all(h > score for h in higher)
+    assert level <= score + 1e-9 or level == q.min_level
