@@ -18,7 +18,8 @@ less for at most the median effort; a *heavy lift* closes less for more.
 Phase targets: the level a dimension should reach by each phase's gate is the highest
 level that phase's exit criteria and the next phase's entry criteria ask of it
 (`dimension.technical: ">= 3"` asks 3; `gap.technical: "<= 0"` asks the dimension's
-target), never below the previous phase's, never below today's score rounded down.
+target), never below the previous phase's, never below the scale level today's score has
+reached.
 """
 
 from __future__ import annotations
@@ -95,7 +96,8 @@ def phase_targets(result: Result, gates: GateSet) -> tuple[PhaseTarget, ...]:
     ordered = sorted(gates.phases, key=lambda g: g.phase)
     targets = []
     for dimension in result.dimensions:
-        level = float(math.floor(dimension.score)) if dimension.score is not None else 0.0
+        lowest = min((level for level, _ in result.scale), default=0)
+        level = float(dimension.level if dimension.level is not None else lowest)
         by_phase = []
         for index, gate in enumerate(ordered):
             following = ordered[index + 1].entry if index + 1 < len(ordered) else []

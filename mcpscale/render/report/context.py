@@ -39,6 +39,7 @@ def _dimension_view(d: DimensionScore) -> dict[str, Any]:
         "not_applicable": d.not_applicable,
         "answered": d.answered,
         "applicable": d.applicable,
+        "gated": d.scoring == "gated",
     }
 
 
@@ -56,6 +57,7 @@ def build_context(
     from mcpscale.render.report.plan_context import plan_context, plan_toc
     from mcpscale.render.report.story import story_context
 
+    question_texts = {q.id: q.text for q in result.questions}
     dimensions = []
     for d in result.dimensions:
         view = _dimension_view(d)
@@ -71,6 +73,11 @@ def build_context(
                     "score_text": fmt_score(q.score),
                     "disagreement": q.disagreement,
                     "consensus_text": consensus_text(result, q.consensus, q.consensus_level),
+                    "scored": q.scored,
+                    "target_text": None if q.target is None else f"{q.target:g}",
+                    "gap_text": None if q.gap is None else fmt_score(q.gap),
+                    "priority": q.priority,
+                    "builds_on": [question_texts.get(other, other) for other in q.depends_on],
                     "answers": [
                         {
                             "respondent": a.respondent,
