@@ -116,6 +116,8 @@ def test_gated_multi_select_informational(cli: Cli) -> None:
     # the informational question is shown, never scored
     team = question(data, "context.team")
     assert team["scored"] is False
+    assert team["spread"] == 3 and not team["disagreement"]
+    assert "context.team" not in [d["question"] for d in data["disagreements"]]
     assert dimension(data, "context")["score"] is None
     assert data["overall"]["score"] == pytest.approx((1 + 1.25 + 2) / 3)
     # a question's own target and priority, and the gap to it

@@ -357,7 +357,8 @@ def _score_question(
         level=shown_level,
         level_name=None if shown_level is None else questionnaire.level_name(shown_level),
         spread=spread,
-        disagreement=is_disagreement(questionnaire, spread),
+        # an informational question's spread is shown, never flagged: nothing rides on it
+        disagreement=question.scored and is_disagreement(questionnaire, spread),
         answers=tuple(answers),
         not_applicable_reason=reason,
         consensus=None if consensus is None else _frozen(consensus),
