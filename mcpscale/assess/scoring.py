@@ -1,16 +1,17 @@
 """Answers + questionnaire + profile -> maturity scores, gaps, coverage and disagreements.
 
-The rules (pinned by tests/test_scoring.py):
+The rules (pinned by tests/test_scoring.py and tests/test_generality_scoring.py):
 - an answer's score is its choice's level (a multi-select's: its first matching rule's
   level, else the scale's lowest); `unknown` and `na` are left out of means;
 - a question's score is the mean (or median) of its respondents' levels; levels that
   span at least the questionnaire's disagreement spread (by default 40% of the scale's
   span: 2 levels on 1-5) are a disagreement;
 - a dimension's score is the weighted mean of its scored questions (question weights);
-  questions with `scored: false` are shown but never scored. In a gated dimension or area,
-  each area (and the questions in no area) counts as one part whose score is the highest
-  scale level N such that every applicable question of level N and below is met (its score
-  at its own target, by default the top of the scale), weighted by its questions' weights;
+  questions with `scored: false` are shown but never scored nor flagged as disagreements.
+  In a gated dimension or area, each area (and the questions in no area) counts as one
+  part whose score is the highest scale level N such that every applicable question of
+  level N and below is met (its score at its own target, by default the top of the scale),
+  weighted by its questions' weights;
 - the overall score is the weighted mean of the dimension scores (dimension weights)
   over the dimensions that have one;
 - level = the highest scale level at or below the score, named from the scale;
