@@ -124,8 +124,8 @@ def test_workshop_note_replaces_an_earlier_discussion_and_keeps_the_own_note() -
 def test_spread_ignores_unknown_and_na(tiny: Questionnaire) -> None:
     question = tiny.question("people.a")
     assert question is not None
-    assert level_spread(question, ["none", "all", "unknown"]) == 3
-    assert level_spread(question, ["none", "na"]) is None
+    assert level_spread(tiny, question, ["none", "all", "unknown"]) == 3
+    assert level_spread(tiny, question, ["none", "na"]) is None
 
 
 def test_source_date_epoch_fixes_the_assessment_date(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,13 +25,20 @@ from rich.text import Text
 
 from mcpscale.assess.scoring import score_answers
 from mcpscale.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR
-from mcpscale.formats.answers import Answer, Respondent, choice_text
+from mcpscale.formats.answers import Answer, Respondent, choice_ids, choice_text
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
 from mcpscale.interview.answers_file import AnswersFile, NotSaved, open_answers_file
 from mcpscale.interview.prompt import Prompter, Stopped, ask_note, read_key
-from mcpscale.interview.session import Interview, answer_set, choice_label, key_help
+from mcpscale.interview.session import (
+    INFORMATIONAL,
+    Interview,
+    answer_set,
+    builds_on,
+    choice_label,
+    key_help,
+)
 from mcpscale.interview.workshop import Workshop, answers_files
 from mcpscale.render.text import rich_markup as escape
 
@@ -101,8 +108,9 @@ def question_screen(
     choices.add_column(style="dim", no_wrap=True)
     choices.add_column()
     default = interview.default() if room is None else None
+    selected = choice_ids(default) if default is not None else []
     for number, choice in enumerate(question.choices, 1):
-        marker = "→" if choice.id == default else ""
+        marker = "→" if choice.id in selected else ""
         choices.add_row(
             f"{marker}{number}",
             Text(choice.id),
@@ -116,6 +124,10 @@ def question_screen(
         progress,
         Panel(Text(question.text, style="bold"), title=title, title_align="left"),
     ]
+    for line in builds_on(questionnaire, question, None if room else interview.answers):
+        parts.append(Text(line, style="cyan"))
+    if not question.scored:
+        parts.append(Text(INFORMATIONAL, style="dim"))
     cap = (caps or {}).get(question.id)
     if cap is not None:
         parts.append(
