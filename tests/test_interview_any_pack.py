@@ -61,6 +61,18 @@ def test_without_a_choice_named_like_it_a_key_works_alone_or_with_a_colon() -> N
     assert "':x' is not a key" in parse_key(team, ":x").hint
 
 
+def test_numbers_answer_by_position_even_where_choice_ids_are_numbers() -> None:
+    question = REVIEW.model_copy(
+        update={
+            "choices": [
+                c.model_copy(update={"id": str(9 - n)}) for n, c in enumerate(REVIEW.choices)
+            ]
+        }
+    )
+    assert parse_key(question, "2").choice == "8"
+    assert key_help(question).startswith("1-7 (by position) or a choice id, u don't know")
+
+
 def test_a_multi_select_takes_numbers_or_ids_and_an_exclusive_choice_alone() -> None:
     for typed in ("1 3", "a,c", "a, c", "A;C", "1,c"):
         assert parse_key(PRACTICES, typed) == ("answer", ["a", "c"], ""), typed

@@ -61,6 +61,8 @@ def key_help(question: Question) -> str:
         )
     else:
         keys = f"1-{count} or a choice id"
+    if any(_is_number(c.id) for c in question.choices):
+        keys = keys.replace(f"1-{count}", f"1-{count} (by position)", 1)
     shadowed = shadowed_keys(question)
     if shadowed:
         listed = ", ".join(shadowed[:-1]) + " and " * (len(shadowed) > 1) + shadowed[-1]
