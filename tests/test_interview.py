@@ -21,7 +21,7 @@ from mcpscale.interview.session import (
     with_workshop_note,
 )
 
-from .conftest import TINY
+from .conftest import DATA, TINY
 
 
 @pytest.fixture
@@ -134,16 +134,24 @@ def test_source_date_epoch_fixes_the_assessment_date(monkeypatch: pytest.MonkeyP
 
 
 TINY_QUESTIONNAIRE = resolve_pack(str(TINY)).questionnaire
+FEATURES = resolve_pack(str(DATA / "generality" / "features" / "questionnaire.yaml")).questionnaire
 
 
-@given(st.sampled_from(TINY_QUESTIONNAIRE.questions), st.text(max_size=20))
+@given(
+    st.sampled_from(TINY_QUESTIONNAIRE.questions + FEATURES.questions),
+    st.one_of(st.text(max_size=20), st.text(alphabet="abcdnqu?:, 0123456789", max_size=8)),
+)
 def test_any_typed_line_is_an_allowed_answer_an_action_or_a_hint(question, text: str) -> None:
     key = parse_key(question, text)
     allowed = (
         {c.id for c in question.choices} | {"unknown"} | ({"na"} if question.allow_na else set())
     )
-    if key.action == "answer":
+    if key.action == "answer" and isinstance(key.choice, list):
+        assert question.multi and key.choice
+        assert question.selection_problem(key.choice) is None
+    elif key.action == "answer":
         assert key.choice in allowed
+        assert not question.multi or key.choice in ("unknown", "na")
     elif key.action == "invalid":
         assert key.hint
     else:

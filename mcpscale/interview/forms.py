@@ -4,7 +4,8 @@ One row per question. In xlsx the answer cell is a dropdown of "<choice id> - <l
 (plus "unknown - Don't know" and, where allowed, "na - Not applicable"); the id columns
 are hidden so a filled form maps back to its questions whatever the respondent reorders.
 On import the text before " - " is the choice id, so a bare id (or a choice number) works
-too, and every bad cell is reported as `sheet!cell: message`.
+too, and every bad cell is reported as `sheet!cell: message`. A multi-select question has no
+dropdown: its answer cell lists the ids selected, separated by commas ('a, c').
 """
 
 from __future__ import annotations
@@ -24,7 +25,12 @@ from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
 from mcpscale.inputs.clock import today
 from mcpscale.inputs.reader import read_bounded
-from mcpscale.interview.session import answers_document, match_choice
+from mcpscale.interview.session import (
+    SELECTION_SEPARATORS,
+    answers_document,
+    match_choice,
+    match_selection,
+)
 
 SHEET = "Questions"
 CHOICES_SHEET = "Choices"
@@ -43,6 +49,8 @@ COLUMNS = (
 HIDDEN_COLUMNS = ("id", "questionnaire")
 SPECIAL_LABELS = {UNKNOWN: "Don't know", NOT_APPLICABLE: "Not applicable"}
 FORMATS = ("xlsx", "csv")
+EXCLUSIVE_NOTE = " (on its own)"
+MULTI_HINT = "Select one or more: write their ids separated by commas"
 
 
 def option_text(choice_id: str, label: str) -> str:
@@ -51,11 +59,20 @@ def option_text(choice_id: str, label: str) -> str:
 
 
 def question_options(question: Question) -> list[str]:
-    options = [option_text(c.id, c.label) for c in question.choices]
+    options = [option_text(c.id, c.label + EXCLUSIVE_NOTE * c.exclusive) for c in question.choices]
     options.append(option_text(UNKNOWN, SPECIAL_LABELS[UNKNOWN]))
     if question.allow_na:
         options.append(option_text(NOT_APPLICABLE, SPECIAL_LABELS[NOT_APPLICABLE]))
     return options
+
+
+def choices_text(question: Question) -> str:
+    """The choices cell: one option a line; a multi-select says how to pick several."""
+    options = question_options(question)
+    if question.multi:
+        ids = [c.id for c in question.choices]
+        options.insert(0, f"{MULTI_HINT}, e.g. {ids[0]}, {ids[1]}")
+    return "\n".join(options)
 
 
 def form_rows(questionnaire: Questionnaire, profile: Profile | None) -> list[dict[str, str]]:
@@ -75,7 +92,7 @@ def form_rows(questionnaire: Questionnaire, profile: Profile | None) -> list[dic
                 "area": area,
                 "question": question.text,
                 "help": question.help.strip(),
-                "choices": "\n".join(question_options(question)),
+                "choices": choices_text(question),
                 "answer": "",
                 "note": "",
                 "evidence": "",
@@ -132,6 +149,8 @@ def _xlsx_bytes(questionnaire: Questionnaire, rows: list[dict[str, str]]) -> byt
         assert question is not None
         options = question_options(question)
         choices_sheet.append([row["id"], *options])
+        if question.multi:
+            continue  # a dropdown picks one; several ids are typed
         last = get_column_letter(len(options) + 1)
         dropdown = DataValidation(
             type="list",
@@ -515,17 +534,28 @@ def _problem(cell: Cell, message: str) -> Problem:
     return Problem(cell.ref, None, None, message)
 
 
-def parse_answer(question: Question, text: str) -> str | Problem:
-    """The choice id an answer cell names: 'clustered - ...', 'clustered', '3', 'unknown'."""
+def parse_answer(question: Question, text: str) -> str | list[str] | Problem:
+    """The choice id an answer cell names: 'clustered - ...', 'clustered', '3', 'unknown';
+    for a multi-select, the ids it lists: 'a, c', '1, 3', one 'a - Threat modelling' a line."""
     typed = text.strip().split(" - ", 1)[0].strip()
     choice = match_choice(question, typed)
     if choice == NOT_APPLICABLE and not question.allow_na:
         message = f"question {question.id} does not allow 'na'; pick a choice or 'unknown'"
         return Problem("", None, None, message)
-    if choice is not None:
-        return choice
     ids = [c.id for c in question.choices]
     allowed = ", ".join([*ids, UNKNOWN, *([NOT_APPLICABLE] if question.allow_na else [])])
+    if question.multi and choice not in (UNKNOWN, NOT_APPLICABLE):
+        listed = ",".join(
+            part.split(" - ", 1)[0] for part in SELECTION_SEPARATORS.split(text.strip())
+        )
+        selected, problem = match_selection(question, listed)
+        if problem:
+            return Problem(
+                "", None, None, f"question {question.id}: {problem} (choices: {allowed})"
+            )
+        return selected
+    if choice is not None:
+        return choice
     return Problem(
         "",
         None,

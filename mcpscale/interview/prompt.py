@@ -19,12 +19,12 @@ import sys
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.text import Text
 
 from mcpscale.errors import EXIT_INTERRUPTED
 from mcpscale.formats.questionnaire import Question
 from mcpscale.interview.session import Interview, choice_label, parse_key
 from mcpscale.render.text import rich_markup as escape
+from mcpscale.render.text import rich_text
 
 # Input that is already waiting this soon after a line was read came from a paste, not a
 # person: nobody sees the next prompt and starts typing within 10 ms.
@@ -124,7 +124,7 @@ def read_key(
         key = parse_key(question, prompter.ask(_answer_prompt(question, default, who)), default)
         if key.action == "help":
             help_text = question.help or "This question has no help text."
-            console.print(Panel(Text(help_text), title="Help", border_style="blue"))
+            console.print(Panel(rich_text(help_text), title="Help", border_style="blue"))
         elif key.action == "invalid":
             console.print(f"[yellow]{escape(key.hint)}[/yellow]")
         else:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -28,12 +29,51 @@ class Key(NamedTuple):
     hint: str = ""  # for "invalid": a short reason and what to type instead
 
 
+COMMAND_PREFIX = ":"
+# The keys besides the choices. A choice id may be one of these letters (choice ids are data):
+# then the letter typed alone answers that choice, and the key needs the prefix (':q' quits).
+ACTION_KEYS: dict[str, Action] = {"?": "help", "b": "back", "q": "quit"}
+ANSWER_KEYS = {"u": UNKNOWN, "n": NOT_APPLICABLE}
+KEYS = ("u", "n", "?", "b", "q")
+SELECTION_SEPARATORS = re.compile(r"[,;\n]")
+
+
+def shadowed_keys(question: Question) -> list[str]:
+    """The keys that are also choice ids of `question`: typed alone they answer the choice."""
+    ids = {c.id.casefold() for c in question.choices}
+    return [key for key in KEYS if key in ids]
+
+
+def key_name(question: Question, key: str) -> str:
+    """What to type for `key` at this question: 'q', or ':q' where a choice is called q."""
+    return COMMAND_PREFIX + key if key in shadowed_keys(question) else key
+
+
 def key_help(question: Question) -> str:
     """The keys a question accepts, as one short line."""
-    keys = f"1-{len(question.choices)} or a choice id, u don't know"
+    count = len(question.choices)
+    if question.multi:
+        ids = [c.id for c in question.choices]
+        second = min(3, count)
+        keys = (
+            f"one or more of 1-{count} or choice ids (e.g. 1 {second} or "
+            f"{ids[0]},{ids[second - 1]})"
+        )
+    else:
+        keys = f"1-{count} or a choice id"
+    if any(_is_number(c.id) for c in question.choices):
+        keys = keys.replace(f"1-{count}", f"1-{count} (by position)", 1)
+    shadowed = shadowed_keys(question)
+    if shadowed:
+        listed = ", ".join(shadowed[:-1]) + " and " * (len(shadowed) > 1) + shadowed[-1]
+        keys += f" ({listed} {'are choices' if len(shadowed) > 1 else 'is a choice'} here)"
+    keys += f", {key_name(question, 'u')} don't know"
     if question.allow_na:
-        keys += ", n not applicable"
-    return keys + ", ? help, b back, q save and quit"
+        keys += f", {key_name(question, 'n')} not applicable"
+    return (
+        keys + f", {key_name(question, '?')} help, {key_name(question, 'b')} back, "
+        f"{key_name(question, 'q')} save and quit"
+    )
 
 
 def _is_number(text: str) -> bool:
@@ -44,6 +84,7 @@ def _is_number(text: str) -> bool:
 def match_choice(question: Question, typed: str) -> str | None:
     """The answer `typed` names: a choice's number or id (any case), 'unknown' or 'na'.
 
+    A number answers by position, even where choice ids are numbers too.
     'na' is returned even where the question does not allow it, so callers can say so.
     """
     lowered = typed.strip().casefold()
@@ -55,27 +96,78 @@ def match_choice(question: Question, typed: str) -> str | None:
     return next((c.id for c in question.choices if c.id.casefold() == lowered), None)
 
 
-def parse_key(question: Question, text: str, default: str | list[str] | None = None) -> Key:
-    """Interpret one typed line for `question`; Enter keeps `default` when there is one."""
-    typed = text.strip()
+def _no_choice(question: Question, typed: str) -> str:
+    """Why `typed` names no choice of `question`."""
+    if _is_number(typed.casefold()):
+        return f"there is no choice {typed}; pick 1-{len(question.choices)}"
+    ids = [c.id for c in question.choices]
+    return f"unknown choice '{typed}'{did_you_mean(typed, ids)}"
+
+
+def match_selection(question: Question, typed: str) -> tuple[list[str], str]:
+    """The choice ids a multi-select answer names, and '' (or [] and why it is no answer).
+
+    Choices are named by number or id, separated by commas, semicolons, new lines or spaces:
+    '1 3', 'a,c', 'a, c'. The selection must pass `Question.selection_problem`.
+    """
+    selected: list[str] = []
+    for part in SELECTION_SEPARATORS.split(typed):
+        words = [part.strip()] if match_choice(question, part) else part.split()
+        for word in filter(None, words):
+            choice = match_choice(question, word)
+            if choice in (UNKNOWN, NOT_APPLICABLE):
+                return [], f"'{choice}' is an answer on its own, not a choice to select"
+            if choice is None:
+                return [], _no_choice(question, word)
+            selected.append(choice)
+    if not selected:
+        return [], "select at least one choice"
+    problem = question.selection_problem(selected)
+    return ([], problem) if problem else (selected, "")
+
+
+def _typed_key(question: Question, typed: str) -> str | None:
+    """The key (u, n, ?, b, q) a typed line means, if any: ':q' always, 'q' unless q is a choice."""
     lowered = typed.casefold()
+    if lowered.startswith(COMMAND_PREFIX):
+        key = lowered.removeprefix(COMMAND_PREFIX).strip()
+        return key if key in KEYS else None
+    return lowered if lowered in KEYS and lowered not in shadowed_keys(question) else None
+
+
+def parse_key(question: Question, text: str, default: str | list[str] | None = None) -> Key:
+    """Interpret one typed line for `question`; Enter keeps `default` when there is one.
+
+    A number answers by position, a choice id answers that choice; the keys u, n, ?, b and q
+    work alone, or after ':' where a choice id is the same letter."""
+    typed = text.strip()
     if not typed:
         if default is not None:
             return Key("keep", default)
         return Key("invalid", hint=f"type an answer: {key_help(question)}")
-    actions: dict[str, Action] = {"?": "help", "b": "back", "q": "quit"}
-    if lowered in actions:
-        return Key(actions[lowered])
-    choice = match_choice(question, {"u": UNKNOWN, "n": NOT_APPLICABLE}.get(lowered, typed))
+    key = _typed_key(question, typed)
+    if key in ACTION_KEYS:
+        return Key(ACTION_KEYS[key])
+    choice = ANSWER_KEYS[key] if key is not None else match_choice(question, typed)
     if choice == NOT_APPLICABLE and not question.allow_na:
         return Key(
             "invalid",
-            hint="this question cannot be 'not applicable'; pick a choice, or u if you don't know",
+            hint="this question cannot be 'not applicable'; pick a choice, or "
+            f"{key_name(question, 'u')} if you don't know",
         )
+    if choice in (UNKNOWN, NOT_APPLICABLE):
+        return Key("answer", choice)
+    if typed.startswith(COMMAND_PREFIX):
+        return Key("invalid", hint=f"'{typed}' is not a key; {key_help(question)}")
+    if question.multi:
+        selected, problem = match_selection(question, typed)
+        if problem:
+            return Key("invalid", hint=problem)
+        return Key("answer", selected)
     if choice is not None:
         return Key("answer", choice)
-    if _is_number(lowered):
-        return Key("invalid", hint=f"there is no choice {lowered}; pick 1-{len(question.choices)}")
+    if _is_number(typed):
+        return Key("invalid", hint=_no_choice(question, typed))
     ids = [c.id for c in question.choices]
     return Key(
         "invalid", hint=f"unknown key '{typed}'{did_you_mean(typed, ids)}; {key_help(question)}"
@@ -91,6 +183,34 @@ def choice_label(question: Question, choice_id: str | list[str]) -> str:
     if choice_id == NOT_APPLICABLE:
         return "na (not applicable)"
     return choice_id
+
+
+def answer_words(question: Question, choice: str | list[str]) -> str:
+    """An answer with its choice's label: 'yes - Done everywhere.', 'a, c', 'unknown'."""
+    found = question.choice(choice) if isinstance(choice, str) else None
+    return f"{choice} - {found.label}" if found else choice_label(question, choice)
+
+
+def builds_on(
+    questionnaire: Questionnaire, question: Question, answers: Mapping[str, Answer] | None = None
+) -> list[str]:
+    """One line per question `question` depends on, with the answer given to it when
+    `answers` are one respondent's: 'Builds on: Are builds reproducible? (your answer: yes)'."""
+    lines = []
+    for question_id in question.depends_on:
+        earlier = questionnaire.question(question_id)
+        if earlier is None:
+            continue
+        line = f"Builds on: {earlier.text}"
+        if answers is not None:
+            answer = answers.get(question_id)
+            given = answer_words(earlier, answer.choice) if answer else "not answered yet"
+            line += f" (your answer: {given})"
+        lines.append(line)
+    return lines
+
+
+INFORMATIONAL = "Asked for context, not scored."
 
 
 class QuestionWalk:

@@ -25,15 +25,23 @@ from rich.text import Text
 
 from mcpscale.assess.scoring import score_answers
 from mcpscale.errors import EXIT_INTERRUPTED, EXIT_USER_ERROR
-from mcpscale.formats.answers import Answer, Respondent, choice_text
+from mcpscale.formats.answers import Answer, Respondent, choice_ids, choice_text
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
 from mcpscale.interview.answers_file import AnswersFile, NotSaved, open_answers_file
 from mcpscale.interview.prompt import Prompter, Stopped, ask_note, read_key
-from mcpscale.interview.session import Interview, answer_set, choice_label, key_help
+from mcpscale.interview.session import (
+    INFORMATIONAL,
+    Interview,
+    answer_set,
+    builds_on,
+    choice_label,
+    key_help,
+)
 from mcpscale.interview.workshop import Workshop, answers_files
 from mcpscale.render.text import rich_markup as escape
+from mcpscale.render.text import rich_text
 
 if TYPE_CHECKING:
     from mcpscale.assess.evidence import Cap
@@ -84,16 +92,16 @@ def question_screen(
     question = interview.current
     dimension = next(d for d in questionnaire.dimensions if d.id == question.dimension)
     area = next((a.name for a in dimension.areas if a.id == question.area), None)
-    where = Text(dimension.name, style="bold cyan")
+    where = rich_text(dimension.name, style="bold cyan")
     if area:
-        where.append(f" › {area}", style="cyan")
+        where.append(rich_text(f" › {area}", style="cyan"))
     progress = Table.grid(padding=(0, 1))
     answered = interview.answered if room is None else room.answered_by_everyone
     progress.add_row(
         Text(f"Question {interview.number} of {interview.total}", style="bold"),
         ProgressBar(total=interview.total, completed=answered, width=30),
         Text(f"{answered} answered{' by everyone' * (room is not None)}", style="dim"),
-        Text(question.id, style="dim"),
+        rich_text(question.id, style="dim"),
     )
     choices = Table.grid(padding=(0, 1))
     choices.add_column(justify="right", style="bold")
@@ -101,35 +109,40 @@ def question_screen(
     choices.add_column(style="dim", no_wrap=True)
     choices.add_column()
     default = interview.default() if room is None else None
+    selected = choice_ids(default) if default is not None else []
     for number, choice in enumerate(question.choices, 1):
-        marker = "→" if choice.id == default else ""
+        marker = "→" if choice.id in selected else ""
         choices.add_row(
             f"{marker}{number}",
-            Text(choice.id),
+            rich_text(choice.id),
             Text("" if choice.level is None else questionnaire.level_name(choice.level)),
-            Text(choice.label),
+            Text.assemble(rich_text(choice.label), (" (on its own)" * choice.exclusive, "dim")),
         )
     title = f"[bold]{escape(respondent)}[/bold]" if respondent else None
     parts: list[Any] = [
         Text(),
         where,
         progress,
-        Panel(Text(question.text, style="bold"), title=title, title_align="left"),
+        Panel(rich_text(question.text, style="bold"), title=title, title_align="left"),
     ]
+    for line in builds_on(questionnaire, question, None if room else interview.answers):
+        parts.append(rich_text(line, style="cyan"))
+    if not question.scored:
+        parts.append(Text(INFORMATIONAL, style="dim"))
     cap = (caps or {}).get(question.id)
     if cap is not None:
         parts.append(
             Panel(
-                Text(
+                rich_text(
                     f"{cap.says}\nSource: {cap.source}. The evidence supports level "
                     f"{cap.level} at most."
                 ),
-                title=Text(f"Evidence: {cap.finding}"),
+                title=rich_text(f"Evidence: {cap.finding}"),
                 title_align="left",
                 border_style="yellow",
             )
         )
-    return Group(*parts, choices, Text(key_help(question), style="dim"))
+    return Group(*parts, choices, rich_text(key_help(question), style="dim"))
 
 
 def resume_command(
@@ -483,7 +496,7 @@ def _discuss(prompter: Prompter, room: Workshop) -> None:
     question = disagreement.question
     console.print(
         Panel(
-            Text(question.text, style="bold"),
+            rich_text(question.text, style="bold"),
             title=f"[bold yellow]The room disagrees: levels span {disagreement.spread}[/]",
             title_align="left",
             subtitle=escape(question.id),
@@ -497,8 +510,8 @@ def _discuss(prompter: Prompter, room: Workshop) -> None:
     table.add_column("Level", justify="right")
     for person, choice, level in disagreement.answers:
         table.add_row(
-            Text(person.name),
-            Text(choice_label(question, choice)),
+            rich_text(person.name),
+            rich_text(choice_label(question, choice)),
             "-" if level is None else str(level),
         )
     console.print(table)
@@ -506,6 +519,6 @@ def _discuss(prompter: Prompter, room: Workshop) -> None:
     if earlier is None:
         prompt = "[bold]Discussion note[/bold] (Enter to skip): "
     else:
-        console.print(Text.assemble(("Earlier note: ", "bold"), earlier))
+        console.print(Text.assemble(("Earlier note: ", "bold"), rich_text(earlier)))
         prompt = "[bold]Discussion note[/bold] (replaces the earlier one; Enter keeps it): "
     room.note_discussion(prompter.ask(prompt).strip())
