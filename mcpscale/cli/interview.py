@@ -139,7 +139,7 @@ def workshop(
         ),
     ] = False,
 ) -> None:
-    """The room answers together; where levels span 2 or more, note the discussion."""
+    """The room answers together; where the levels disagree, note the discussion."""
     from mcpscale.inputs.lock import hold_lock
     from mcpscale.interview.terminal import run_workshop
     from mcpscale.interview.workshop import answers_files, parse_respondents
@@ -168,7 +168,10 @@ def workshop(
         if outcome.result.disagreements:
             console.print(disagreements_table(outcome.result))
         else:
-            console.print("The room agreed on every question (no levels span 2 or more).")
+            console.print(
+                "The room agreed on every question (no levels span "
+                f"{outcome.result.disagreement_spread:g} or more)."
+            )
         for file in outcome.files:
             console.print(f"Answers saved in {file}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)

@@ -487,7 +487,7 @@ def _ask_room(prompter: Prompter, room: Workshop, save: Callable[[], None]) -> N
 
 
 def _discuss(prompter: Prompter, room: Workshop) -> None:
-    """Where levels span 2 or more, show the question again above the spread (so a long table
+    """Where the levels disagree, show the question again above the spread (so a long table
     never scrolls it away) and ask for the room's note, showing any earlier one first."""
     disagreement = room.disagreement()
     if disagreement is None:

@@ -252,7 +252,8 @@ class Workshop:
     # ------------------------------------------------------------ after everyone answered
 
     def disagreement(self) -> Disagreement | None:
-        """The answers to the current question so far, when their levels span 2 or more."""
+        """The answers to the current question so far, when their levels disagree (the
+        questionnaire's disagreement spread)."""
         return self._disagreement_on(self.current)
 
     def _disagreement_on(self, question: Question) -> Disagreement | None:
