@@ -45,9 +45,9 @@ def questionnaire_renderables(q: Questionnaire) -> list[Any]:
             choices.add_column(style="cyan", no_wrap=True)
             choices.add_column()
             for choice in question.choices:
-                level = "-" if choice.level is None else str(choice.level)
+                shown = "-" if choice.level is None else str(choice.level)
                 label = choice.label + (" (alone only)" if choice.exclusive else "")
-                choices.add_row(f"  {level}", rich_text(choice.id), rich_text(label))
+                choices.add_row(f"  {shown}", rich_text(choice.id), rich_text(label))
             parts.append(choices)
             if question.rules:
                 parts.append(rich_text(f"  levels: {_rules_text(question)}", style="dim"))
