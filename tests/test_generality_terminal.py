@@ -3,26 +3,23 @@ written (never as rich markup, HTML or Markdown), and ids never lead a file out 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 from rich.cells import cell_len
 
 from mcpscale.cli import app
 from mcpscale.render.text import file_name, file_names
 
-from .conftest import DATA, ROOT, Cli
+from .conftest import DATA, Cli
+from .terminal import Terminal
 
 GENERALITY = DATA / "generality"
 WIDE = GENERALITY / "wide"
 FEATURES = GENERALITY / "features"
 SCORE_HEADERS = ("Dimension", "Score", "Level", "Target", "Gap", "Cov.", "Unk.", "N/A")
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
 def narrow(cli: Cli, *args: str | Path, columns: int = 80) -> str:
@@ -117,23 +114,11 @@ def test_plan_of_22_dimensions_keeps_every_score_column_at_80_columns(
 
 
 def run_in_pty(args: list[str], columns: int = 80) -> str:
-    """`mcpscale ARGS` in a real pseudo-terminal `columns` wide: what a person would see."""
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm")
-    env.pop("COLUMNS", None)  # the width comes from the terminal itself
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "mcpscale", *args],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(50, columns),
-    )
-    child.expect(pexpect.EOF)
-    child.close()
-    output = ANSI.sub("", str(child.before)).replace("\r\n", "\n")
-    assert child.exitstatus == 0, output
-    return output
+    """`mcpscale ARGS` in a real pseudo-terminal `columns` wide, as a person sees it: the
+    screen is tall enough to hold all of it; the width comes from the terminal itself."""
+    terminal = Terminal(args, rows=300, columns=columns)
+    assert terminal.ended() == 0, "\n".join(terminal.lines())
+    return "\n".join(terminal.lines())
 
 
 def test_score_and_portfolio_in_a_real_80_column_terminal_keep_every_column(
