@@ -15,8 +15,9 @@ from mcpscale.render.text import rich_text, visible
 def questionnaire_renderables(q: Questionnaire) -> list[Any]:
     header = Text.assemble(
         (visible(q.title), "bold"),
-        visible(f"  {q.id}@{q.version}\n"),
-        visible(q.description.strip()),
+        visible(f"  {q.id}@{q.version}"),
+        visible(f"\nabout: {q.subject}" if q.subject else ""),
+        visible(f"\n{q.description.strip()}" if q.description.strip() else ""),
     )
     scale = Table(title="Scale", show_header=True)
     scale.add_column("Level", justify="right")
