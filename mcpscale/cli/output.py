@@ -52,11 +52,14 @@ def emit(content: str | bytes, output: Path | None) -> None:
 
 
 def print_renderables(renderables: list[Any], output: Path | None) -> None:
-    """Print rich renderables to the terminal, or as plain text to --output."""
+    """Print rich renderables to the terminal, or as plain text to --output; a table too
+    wide for either is stacked, one block per row, rather than cropped (render.tables)."""
+    from mcpscale.render.tables import fitted
+
     if output is None:
         console = stdout_console()
         for renderable in renderables:
-            console.print(renderable)
+            console.print(fitted(renderable))
         return
     import io
 
@@ -65,7 +68,7 @@ def print_renderables(renderables: list[Any], output: Path | None) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=110, no_color=True)
     for renderable in renderables:
-        console.print(renderable)
+        console.print(fitted(renderable))
     emit(buffer.getvalue(), output)
 
 

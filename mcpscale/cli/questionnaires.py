@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from mcpscale.cli.output import stdout_console
+from mcpscale.cli.output import print_renderables
 
 app = typer.Typer(help="List and show the bundled questionnaires.", invoke_without_command=True)
 
@@ -19,6 +19,7 @@ def questionnaires_list(ctx: typer.Context) -> None:
     from rich.table import Table
 
     from mcpscale.inputs.packs import bundled_pack_paths, load_pack
+    from mcpscale.render.text import rich_text
 
     table = Table(title="Bundled questionnaires")
     table.add_column("ID", no_wrap=True)
@@ -29,9 +30,13 @@ def questionnaires_list(ctx: typer.Context) -> None:
     for path in bundled_pack_paths().values():
         q = load_pack(path).questionnaire
         table.add_row(
-            q.id, q.version, str(len(q.questions)), ", ".join(d.id for d in q.dimensions), q.title
+            rich_text(q.id),
+            rich_text(q.version),
+            str(len(q.questions)),
+            rich_text(", ".join(d.id for d in q.dimensions)),
+            rich_text(q.title),
         )
-    stdout_console().print(table)
+    print_renderables([table], None)
 
 
 @app.command("show")
@@ -42,6 +47,4 @@ def questionnaires_show(
     from mcpscale.inputs.packs import resolve_pack
     from mcpscale.render.questionnaire import questionnaire_renderables
 
-    console = stdout_console()
-    for renderable in questionnaire_renderables(resolve_pack(questionnaire).questionnaire):
-        console.print(renderable)
+    print_renderables(questionnaire_renderables(resolve_pack(questionnaire).questionnaire), None)

@@ -61,9 +61,12 @@ def result_table(result: Result) -> Table:
         f"{'s' * (len(result.disagreements) != 1)}\nCov. = scored / applicable questions; "
         "Unk. = questions only answered 'unknown'; N/A = not applicable",
     )
-    table.add_column("Dimension", min_width=20)
+    table.add_column("Dimension", min_width=16)
     for name in ("Score", "Level", "Target", "Gap", "Cov.", "Unk.", "N/A"):
-        table.add_column(name, justify="left" if name == "Level" else "right", no_wrap=True)
+        # a long level name wraps at its spaces; numbers never do
+        table.add_column(
+            name, justify="left" if name == "Level" else "right", no_wrap=name != "Level"
+        )
     for d in result.dimensions:
         table.add_row(
             rich_text(d.name),

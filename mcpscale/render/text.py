@@ -1,15 +1,17 @@
 """Text from outside (names, labels, notes, versions, currencies) made safe for where it goes.
 
 One function per destination, and every renderer uses them: a terminal (`rich_text`,
-`rich_markup`), Markdown (`markdown_text`), a matplotlib chart (`chart_text`) and a
-spreadsheet cell (`spreadsheet_cell`, from formats.serialize, the one CSV writer). Text is
-shown as text: never as markup, HTML, an image, a mention, math, a formula or an escape
-sequence for the terminal.
+`rich_markup`), Markdown (`markdown_text`), a matplotlib chart (`chart_text`), a
+spreadsheet cell (`spreadsheet_cell`, from formats.serialize, the one CSV writer) and a file
+name (`file_names`). Text is shown as text: never as markup, HTML, an image, a mention, math,
+a formula or an escape sequence for the terminal; and an id never names a path outside the
+folder it is written in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from rich.markup import escape
@@ -19,6 +21,8 @@ from mcpscale.formats.serialize import spreadsheet_cell
 
 __all__ = [
     "chart_text",
+    "file_name",
+    "file_names",
     "markdown_code",
     "markdown_text",
     "rich_markup",
@@ -34,6 +38,13 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # Backslash-escaped in Markdown; < > & are escaped as HTML instead, @ gets a zero-width space.
 # Escaping [ ] ( ) is what keeps ![x](http://...) from being an image or a link.
 MARKDOWN_SPECIALS = frozenset("\\`*_{}[]()#+!|~")
+
+
+# What a file name keeps; any other run of characters becomes one hyphen.
+_NOT_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+# A run of hyphens and dots with a hyphen or two dots in it: '/../' ends up as one hyphen.
+_SEPARATOR_RUN = re.compile(r"[-.]*(?:-|\.\.)[-.]*")
+FILE_NAME_LENGTH = 80
 
 
 def _visible_char(match: re.Match[str]) -> str:
@@ -82,3 +93,27 @@ def chart_text(value: Any) -> str:
     """A chart title, label, tick label or legend entry: `$` stays a dollar sign (never math
     mode, see render.figures.pyplot) and control characters are visible (SVG is XML)."""
     return visible(value)
+
+
+def file_name(value: Any, fallback: str = "file") -> str:
+    """One safe file name from an id: only A-Z a-z 0-9 . _ -, no '..', no leading dot or
+    hyphen, never empty, at most FILE_NAME_LENGTH characters: 'x/../../y' -> 'x-y'."""
+    name = _NOT_FILE_NAME.sub("-", "" if value is None else str(value))
+    name = _SEPARATOR_RUN.sub("-", name)[:FILE_NAME_LENGTH].strip("-.")
+    return name or fallback
+
+
+def file_names(values: Iterable[Any], fallback: str = "file") -> dict[Any, str]:
+    """A distinct safe file name for each value (file_name), in order: a name already taken,
+    ignoring case (macOS and Windows do), gets -2, -3, ... ('a/b' and 'a-b' -> 'a-b', 'a-b-2')."""
+    names: dict[Any, str] = {}
+    taken: set[str] = set()
+    for value in values:
+        base = name = file_name(value, fallback)
+        number = 1
+        while name.casefold() in taken:
+            number += 1
+            name = f"{base}-{number}"
+        taken.add(name.casefold())
+        names[value] = name
+    return names

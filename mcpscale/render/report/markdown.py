@@ -7,21 +7,32 @@ from typing import Any
 
 from mcpscale.render.report.options import ReportOptions
 from mcpscale.render.report.templates import environment, render_template
+from mcpscale.render.text import file_name, file_names
 
 
-def chart_files(context: dict[str, Any]) -> dict[str, str]:
-    """Every chart in the context by a file-safe name: the report's own, then per dimension."""
-    files = {name: svg for name, svg in context["charts"].items() if svg}
+def chart_files(context: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Every chart in the context, the report's own then one per dimension, by its key in
+    `chart_links` ('radar', 'dimension-<id>'): (a safe, distinct file name, the SVG).
+
+    A dimension id is questionnaire data ('x/../../y'), so file names go through
+    render.text.file_names: the charts stay in the chart folder whatever the ids hold."""
+    charts = {name: svg for name, svg in context["charts"].items() if svg}
     for dimension in context["dimensions"]:
         if dimension["chart"]:
-            files[f"dimension-{dimension['id']}"] = dimension["chart"]
-    return files
+            charts[f"dimension-{dimension['id']}"] = dimension["chart"]
+    names = file_names(charts, fallback="chart")
+    return {key: (f"{names[key]}.svg", svg) for key, svg in charts.items()}
+
+
+def chart_folder(path: Path) -> str:
+    """The folder beside report.md that holds its charts: report-charts."""
+    return f"{file_name(path.stem, fallback='report')}-charts"
 
 
 def render_markdown(context: dict[str, Any], options: ReportOptions, chart_dir: str) -> str:
     """The report as Markdown; `chart_dir` is where the SVGs are linked from, relatively."""
     env = environment(options, markdown=True)
-    links = {name: f"{chart_dir}/{name}.svg" for name in chart_files(context)}
+    links = {key: f"{chart_dir}/{name}" for key, (name, _) in chart_files(context).items()}
     return render_template(env, "report.md", {**context, "chart_links": links})
 
 
@@ -29,10 +40,10 @@ def write_markdown(context: dict[str, Any], path: Path, options: ReportOptions) 
     """report.md and, beside it, report-charts/*.svg that it links to."""
     from mcpscale.inputs.write import write_atomic
 
-    chart_dir = f"{path.stem}-charts"
+    chart_dir = chart_folder(path)
     written = []
-    for name, svg in chart_files(context).items():
-        chart_path = path.parent / chart_dir / f"{name}.svg"
+    for name, svg in chart_files(context).values():
+        chart_path = path.parent / chart_dir / name
         write_atomic(chart_path, svg)
         written.append(chart_path)
     write_atomic(path, render_markdown(context, options, chart_dir))
