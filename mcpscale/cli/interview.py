@@ -72,6 +72,7 @@ def assess(
     from mcpscale.inputs.lock import hold_lock
     from mcpscale.interview.terminal import run_assess
     from mcpscale.render.results import result_table
+    from mcpscale.render.tables import fitted
 
     console = stdout_console()
     person = Respondent(name=respondent, role=role, group=group)
@@ -88,7 +89,7 @@ def assess(
             update_role=update_role,
         )
     if outcome.result is not None:
-        console.print(result_table(outcome.result))
+        console.print(fitted(result_table(outcome.result)))
         console.print(f"Answers saved in {output}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(outcome.exit_code)
 
@@ -144,6 +145,7 @@ def workshop(
     from mcpscale.interview.terminal import run_workshop
     from mcpscale.interview.workshop import answers_files, parse_respondents
     from mcpscale.render.results import disagreements_table, result_table
+    from mcpscale.render.tables import fitted
 
     console = stdout_console()
     people = parse_respondents(respondents)
@@ -164,9 +166,9 @@ def workshop(
             update_role=update_role,
         )
     if outcome.result is not None:
-        console.print(result_table(outcome.result))
+        console.print(fitted(result_table(outcome.result)))
         if outcome.result.disagreements:
-            console.print(disagreements_table(outcome.result))
+            console.print(fitted(disagreements_table(outcome.result)))
         else:
             console.print(
                 "The room agreed on every question (no levels span "
