@@ -141,6 +141,11 @@ class Question(Strict):
         True, description="false: asked and reported, but left out of every score."
     )
     tags: list[str] = Field(default_factory=list)
+    mappings: dict[Id, list[str]] = Field(
+        default_factory=dict,
+        description="Control ids this question meets in external frameworks, by framework id "
+        "(the pack's frameworks.yaml), e.g. {owasp-mcp-top-10: [MCP03]}.",
+    )
 
     _ids = field_validator("id", mode="before")(_text_id)
 
