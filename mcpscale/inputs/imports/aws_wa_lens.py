@@ -398,12 +398,18 @@ class _Lens:
                     entry["none"] = unselected_ids
                 rules.append(entry)
         if not any(len(rule) == 1 for rule in rules):
+            # Lenses that list HIGH_RISK and MEDIUM_RISK rules only mean "otherwise no risk".
+            given = {rule.get("risk") for rule in raw if isinstance(rule, dict)}
+            left = [risk for risk in RISK_LEVELS if risk not in given]
+            fallback = RISK_LEVELS[left[0]] if len(left) == 1 else 0
+            rules.append({"level": fallback})
             self.note(
                 at,
-                f"question {question_id} has no default risk rule: a selection no rule "
-                "matches scores High risk",
+                f"question {question_id} has no default risk rule: a selection no rule matches "
+                f"scores {SCALE[fallback]['name']}"
+                f"{' (the one risk no rule gives)' if len(left) == 1 else ''}",
             )
-        return rules or [{"level": 0}]
+        return rules
 
     def _help(self, question: dict[str, Any], at: JsonPath, title: str) -> str:
         parts = []
