@@ -372,7 +372,7 @@ class _Lens:
                 terms = disjunctive_form(parse_condition(condition))
             except ConditionError as exc:
                 self.note(
-                    where,
+                    (*where, "condition"),
                     f"question {question_id}: condition '{condition}' cannot be "
                     f"read ({exc}); that {risk} rule is left out",
                 )
@@ -380,7 +380,7 @@ class _Lens:
             unknown = sorted({c for term in terms for c, _ in term if c not in lens_ids})
             if unknown:
                 self.note(
-                    where,
+                    (*where, "condition"),
                     f"question {question_id}: condition '{condition}' names "
                     f"{', '.join(unknown)}, not a choice of the question; read as never "
                     "selected",

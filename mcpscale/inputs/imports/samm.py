@@ -29,7 +29,15 @@ FOLDERS = (
 # What each kind of SAMM file holds that the questionnaire carries; anything else is listed.
 _CARRIED = {
     "business_functions": {"model", "id", "name", "description", "order", "type"},
-    "security_practices": {"function", "id", "name", "shortName", "shortDescription", "order", "type"},
+    "security_practices": {
+        "function",
+        "id",
+        "name",
+        "shortName",
+        "shortDescription",
+        "order",
+        "type",
+    },
     "streams": {"practice", "id", "name", "letter", "order", "type"},
     "practice_levels": {"practice", "maturityLevel", "id", "objective", "type"},
     "maturity_levels": {"id", "number", "type"},
@@ -64,9 +72,7 @@ class _Item:
         return _text(self.data.get(key))
 
     def order(self) -> tuple[float, str]:
-        order = self.data.get("order")
-        number = order if isinstance(order, int | float) and not isinstance(order, bool) else 0
-        return float(number), self.path.name
+        return _number(self.data.get("order")), self.path.name
 
 
 @dataclass
@@ -293,7 +299,7 @@ class _Model:
         taken: set[str] = set()
         ordered = sorted(
             (v for v in values if isinstance(v, dict)),
-            key=lambda v: v.get("order") if isinstance(v.get("order"), int | float) else 0,
+            key=lambda v: (_number(v.get("order")), _number(v.get("value"))),
         )
         for value in ordered:
             number = value.get("value")
@@ -339,6 +345,10 @@ def _help(activity: _Item, question: _Item, objective: str, number: int) -> str:
     if isinstance(quality, list) and quality:
         parts.append("Quality criteria:\n" + "\n".join(f"- {_text(c)}" for c in quality))
     return "\n\n".join(parts)
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def _text(value: Any) -> str:
