@@ -396,3 +396,29 @@ def test_import_help_imports_nothing_heavy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_question_id_used_twice_is_renamed_and_named(cli: Cli, tmp_path: Path) -> None:
+    lens = tmp_path / "twice.json"
+    lens.write_text(LENS.read_text().replace('"id": "TPSEC1"', '"id": "TPOPS1"'))
+
+    result = cli("import", "aws-wa-lens", lens, "--output", tmp_path / "out")
+
+    assert result.exit_code == 0, result.output
+    assert "question id 'TPOPS1' is used twice; the second is 'TPOPS1-2' here" in result.stderr
+    pack = tmp_path / "out" / "questionnaire.yaml"
+    assert [q["id"] for q in load_yaml(pack).data["questions"]] == ["TPOPS1", "TPOPS2", "TPOPS1-2"]
+    assert cli("validate", pack).exit_code == 0
+
+
+def test_an_output_that_is_a_file_is_one_error(cli: Cli, tmp_path: Path) -> None:
+    output = tmp_path / "notes.txt"
+    output.write_text("mine\n")
+
+    result = cli("import", "aws-wa-lens", LENS, "--output", output)
+
+    assert result.exit_code == 2
+    assert errors(result) == [
+        f"error: {output}: is a file, not a folder; choose another --output folder"
+    ]
+    assert output.read_text() == "mine\n"

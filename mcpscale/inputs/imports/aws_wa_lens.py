@@ -243,7 +243,14 @@ class _Lens:
                         skipped_keys += [
                             f"choice {key}" for key in choice if key not in _CARRIED_CHOICE
                         ]
-                converted["id"] = unique(converted["id"], question_ids)
+                lens_id = converted["id"]
+                converted["id"] = unique(lens_id, question_ids)
+                if converted["id"] != lens_id:
+                    self.note(
+                        (*at, "questions", q, "id"),
+                        f"question id '{lens_id}' is used twice; the second is "
+                        f"'{converted['id']}' here",
+                    )
                 asked.append(converted)
             if not asked:
                 self.note(at, f"pillar '{pillar_name}' has no questions; left out")
