@@ -422,3 +422,24 @@ def test_an_output_that_is_a_file_is_one_error(cli: Cli, tmp_path: Path) -> None
         f"error: {output}: is a file, not a folder; choose another --output folder"
     ]
     assert output.read_text() == "mine\n"
+
+
+def test_a_question_every_answer_rates_the_same_is_asked_but_not_scored(
+    cli: Cli, tmp_path: Path
+) -> None:
+    lens = tmp_path / "plain.json"
+    data = json.loads(LENS.read_text())
+    data["pillars"][1]["questions"][0]["riskRules"] = [{"condition": "default", "risk": "NO_RISK"}]
+    lens.write_text(json.dumps(data))
+
+    result = cli("import", "aws-wa-lens", lens, "--output", tmp_path / "out")
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "not carried: 1 question (TPSEC1) rates every answer the same risk: asked and reported, "
+        "but left out of the scores (scored: false)"
+    ) in result.stderr
+    pack = tmp_path / "out" / "questionnaire.yaml"
+    assert load_yaml(pack).data["questions"][2]["scored"] is False
+    got = scores(cli, IMPORT / "lens-answers", pack)
+    assert (got["TPOPS"], got["TPSEC"], got["overall"]) == (1.25, None, 1.25)

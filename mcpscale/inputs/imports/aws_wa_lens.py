@@ -171,6 +171,7 @@ class _Lens:
         self.path = path
         self.lines: dict[JsonPath, int] = {}
         self.not_carried: list[str] = []
+        self.informational: list[str] = []  # questions whose every answer has the same risk
 
     def line(self, at: JsonPath) -> int | None:
         while at and at not in self.lines:
@@ -260,6 +261,14 @@ class _Lens:
             questions += asked
         if not questions:
             raise UserError.at(self.path, "the lens has no questions; add some to its pillars")
+        if self.informational:
+            self.not_carried.append(
+                f"{len(self.informational)} question{'s' * (len(self.informational) > 1)} "
+                f"({', '.join(self.informational[:5])}"
+                f"{', ...' if len(self.informational) > 5 else ''}) "
+                f"{'rate' if len(self.informational) > 1 else 'rates'} every answer the same "
+                "risk: asked and reported, but left out of the scores (scored: false)"
+            )
         if skipped_keys:
             self.not_carried.append(
                 f"fields with no place in a questionnaire (how often): {counted(skipped_keys)}; "
@@ -308,6 +317,10 @@ class _Lens:
         converted["allow_na"] = True  # the Tool lets any question be marked "does not apply"
         converted["choices"] = choices
         converted["rules"] = self._rules(question, at, question_id, renamed)
+        if all(len(rule) == 1 for rule in converted["rules"]):
+            # Every answer gets the same risk: the lens asks it without rating it.
+            converted["scored"] = False
+            self.informational.append(question_id)
         return converted
 
     def _choices(
