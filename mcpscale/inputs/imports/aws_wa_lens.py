@@ -200,7 +200,8 @@ class _Lens:
         except JsoncError as exc:
             raise UserError.at(
                 self.path,
-                f"invalid JSON: {exc.reason}; export the lens again from the Well-Architected Tool",
+                f"invalid JSON: {exc.reason}; pass a custom lens JSON file, as the "
+                "Well-Architected Tool exports it",
                 exc.line,
                 exc.column,
             ) from None
