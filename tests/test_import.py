@@ -443,3 +443,9 @@ def test_a_question_every_answer_rates_the_same_is_asked_but_not_scored(
     assert load_yaml(pack).data["questions"][2]["scored"] is False
     got = scores(cli, IMPORT / "lens-answers", pack)
     assert (got["TPOPS"], got["TPSEC"], got["overall"]) == (1.25, None, 1.25)
+
+
+@pytest.mark.parametrize("condition", ["(" * 5000 + "a" + ")" * 5000, "!" * 5000 + "a"])
+def test_a_condition_nested_too_deep_is_refused_in_words(condition: str) -> None:
+    with pytest.raises(ConditionError, match="nests more than 50 brackets or negations deep"):
+        parse_condition(condition)

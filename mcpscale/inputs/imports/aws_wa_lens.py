@@ -28,6 +28,8 @@ SCALE = [
 ]
 # A condition whose OR of ANDs grows past this many terms is not carried (none real comes near).
 MAX_TERMS = 64
+# Real conditions nest two or three brackets deep; the parser recurses once per level.
+MAX_NESTING = 50
 _NONE_OF_THESE = re.compile(r"^\s*none\s+of\s+(these|the\s+above|above)\b", re.IGNORECASE)
 _CARRIED_LENS = {"schemaVersion", "name", "description", "pillars", "_version"}
 _CARRIED_PILLAR = {"id", "name", "questions"}
@@ -82,6 +84,13 @@ def parse_condition(condition: str) -> _Node:
     tokens = _tokens(condition)
     if not tokens:
         raise ConditionError("the condition is empty")
+    depth = negations = deepest = 0
+    for token in tokens:
+        depth += {"(": 1, ")": -1}.get(token, 0)
+        negations = negations + 1 if token == "!" else 0
+        deepest = max(deepest, depth + negations)
+    if deepest > MAX_NESTING:
+        raise ConditionError(f"it nests more than {MAX_NESTING} brackets or negations deep")
     index = 0
 
     def peek() -> str | None:
