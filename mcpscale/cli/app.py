@@ -14,6 +14,7 @@ from mcpscale.cli import (
     evidence,
     files,
     history,
+    imports,
     init,
     interview,
     plan,
@@ -94,6 +95,7 @@ for command in (
 app.add_typer(questionnaires.app, name="questionnaires")
 app.add_typer(interview.form_app, name="form")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(imports.app, name="import")
 
 
 def main() -> None:
