@@ -6,7 +6,8 @@ What is a finding, and how severe (pinned by tests/test_story.py):
 - gate: entry criteria blocking the next phase: high for phase 1 (nothing may start),
   medium for a later phase;
 - gap: a dimension's gap to its target of at least GAP_MIN levels: high from GAP_HIGH,
-  medium from GAP_MEDIUM, low below;
+  medium from GAP_MEDIUM, low below (levels of a 1-5 scale: on other scales the same share
+  of the scale's span, Result.on_scale);
 - outlier: one respondent systematically above or below the room (assess/respondents.py):
   high when leaving them out moves the overall by OUTLIER_HIGH_SHIFT or more, else medium;
 - unknown: questions at least half of whose answers are "don't know": medium from
@@ -72,7 +73,7 @@ def derive_findings(
         *_scan(result),
         *_conflicts(result),
         *_gaps(result),
-        *_outlier(reading),
+        *_outlier(result, reading),
         *_unknowns(result),
     ]
     if blocked is not None and blocked.criteria:
@@ -141,10 +142,14 @@ def _conflicts(result: Result) -> list[KeyFinding]:
 def _gaps(result: Result) -> list[KeyFinding]:
     findings = []
     for d in result.dimensions:
-        if d.gap is None or d.score is None or d.gap < GAP_MIN:
+        if d.gap is None or d.score is None or d.gap < result.on_scale(GAP_MIN):
             continue
         severity: Severity = (
-            "high" if d.gap >= GAP_HIGH else "medium" if d.gap >= GAP_MEDIUM else "low"
+            "high"
+            if d.gap >= result.on_scale(GAP_HIGH)
+            else "medium"
+            if d.gap >= result.on_scale(GAP_MEDIUM)
+            else "low"
         )
         findings.append(
             KeyFinding(
@@ -152,7 +157,7 @@ def _gaps(result: Result) -> list[KeyFinding]:
                 "gap",
                 severity,
                 f"{d.name} is at {d.score:.2f} against a target of {d.target:g}: "
-                f"{d.gap:.2f} levels to close.",
+                f"{d.gap:.2f} {result.unit} to close.",
                 f"dimension-{d.id}",
                 d.gap,
             )
@@ -160,7 +165,7 @@ def _gaps(result: Result) -> list[KeyFinding]:
     return findings
 
 
-def _outlier(reading: RespondentReading) -> list[KeyFinding]:
+def _outlier(result: Result, reading: RespondentReading) -> list[KeyFinding]:
     outlier = reading.outlier
     if outlier is None or outlier.mean_level is None or outlier.room_mean is None:
         return []
@@ -177,7 +182,7 @@ def _outlier(reading: RespondentReading) -> list[KeyFinding]:
         KeyFinding(
             "outlier",
             "outlier",
-            "high" if shift >= OUTLIER_HIGH_SHIFT else "medium",
+            "high" if shift >= result.on_scale(OUTLIER_HIGH_SHIFT) else "medium",
             f"{outlier.name} ({outlier.role}) rates {'above' if above else 'below'} the room: "
             f"{outlier.mean_level:.2f} on average against {outlier.room_mean:.2f}, alone at the "
             f"{'high' if above else 'low'} end of {alone} of {reading.disagreements} "

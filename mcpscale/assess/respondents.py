@@ -6,7 +6,8 @@ The rules (pinned by tests/test_story.py):
 - a respondent sits alone at one end of a disagreement when they are the only one giving
   its highest (or its lowest) level;
 - an outlier is a respondent, among at least OUTLIER_MIN_RESPONDENTS, whose mean level is at
-  least OUTLIER_MIN_DIFFERENCE from the room's and who sits alone at the same end (high, or
+  least OUTLIER_MIN_DIFFERENCE (levels of a 1-5 scale; the same share of any other scale's
+  span, Result.on_scale) from the room's and who sits alone at the same end (high, or
   low) of at least OUTLIER_MIN_SHARE of the disagreements; if several qualify, the one
   furthest from the room. The overall is then also computed without them, by the same rules
   as the score (scoring.py), so the two figures can be read side by side.
@@ -126,7 +127,9 @@ def read_respondents(result: Result) -> RespondentReading:
                 confidence={c: confidence.get(c, 0) for c in CONFIDENCES},
             )
         )
-    outlier = _outlier(standings, len(result.disagreements))
+    outlier = _outlier(
+        standings, len(result.disagreements), result.on_scale(OUTLIER_MIN_DIFFERENCE)
+    )
     return RespondentReading(
         standings=tuple(standings),
         disagreements=len(result.disagreements),
@@ -138,13 +141,15 @@ def read_respondents(result: Result) -> RespondentReading:
     )
 
 
-def _outlier(standings: list[Standing], disagreements: int) -> Standing | None:
+def _outlier(
+    standings: list[Standing], disagreements: int, min_difference: float
+) -> Standing | None:
     if len(standings) < OUTLIER_MIN_RESPONDENTS or not disagreements:
         return None
     candidates = []
     for s in standings:
         difference = s.difference
-        if difference is None or abs(difference) < OUTLIER_MIN_DIFFERENCE:
+        if difference is None or abs(difference) < min_difference:
             continue
         alone = s.alone_high if difference > 0 else s.alone_low
         if alone >= OUTLIER_MIN_SHARE * disagreements:

@@ -3,7 +3,8 @@
 Rule (one place): among a dimension's scored questions,
 - weaknesses are the two lowest (ties: the heavier weight, then the id); severity by how far
   the question is below the dimension's target: 2 levels or more high, 1 or more medium,
-  less low; a question at or above the target is no weakness;
+  less low (levels of a 1-5 scale; the same share of the span on any other scale); a
+  question at or above the target is no weakness;
 - strengths are the two highest at or above the target; when none reaches it, the highest
   one is named as the strongest point, below target.
 Pure: no files, no terminal.
@@ -34,10 +35,10 @@ class DimensionPoint:
     disagreement: bool
 
 
-def severity_of(shortfall: float) -> Severity:
-    if shortfall >= HIGH_SHORTFALL:
+def severity_of(result: Result, shortfall: float) -> Severity:
+    if shortfall >= result.on_scale(HIGH_SHORTFALL):
         return "high"
-    return "medium" if shortfall >= MEDIUM_SHORTFALL else "low"
+    return "medium" if shortfall >= result.on_scale(MEDIUM_SHORTFALL) else "low"
 
 
 def dimension_points(result: Result, dimension_id: str) -> list[DimensionPoint]:
@@ -55,7 +56,7 @@ def dimension_points(result: Result, dimension_id: str) -> list[DimensionPoint]:
             score,
             q.level_name,
             shortfall,
-            severity_of(shortfall) if kind == "weakness" else None,
+            severity_of(result, shortfall) if kind == "weakness" else None,
             q.disagreement,
         )
 

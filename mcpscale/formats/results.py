@@ -152,6 +152,23 @@ class Result:
     def dimension(self, dimension_id: str) -> DimensionScore:
         return next(d for d in self.dimensions if d.id == dimension_id)
 
+    def on_scale(self, steps_of_five: float) -> float:
+        """A distance given in steps of a 1-5 scale, on this result's scale.
+
+        The report's thresholds (how large a gap is high, how far an outlier sits) were
+        set on the 1-5 scale, whose span is 4; on a 0-100 scale one such step is 25.
+        """
+        levels = [level for level, _ in self.scale]
+        span = max(levels) - min(levels) if levels else 4
+        return steps_of_five * span / 4
+
+    @property
+    def unit(self) -> str:
+        """What a distance on the scale is called: levels on 1, 2, 3..., points otherwise."""
+        levels = sorted(level for level, _ in self.scale)
+        steps = {b - a for a, b in zip(levels, levels[1:], strict=False)}
+        return "levels" if steps <= {1} else "points"
+
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The versioned JSON shape (`mcpscale/result@1`); keys are sorted when written."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from mcpscale import __version__
+from mcpscale.assess.respondents import OUTLIER_MIN_DIFFERENCE
 from mcpscale.formats.answers import choice_text
 from mcpscale.formats.results import DimensionScore, Result, result_to_dict
 from mcpscale.inputs.clock import today
@@ -153,6 +154,8 @@ def build_context(
         "groups_text": ", ".join(groups) if groups else "",
         "largest_gaps": [_dimension_view(d) for d in gaps],
         "dimensions": dimensions,
+        "disagreement_spread_text": f"{result.disagreement_spread:g}",
+        "outlier_distance_text": f"{result.on_scale(OUTLIER_MIN_DIFFERENCE):g} {result.unit}",
         "disagreements": [
             {
                 "question": d.question,
