@@ -451,7 +451,10 @@ class Room(QuestionWalk):
                 for seat, answer in votes
             ]
             top = self.questionnaire.max_level + 1  # unknown and na after every level
-            selections = tuple(sorted(shown, key=lambda s: top if s.level is None else s.level))
+            # by level, then by what was selected: the order says nothing of who sits where
+            selections = tuple(
+                sorted(shown, key=lambda s: (top if s.level is None else s.level, s.labels))
+            )
         return Reveal(rows, len(votes), spread, disagreement, selections)
 
     def labels(self, choice: Choosing) -> list[str]:

@@ -15,12 +15,16 @@
     // Typed text and focus, to restore when the same question is shown again.
     var fields = {};
     live.querySelectorAll("[data-keep]").forEach(function (field) {
-      fields[field.id] = { question: field.dataset.keep, value: field.value,
-                           start: field.selectionStart, end: field.selectionEnd,
+      var box = field.type === "checkbox";
+      fields[field.id] = { question: field.dataset.keep, value: field.value, box: box,
+                           checked: field.checked,
+                           start: box ? null : field.selectionStart,
+                           end: box ? null : field.selectionEnd,
                            focused: document.activeElement === field,
-                           typed: field.tagName === "SELECT"
-                             ? field.value !== field.dataset.initial
-                             : field.value !== field.defaultValue };
+                           typed: box ? field.checked !== field.defaultChecked
+                             : field.tagName === "SELECT"
+                               ? field.value !== field.dataset.initial
+                               : field.value !== field.defaultValue };
     });
     return fields;
   }
@@ -30,10 +34,12 @@
       var field = document.getElementById(id);
       var old = fields[id];
       if (!field || field.dataset.keep !== old.question) { return; }
-      if (old.typed) { field.value = old.value; }
+      if (old.typed) {
+        if (old.box) { field.checked = old.checked; } else { field.value = old.value; }
+      }
       if (old.focused) {
         field.focus();
-        if (field.setSelectionRange) { field.setSelectionRange(old.start, old.end); }
+        if (!old.box && field.setSelectionRange) { field.setSelectionRange(old.start, old.end); }
       }
     });
   }
@@ -60,7 +66,9 @@
         });
         if (focusedName) {
           var parts = focusedName.split("=");
-          var same = live.querySelector("button[name='" + parts[0] + "'][value='" + parts[1] + "']");
+          // a choice id is data: any character, so escaped before it goes into a selector
+          var same = live.querySelector("button[name='" + CSS.escape(parts[0]) + "'][value='" +
+                                        CSS.escape(parts.slice(1).join("=")) + "']");
           if (same) { same.focus(); }
         }
         live.dataset.version = String(Number(live.dataset.version || 0) + 1);
@@ -87,6 +95,20 @@
         refresh();
       })
       .catch(function (error) { say("Not sent: " + error.message + ". Try again."); });
+  });
+
+  // "None of these" (an exclusive choice) stands alone: ticking it clears the others in its
+  // form, ticking another clears it. The server refuses a mixed selection all the same.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked || !box.form || !live.contains(box)) { return; }
+    box.form.querySelectorAll("input[type=checkbox][name='" + box.name + "']")
+      .forEach(function (other) {
+        if (other !== box && (box.hasAttribute("data-exclusive") ||
+                              other.hasAttribute("data-exclusive"))) {
+          other.checked = false;
+        }
+      });
   });
 
   var events = new EventSource(live.dataset.events);
