@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from mcpscale.formats.answers import Respondent
-from mcpscale.inputs.answers import load_answer_sets
 from mcpscale.interview.room import Room, RoomError
 
 from .conftest import ROOT
+from .test_room import saved as saved_answers
 
 FEATURES = ROOT / "tests" / "data" / "generality" / "features" / "questionnaire.yaml"
 PEOPLE = [
@@ -38,15 +38,7 @@ def everyone(room: Room, *choices: str | list[str]) -> None:
 
 
 def saved(folder: Path) -> dict[str, dict[str, Any]]:
-    """Each person's saved answers as plain data, read back through the answers loader."""
-    _, sets = load_answer_sets(sorted(folder.glob("*.yaml")), str(FEATURES))
-    return {
-        s.respondent.name: {
-            qid: a.model_dump(exclude_defaults=True, exclude_none=True)
-            for qid, a in s.answers.items()
-        }
-        for s in sets
-    }
+    return saved_answers(folder, str(FEATURES))
 
 
 def walk_to(room: Room, question_id: str) -> None:

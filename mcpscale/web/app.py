@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -402,13 +401,11 @@ def asking(room: Room) -> dict[str, Any]:
 
 def most_voted(reveal: Reveal | None) -> Choosing | None:
     """The answer most of the room gave (the consensus form's suggestion): the commonest
-    choice, or on a multi-select question the commonest selection."""
+    choice, or on a multi-select question the choices more than half the votes selected."""
     if reveal is None:
         return None
     if reveal.selections:
-        counts = Counter(tuple(choice_ids(s.choice)) for s in reveal.selections)
-        commonest = max(counts, key=lambda k: counts[k])
-        return list(commonest)
+        return [r.choice for r in reveal.rows if not r.special and 2 * len(r.names) > reveal.votes]
     return max(reveal.rows, key=lambda row: len(row.names)).choice
 
 
