@@ -67,13 +67,15 @@ def call(app: Any, method: str, path: str, body: str = "", cookie: str = "") -> 
     return Reply(status, text.decode())
 
 
-def features_room(folder: Path, questionnaire: Path = FEATURES) -> tuple[Any, Room, str]:
+def features_room(
+    folder: Path, questionnaire: Path = FEATURES, anonymous: bool = False
+) -> tuple[Any, Room, str]:
     """The web app over a room at the features pack's multi-select question; Ana's cookie."""
     state = {"room": 1, "questionnaire": "features@1", "question": "controls.practices"}
     (folder / ROOM_FILE).write_text(json.dumps(state))
     people = [Respondent(name="Ana", role="Lead"), Respondent(name="Ben", role="Engineer")]
     room = Room.open(folder, people, str(questionnaire))
-    workshop = Workshop(room)
+    workshop = Workshop(room, anonymous=anonymous)
     cookie = seat_cookie(workshop.key, 0, room.claim(0))
     return create_app(workshop, {HOST}), room, cookie
 
@@ -127,3 +129,18 @@ def test_a_selection_is_a_list_and_u_and_n_are_choices_on_the_web(tmp_path: Path
         assert room.answers[0]["controls.review"].choice == choice_id
     assert call(app, "POST", f"{board}/agree", form(room, "choice=n")).status == 303
     assert room.consensus() == "n"
+
+
+def test_an_anonymous_reveal_of_a_multi_select_shows_levels_and_counts_not_names(
+    tmp_path: Path,
+) -> None:
+    app, room, cookie = features_room(tmp_path, anonymous=True)
+    room.vote(0, ["a", "b", "c"])
+    room.vote(1, ["n"])
+    room.reveal()
+    board = call(app, "GET", f"/facilitate/{room.tokens['facilitator']}")
+    seat = call(app, "GET", "/seat", cookie=cookie)
+    for page in (board, seat):  # Ana's own page names her, nobody else
+        assert "Each vote's level" in page.text and "3 · Optimised" in page.text
+        assert "Ben" not in page.text
+    assert "Ana" not in board.text

@@ -11,11 +11,11 @@ server-sent events and, on each, fetches its state as an HTML fragment and swaps
                                              selection as repeated `selected` fields
     GET  /facilitate/<token>[/state|/events] the facilitator's page, fragment, events
     POST /facilitate/<token>/<action>        reveal, revote, agree, back, next, note, free
+    GET  /static/workshop.js|workshop.css    the app's own assets
 
 A choice id is only ever a form value (`choice` or `selected`), never a route or an action, so
 ids like 'u', 'n' or 'next' are choices like any other; 'unknown' and 'na' are the two answers
 every question accepts.
-    GET  /static/workshop.js|workshop.css    the app's own assets
 """
 
 from __future__ import annotations
@@ -287,7 +287,7 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
         question = room.current
         reveal = room.distribution() if room.revealed else None
         consensus = room.consensus()
-        suggested = consensus if consensus is not None else most_voted(reveal)
+        suggested = consensus if consensus is not None else most_voted(reveal, question.multi)
         dimension = next(d for d in room.questionnaire.dimensions if d.id == question.dimension)
         context.update(asking(room))
         context.update(
@@ -399,12 +399,12 @@ def asking(room: Room) -> dict[str, Any]:
     return {"builds_on": room.builds_on(), "informational": not room.current.scored}
 
 
-def most_voted(reveal: Reveal | None) -> Choosing | None:
+def most_voted(reveal: Reveal | None, multi: bool) -> Choosing | None:
     """The answer most of the room gave (the consensus form's suggestion): the commonest
     choice, or on a multi-select question the choices more than half the votes selected."""
     if reveal is None:
         return None
-    if reveal.selections:
+    if multi:
         return [r.choice for r in reveal.rows if not r.special and 2 * len(r.names) > reveal.votes]
     return max(reveal.rows, key=lambda row: len(row.names)).choice
 
