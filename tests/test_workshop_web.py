@@ -392,6 +392,11 @@ def test_keyboard_only_a_seat_a_choice_and_the_reveal(tmp_path: Path, browser: A
         )
         board = facilitator(browser, server)
         expect(board.get_by_text("Answered: 1 of 3")).to_be_visible()
+        # A vote arriving redraws the board: the button Tab reached keeps the focus.
+        board.get_by_role("button", name="Re-vote", exact=True).focus()
+        choose(participant(browser, server, "Ana Silva"), "By hand.")
+        expect(board.get_by_text("Answered: 2 of 3")).to_be_visible()
+        assert board.evaluate("document.activeElement.innerText").strip() == "Re-vote"
         press_tab_until(board, "Reveal")
         expect(board.get_by_role("cell", name="Ben Ode")).to_be_visible()
     finally:

@@ -44,6 +44,35 @@
     });
   }
 
+  var CONTROLS = "button, input, select, textarea, summary, a[href]";
+
+  function describe(control) {
+    // What makes a control the same one after a swap: its name and value (a choice), else
+    // its words (Reveal, Next).
+    var name = control.getAttribute("name");
+    return control.tagName + "|" + (name ? name + "=" + control.value : control.textContent.trim());
+  }
+
+  function focusedControl() {
+    // The control that has focus (a button pressed from the keyboard, a ticked box), to
+    // give it focus again after the swap, so the next Tab or Enter goes where it would have.
+    var active = document.activeElement;
+    if (!active || !live.contains(active) || !active.matches(CONTROLS)) { return null; }
+    var controls = Array.prototype.slice.call(live.querySelectorAll(CONTROLS));
+    return { index: controls.indexOf(active), key: describe(active) };
+  }
+
+  function refocus(focused) {
+    var controls = Array.prototype.slice.call(live.querySelectorAll(CONTROLS));
+    var there = controls[focused.index];
+    var same = there && describe(there) === focused.key ? there
+      : controls.filter(function (c) { return describe(c) === focused.key; })[0];
+    if (!same && there && there.tagName === focused.key.split("|")[0]) {
+      same = there;  // the same place, its words changed ("Vote" now says it is saved)
+    }
+    if (same && document.activeElement !== same) { same.focus(); }
+  }
+
   function refresh() {
     if (busy) { again = true; return; }
     busy = true;
@@ -56,21 +85,14 @@
         var fields = kept();
         var opened = Array.prototype.map.call(
           live.querySelectorAll("details[open][id]"), function (d) { return d.id; });
-        var focusedName = document.activeElement && document.activeElement.closest("#live")
-          ? document.activeElement.getAttribute("name") + "=" + document.activeElement.value : null;
+        var focused = focusedControl();
         live.innerHTML = html;
         restore(fields);
         opened.forEach(function (id) {  // a section the facilitator opened stays open
           var details = document.getElementById(id);
           if (details) { details.open = true; }
         });
-        if (focusedName) {
-          var parts = focusedName.split("=");
-          // a choice id is data: any character, so escaped before it goes into a selector
-          var same = live.querySelector("button[name='" + CSS.escape(parts[0]) + "'][value='" +
-                                        CSS.escape(parts.slice(1).join("=")) + "']");
-          if (same) { same.focus(); }
-        }
+        if (focused) { refocus(focused); }
         live.dataset.version = String(Number(live.dataset.version || 0) + 1);
         say("");
       })
