@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,10 +26,11 @@ def open_room(folder: Path) -> Room:
     return Room.open(folder, PEOPLE, str(TINY))
 
 
-def saved(folder: Path) -> dict[str, dict[str, object]]:
-    """Each respondent's saved answers, by name, as plain data."""
+def saved(folder: Path, questionnaire: str = str(TINY)) -> dict[str, dict[str, Any]]:
+    """Each respondent's saved answers, by name, as plain data (as the answers loader reads
+    them back)."""
     files = sorted(folder.glob("*.yaml"))
-    _, sets = load_answer_sets(files, str(TINY))
+    _, sets = load_answer_sets(files, questionnaire)
     return {
         s.respondent.name: {
             qid: a.model_dump(exclude_defaults=True, exclude_none=True)

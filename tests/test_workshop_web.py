@@ -22,6 +22,7 @@ import pytest
 from mcpscale.inputs.answers import load_answer_sets
 
 from .conftest import ROOT, TINY
+from .test_room import saved as saved_answers
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -104,14 +105,7 @@ def expect(locator: Any) -> Any:
 
 
 def saved(folder: Path) -> dict[str, dict[str, Any]]:
-    _, sets = load_answer_sets(sorted(folder.glob("*.yaml")), QUESTIONNAIRE)
-    return {
-        s.respondent.name: {
-            qid: a.model_dump(exclude_defaults=True, exclude_none=True)
-            for qid, a in s.answers.items()
-        }
-        for s in sets
-    }
+    return saved_answers(folder, QUESTIONNAIRE)
 
 
 def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any) -> None:
@@ -182,7 +176,7 @@ def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any)
         board.get_by_role("button", name="Next", exact=True).click()
         expect(board.get_by_role("heading", name="Summary")).to_be_visible()
         expect(board.get_by_role("cell", name="Technology")).to_be_visible()
-        expect(board.get_by_text("No question: no levels spanned 2 or more.")).to_be_visible()
+        expect(board.get_by_text("No question: no levels spanned 1.2 or more.")).to_be_visible()
         expect(board.get_by_text(str(tmp_path / "chloe-muller.yaml"))).to_be_visible()
         expect(ana.get_by_role("heading", name="That's all")).to_be_visible()
         rss = Path(f"/proc/{server.process.pid}/status").read_text().split("VmRSS:")[1]
@@ -398,8 +392,120 @@ def test_keyboard_only_a_seat_a_choice_and_the_reveal(tmp_path: Path, browser: A
         )
         board = facilitator(browser, server)
         expect(board.get_by_text("Answered: 1 of 3")).to_be_visible()
+        # A vote arriving redraws the board: the button Tab reached keeps the focus.
+        board.get_by_role("button", name="Re-vote", exact=True).focus()
+        choose(participant(browser, server, "Ana Silva"), "By hand.")
+        expect(board.get_by_text("Answered: 2 of 3")).to_be_visible()
+        assert board.evaluate("document.activeElement.innerText").strip() == "Re-vote"
         press_tab_until(board, "Reveal")
         expect(board.get_by_role("cell", name="Ben Ode")).to_be_visible()
     finally:
         server.stop()
     assert saved(tmp_path)["Ben Ode"] == {"tech.a": {"choice": "most"}}
+
+
+FEATURES = ROOT / "tests" / "data" / "generality" / "features" / "questionnaire.yaml"
+
+
+def test_a_phone_ticks_a_multi_select_and_the_projector_shows_each_votes_level(
+    tmp_path: Path, browser: Any
+) -> None:
+    """The features pack: depends_on, a multi-select with "None of these", choice ids u and n,
+    texts with [/x] shown as written, an informational question."""
+    room_file = {"room": 1, "questionnaire": "features@1", "question": "activities.l3"}
+    (tmp_path / ".workshop-room.json").write_text(json.dumps(room_file))
+    server = Server(tmp_path, free_port(), questionnaire=str(FEATURES))
+    try:
+        board = facilitator(browser, server)
+        ana, ben, chloe = (participant(browser, server, n) for n in PEOPLE_NAMES)
+        expect(ana.get_by_text("Builds on: Are builds reproducible?")).to_be_visible()
+        for _ in range(3):  # to the multi-select question
+            board.get_by_role("button", name="Next", exact=True).click()
+        question = "Which of these practices are in place?"
+        expect(ana.get_by_role("heading", name=question)).to_be_visible()
+        expect(board.get_by_text("Level 2 · Managed: all of a, b")).to_be_visible()
+
+        # Ana ticks two boxes on her phone and votes; the level her selection scores shows.
+        ana.get_by_role("checkbox", name="Threat modelling").check()
+        ana.get_by_role("checkbox", name="Dependency scanning").check()
+        ana.get_by_role("button", name="Vote", exact=True).click()
+        voted = ana.get_by_role("button", name="Vote ✓ your answer: level 2 · Managed")
+        expect(voted).to_have_attribute("aria-pressed", "true")
+        if SHOTS:
+            shot = Path(SHOTS) / "workshop-multi-participant.png"
+            ana.screenshot(path=str(shot), full_page=True)
+        expect(ana.get_by_role("checkbox", name="Threat modelling")).to_be_checked()
+
+        # "None of these" stands alone: ticking it clears the others; the server refuses a mix.
+        ben.get_by_role("checkbox", name="Threat modelling").check()
+        ben.get_by_role("checkbox", name="None of these").check()
+        expect(ben.get_by_role("checkbox", name="Threat modelling")).not_to_be_checked()
+        csrf = ben.locator("#live").get_attribute("data-csrf")
+        mixed = ben.context.request.post(
+            server.base + "/seat/vote",
+            headers={"X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded"},
+            data="question=controls.practices&selected=a&selected=n",
+        )
+        assert mixed.status == 409
+        assert mixed.text() == "'n' (None of these) is selected on its own"
+        ben.get_by_role("button", name="Vote", exact=True).click()
+        expect(board.get_by_text("Answered: 2 of 3")).to_be_visible()
+        choose(chloe, "Don't know")
+        expect(board.get_by_text("Answered: 3 of 3")).to_be_visible()
+
+        board.get_by_role("button", name="Reveal", exact=True).click()
+        expect(board.get_by_text("Disagreement:")).to_be_visible()
+        expect(
+            board.get_by_role("cell", name="Threat modelling, Dependency scanning")
+        ).to_be_visible()
+        expect(board.get_by_role("cell", name="2 · Managed")).to_be_visible()
+        expect(board.get_by_role("cell", name="0 · None")).to_be_visible()
+        expect(
+            ana.get_by_text("You answered Threat modelling, Dependency scanning")
+        ).to_be_visible()
+        if SHOTS:
+            board.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+            board.screenshot(path=str(Path(SHOTS) / "workshop-multi-facilitator.png"))
+        for choice_id in ("a", "b"):  # no choice had a majority: nothing is ticked yet
+            consensus = board.get_by_role("checkbox", name=choice_id, exact=True)
+            expect(consensus).not_to_be_checked()
+            consensus.check()
+        board.get_by_role("button", name="Agree", exact=True).click()
+        expect(board.get_by_text("The room agreed: a, b")).to_be_visible()
+
+        # Choice ids u and n are choices; a label with [/x] is shown as written.
+        board.get_by_role("button", name="Next", exact=True).click()
+        heading = "How are reviews [/x] recorded? [bold]"
+        expect(chloe.get_by_role("heading", name=heading)).to_be_visible()
+        choose(ana, "Unclear ownership.")
+        choose(ben, "Nowhere at all.")
+        choose(chloe, "Not recorded [/x].")
+        expect(board.get_by_text("Answered: 3 of 3")).to_be_visible()
+        for _ in range(2):
+            board.get_by_role("button", name="Next", exact=True).click()
+        expect(
+            ana.get_by_role("heading", name="How large is the engineering team?")
+        ).to_be_visible()
+        expect(
+            ana.get_by_text("Informational: asked and reported, but not scored.")
+        ).to_be_visible()
+    finally:
+        err = server.stop()
+    assert "Traceback" not in err
+
+    _, sets = load_answer_sets(sorted(tmp_path.glob("*.yaml")), str(FEATURES))
+    answers = {s.respondent.name: s.answers for s in sets}
+    practices = {name: a["controls.practices"] for name, a in answers.items()}
+    assert {name: (a.choice, a.consensus) for name, a in practices.items()} == {
+        "Ana Silva": (["a", "b"], ["a", "b"]),
+        "Ben Ode": (["n"], ["a", "b"]),
+        "Chloé Müller": ("unknown", ["a", "b"]),
+    }
+    reviews = {name: a["controls.review"].choice for name, a in answers.items()}
+    assert reviews == {"Ana Silva": "u", "Ben Ode": "n", "Chloé Müller": "a"}
+    scored = subprocess.run(
+        [sys.executable, "-m", "mcpscale", "score", str(tmp_path), "--questionnaire",
+         str(FEATURES)],
+        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert scored.returncode == 0, scored.stderr

@@ -16,6 +16,10 @@ the same links and seats. The tokens make the file a secret: it is written mode 
 A re-vote appends the round's votes ({name: choice}) to `rounds` of every answer to the
 question and keeps each answer (their last vote stands until they vote again); the room only
 shows them as not yet voted. Agree writes `consensus` into every answer to the question.
+
+A vote is a choice id, 'unknown' or 'na'; on a multi-select question, the list of choice ids
+selected (or 'unknown' or 'na'). Choice ids are data: 'u', 'n' or 'q' are choices like any
+other, never a command or a special answer.
 """
 
 from __future__ import annotations
@@ -29,9 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from mcpscale.assess.scoring import is_disagreement, question_applies, score_answers
+from mcpscale.assess.scoring import (
+    answer_level,
+    is_disagreement,
+    question_applies,
+    score_answers,
+)
 from mcpscale.errors import UserError
-from mcpscale.formats.answers import Answer, Respondent, choice_ids
+from mcpscale.formats.answers import Answer, Choosing, Respondent, choice_ids
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
 from mcpscale.formats.results import Result
@@ -53,6 +62,7 @@ ROOM_FORMAT = 1
 NOTE_LIMIT = 2000  # characters in one typed note
 NAME_LIMIT = 80  # characters in a name or role typed at the join page
 MAX_SEATS = 200  # people in one room, those on --respondents included
+SPECIAL_LABELS = {UNKNOWN: "Don't know", NOT_APPLICABLE: "Not applicable"}
 
 
 class RoomError(Exception):
@@ -64,8 +74,18 @@ class LevelRow(NamedTuple):
 
     choice: str  # a choice id, 'unknown' or 'na'
     label: str
-    level: int | None
+    level: int | None  # None for a multi-select's choices (its selections have levels)
     names: list[str]
+    special: bool = False  # 'unknown' or 'na', not one of the question's choices
+
+
+class Selection(NamedTuple):
+    """One person's vote on a multi-select question, once revealed, and the level it scores."""
+
+    name: str
+    choice: Choosing  # the choice ids selected, or 'unknown' / 'na'
+    labels: list[str]  # what was selected, as the question words it
+    level: int | None
 
 
 class Reveal(NamedTuple):
@@ -74,7 +94,8 @@ class Reveal(NamedTuple):
     rows: list[LevelRow]  # every choice of the question in order, then unknown and na if picked
     votes: int
     spread: int | None  # max - min level; None under two levels
-    disagreement: bool  # spread >= DISAGREEMENT_SPREAD, the rule `score` uses
+    disagreement: bool  # spread >= the questionnaire's disagreement spread, as `score` says
+    selections: tuple[Selection, ...] = ()  # multi-select: each vote and its level, by level
 
 
 class Summary(NamedTuple):
@@ -313,29 +334,56 @@ class Room(QuestionWalk):
         """Per seat, whether they have voted on the current question in this round."""
         return [self.vote_of(i) is not None for i in range(len(self.respondents))]
 
-    def _check_choice(self, choice: str) -> None:
-        valid = self.valid_choices()
-        if choice not in valid:
-            raise RoomError(f"unknown choice {choice!r} (choices: {', '.join(valid)})")
-
     def valid_choices(self) -> list[str]:
+        """What a vote on the current question may name: its choice ids, then the specials."""
         question = self.current
         return [c.id for c in question.choices] + [UNKNOWN] + ([NOT_APPLICABLE] * question.allow_na)
 
+    def checked(self, choice: str | Sequence[str]) -> Choosing:
+        """`choice` as an answer to the current question (a list for a multi-select's
+        selection); RoomError saying why when the question cannot take it."""
+        question = self.current
+        specials = [UNKNOWN] + [NOT_APPLICABLE] * question.allow_na
+        if isinstance(choice, str):
+            if question.multi and choice not in specials:
+                raise RoomError(
+                    "this question takes a selection: tick the choices that hold "
+                    f"(or answer {' or '.join(specials)})"
+                )
+            if choice not in self.valid_choices():
+                raise RoomError(
+                    f"unknown choice {choice!r} (choices: {', '.join(self.valid_choices())})"
+                )
+            return choice
+        if not question.multi:
+            raise RoomError("this question takes one choice, not a selection")
+        selected = list(choice)
+        problem = question.selection_problem(selected)
+        if problem is not None:
+            raise RoomError(problem)
+        return selected
+
+    def level_of(self, choice: Choosing) -> int | None:
+        """The level a vote on the current question scores (None: unknown or na)."""
+        return answer_level(self.questionnaire, self.current, choice)
+
+    def builds_on(self) -> list[Question]:
+        """The questions the current one depends on (`depends_on`), as the room shows them."""
+        found = (self.questionnaire.question(qid) for qid in self.current.depends_on)
+        return [q for q in found if q is not None]
+
     # ------------------------------------------------------------ participants
 
-    def vote(self, seat: int, choice: str, note: str | None = None) -> Answer:
+    def vote(self, seat: int, choice: str | Sequence[str], note: str | None = None) -> Answer:
         """The seat answers the current question (again, until the reveal); saved at once.
 
+        `choice` is a choice id, 'unknown' or 'na', or a multi-select's selection (a list).
         `note` replaces the seat's own note ('' clears it); the room's discussion line stays."""
         if self.done:
             raise RoomError("the workshop is at its summary; there is no question to answer")
         if self.revealed:
             raise RoomError("the answers are revealed; wait for a re-vote or the next question")
-        if choice not in self.valid_choices():
-            raise RoomError(
-                f"unknown choice {choice!r} (choices: {', '.join(self.valid_choices())})"
-            )
+        answer_choice = self.checked(choice)
         question = self.current
         previous = self.answers[seat].get(question.id)
         kept: dict[str, Any] = {}
@@ -343,7 +391,7 @@ class Room(QuestionWalk):
             kept = previous.model_dump(exclude={"choice", "reason"}, exclude_defaults=True)
         elif rounds := self._rounds():
             kept["rounds"] = rounds  # joining a re-vote: the earlier rounds are the room's
-        answer = Answer(choice=choice, **kept)
+        answer = Answer(choice=answer_choice, **kept)
         if note is not None:
             answer = _with_personal_note(answer, _clean(note))
         self.answers[seat][question.id] = answer
@@ -360,7 +408,7 @@ class Room(QuestionWalk):
         qid = self.current.id
         return [(i, a[qid]) for i, a in enumerate(self.answers) if qid in a]
 
-    def _rounds(self) -> list[dict[str, str | list[str]]]:
+    def _rounds(self) -> list[dict[str, Choosing]]:
         """The earlier rounds on the current question, as stored with its answers."""
         return max((a.rounds for _, a in self._answered()), key=len, default=[])
 
@@ -385,13 +433,34 @@ class Room(QuestionWalk):
                 picked.setdefault(choice_id, []).append(self.respondents[seat].name)
         rows = [LevelRow(c.id, c.label, c.level, picked.get(c.id, [])) for c in question.choices]
         rows += [
-            LevelRow(special, label, None, picked[special])
-            for special, label in ((UNKNOWN, "Don't know"), (NOT_APPLICABLE, "Not applicable"))
+            LevelRow(special, label, None, picked[special], special=True)
+            for special, label in SPECIAL_LABELS.items()
             if special in picked
         ]
         spread = level_spread(self.questionnaire, question, [a.choice for _, a in votes])
         disagreement = is_disagreement(self.questionnaire, spread)
-        return Reveal(rows, len(votes), spread, disagreement)
+        selections: tuple[Selection, ...] = ()
+        if question.multi:
+            shown = [
+                Selection(
+                    self.respondents[seat].name,
+                    answer.choice,
+                    self.labels(answer.choice),
+                    self.level_of(answer.choice),
+                )
+                for seat, answer in votes
+            ]
+            top = self.questionnaire.max_level + 1  # unknown and na after every level
+            # by level, then by what was selected: the order says nothing of who sits where
+            selections = tuple(
+                sorted(shown, key=lambda s: (top if s.level is None else s.level, s.labels))
+            )
+        return Reveal(rows, len(votes), spread, disagreement, selections)
+
+    def labels(self, choice: Choosing) -> list[str]:
+        """A vote as the question words it: the labels of the choices it names."""
+        found = [(c, self.current.choice(c)) for c in choice_ids(choice)]
+        return [SPECIAL_LABELS.get(c, c) if f is None else f.label for c, f in found]
 
     def revote(self) -> None:
         """This round's votes go into `rounds` of every answer to the question; all vote again."""
@@ -411,23 +480,21 @@ class Room(QuestionWalk):
         self.revealed = False
         self.save()
 
-    def agree(self, choice: str) -> None:
-        """The room's consensus, written into every answer to the current question."""
+    def agree(self, choice: str | Sequence[str]) -> None:
+        """The room's consensus (a choice, or a multi-select's selection), written into every
+        answer to the current question."""
         if self.done:
             raise RoomError("there is no question to agree on at the summary")
-        if choice not in self.valid_choices():
-            raise RoomError(
-                f"unknown choice {choice!r} (choices: {', '.join(self.valid_choices())})"
-            )
+        consensus = self.checked(choice)
         answered = self._answered()
         if not answered:
             raise RoomError("nobody has answered this question yet")
         for seat, answer in answered:
-            self.answers[seat][self.current.id] = answer.model_copy(update={"consensus": choice})
+            self.answers[seat][self.current.id] = answer.model_copy(update={"consensus": consensus})
         self.save()
 
-    def consensus(self) -> str | list[str] | None:
-        return next((a.consensus for _, a in self._answered() if a.consensus), None)
+    def consensus(self) -> Choosing | None:
+        return next((a.consensus for _, a in self._answered() if a.consensus is not None), None)
 
     def discuss(self, note: str) -> None:
         """The room's discussion note, with every answer to the current question."""

@@ -7,10 +7,15 @@ server-sent events and, on each, fetches its state as an HTML fragment and swaps
     GET  /join/<join token>                  the seats, as buttons
     POST /join/<join token>                  take a seat: a signed cookie, then /seat
     GET  /seat  /seat/state  /seat/events    the participant's page, its fragment, its events
-    POST /seat/vote                          choice (+ note)
+    POST /seat/vote                          question, choice (+ note); a multi-select's
+                                             selection as repeated `selected` fields
     GET  /facilitate/<token>[/state|/events] the facilitator's page, fragment, events
     POST /facilitate/<token>/<action>        reveal, revote, agree, back, next, note, free
     GET  /static/workshop.js|workshop.css    the app's own assets
+
+A choice id is only ever a form value (`choice` or `selected`), never a route or an action, so
+ids like 'u', 'n' or 'next' are choices like any other; 'unknown' and 'na' are the two answers
+every question accepts.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ from starlette.responses import (
 from starlette.routing import Route
 
 from mcpscale.errors import UserError
+from mcpscale.formats.answers import Choosing, choice_ids, choice_text
 from mcpscale.inputs.packs import data_dir
-from mcpscale.interview.room import Room, RoomError, personal_note
+from mcpscale.interview.room import Reveal, Room, RoomError, personal_note
 from mcpscale.web.security import (
     CSRF_HEADER,
     SEAT_COOKIE,
@@ -106,6 +112,31 @@ class Workshop:
         return csrf_token(self.key)
 
 
+@dataclass
+class Form:
+    """A POSTed form: a field's last value, or all of a repeated field's (checkboxes)."""
+
+    values: dict[str, list[str]]
+
+    def get(self, name: str, default: str = "") -> str:
+        given = self.values.get(name)
+        return given[-1] if given else default
+
+    def all(self, name: str) -> list[str]:
+        return list(self.values.get(name, []))
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.values
+
+
+def answer_in(room: Room, fields: Form) -> Choosing:
+    """The answer a vote or agree form names: `choice` (a choice id, 'unknown' or 'na'), or on
+    a multi-select question without `choice`, the ticked `selected` boxes (maybe none)."""
+    if not room.done and room.current.multi and "choice" not in fields:
+        return fields.all("selected")
+    return fields.get("choice")
+
+
 def environment() -> Any:
     """The workshop's jinja environment: bundled templates, everything autoescaped."""
     import jinja2
@@ -155,11 +186,11 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
             raise HTTPException(403, "Forbidden: join with the facilitator's link or QR code")
         return seat
 
-    async def form(request: Request) -> dict[str, str]:
+    async def form(request: Request) -> Form:
         """The POSTed form (bounded by Guard), after the CSRF token matched."""
         body = (await request.body()).decode("utf-8", "replace")
-        fields = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
-        given = request.headers.get(CSRF_HEADER) or fields.get("csrf", "")
+        fields = Form(parse_qs(body, keep_blank_values=True))
+        given = request.headers.get(CSRF_HEADER) or fields.get("csrf")
         if not same_token(given, workshop.csrf):
             raise HTTPException(403, "Forbidden: missing or wrong CSRF token; reload the page")
         return fields
@@ -184,9 +215,9 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
         fields = await form(request)
         try:
             if "new_name" in fields:  # someone not on --respondents, if the facilitator allows
-                seat = room.add_seat(fields["new_name"], fields.get("new_role", ""))
+                seat = room.add_seat(fields.get("new_name"), fields.get("new_role"))
             else:
-                seat = room.seat(fields.get("seat", ""))
+                seat = room.seat(fields.get("seat"))
             claim = room.claim(seat)
         except RoomError as error:
             raise HTTPException(409, str(error)) from None
@@ -204,13 +235,22 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
     def seat_context(seat: int) -> dict[str, Any]:
         answer = room.vote_of(seat)
         saved = None if room.done else room.answers[seat].get(room.current.id)
-        return {
+        context = {
             "seat": seat,
             "me": room.respondents[seat],
             "vote": answer,
             "my_note": personal_note(saved),
             "reveal": room.distribution() if room.revealed and not room.done else None,
         }
+        if not room.done:
+            context.update(asking(room))
+        if answer is not None:
+            context.update(
+                mine=choice_ids(answer.choice),
+                my_labels=room.labels(answer.choice),
+                my_level=room.level_of(answer.choice),
+            )
+        return context
 
     async def seat_page(request: Request) -> Response:
         return render("seat.html", **seat_context(seat_of(request)))
@@ -218,11 +258,20 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
     async def seat_state(request: Request) -> Response:
         return render("seat_state.html", **seat_context(seat_of(request)))
 
+    def on_question(fields: Form) -> None:
+        """A form sent from a page showing another question than the room's is refused: the
+        room moved on meanwhile, and the same choice id may mean something else there."""
+        shown = fields.get("question")
+        if shown and (room.done or shown != room.current.id):
+            raise RoomError("the room has moved to another question; your page will update")
+
     async def vote(request: Request) -> Response:
         seat = seat_of(request)
         fields = await form(request)
         try:
-            room.vote(seat, fields.get("choice", ""), fields.get("note"))
+            on_question(fields)
+            note = fields.get("note") if "note" in fields else None
+            room.vote(seat, answer_in(room, fields), note)
         except RoomError as error:
             raise HTTPException(409, str(error)) from None
         workshop.hub.bump("votes")
@@ -237,16 +286,18 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
             return context
         question = room.current
         reveal = room.distribution() if room.revealed else None
-        most_voted = max(reveal.rows, key=lambda row: len(row.names)).choice if reveal else None
+        consensus = room.consensus()
+        suggested = consensus if consensus is not None else most_voted(reveal, question.multi)
         dimension = next(d for d in room.questionnaire.dimensions if d.id == question.dimension)
+        context.update(asking(room))
         context.update(
             question=question,
             dimension=dimension,
             cap=workshop.caps.get(question.id),
             voted=room.voted(),
             reveal=reveal,
-            consensus=room.consensus(),
-            suggested=room.consensus() or most_voted,
+            consensus_text=None if consensus is None else choice_text(consensus),
+            suggested=[] if suggested is None else choice_ids(suggested),
             note=room.note(),
             claims=room.seat_claims(),
         )
@@ -264,14 +315,18 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
             raise RoomError(f"no seat {text!r}")
         return int(text)
 
-    actions: dict[str, Callable[[dict[str, str]], object]] = {
+    def agree(fields: Form) -> None:
+        on_question(fields)
+        room.agree(answer_in(room, fields))
+
+    actions: dict[str, Callable[[Form], object]] = {
         "reveal": lambda f: room.reveal(),
         "revote": lambda f: room.revote(),
-        "agree": lambda f: room.agree(f.get("choice", "")),
-        "note": lambda f: room.discuss(f.get("note", "")),
+        "agree": agree,
+        "note": lambda f: room.discuss(f.get("note")),
         "back": lambda f: room.back(),
         "next": lambda f: room.next(),
-        "free": lambda f: room.release(seat_number(f.get("seat", ""))),
+        "free": lambda f: room.release(seat_number(f.get("seat"))),
         "new-names": lambda f: room.open_to_new_names(f.get("allow") == "yes"),
     }
 
@@ -336,6 +391,22 @@ def create_app(workshop: Workshop, hosts: set[str], any_address: bool = False) -
         exception_handlers={HTTPException: plain_error, UserError: plain_error, 500: plain_error},
     )
     return Guard(app, hosts, any_address)
+
+
+def asking(room: Room) -> dict[str, Any]:
+    """What both screens show beside the current question: what it builds on, and whether
+    it is scored."""
+    return {"builds_on": room.builds_on(), "informational": not room.current.scored}
+
+
+def most_voted(reveal: Reveal | None, multi: bool) -> Choosing | None:
+    """The answer most of the room gave (the consensus form's suggestion): the commonest
+    choice, or on a multi-select question the choices more than half the votes selected."""
+    if reveal is None:
+        return None
+    if multi:
+        return [r.choice for r in reveal.rows if not r.special and 2 * len(r.names) > reveal.votes]
+    return max(reveal.rows, key=lambda row: len(row.names)).choice
 
 
 async def _event_stream(hub: Hub, audience: str) -> AsyncIterator[str]:

@@ -15,12 +15,16 @@
     // Typed text and focus, to restore when the same question is shown again.
     var fields = {};
     live.querySelectorAll("[data-keep]").forEach(function (field) {
-      fields[field.id] = { question: field.dataset.keep, value: field.value,
-                           start: field.selectionStart, end: field.selectionEnd,
+      var box = field.type === "checkbox";
+      fields[field.id] = { question: field.dataset.keep, value: field.value, box: box,
+                           checked: field.checked,
+                           start: box ? null : field.selectionStart,
+                           end: box ? null : field.selectionEnd,
                            focused: document.activeElement === field,
-                           typed: field.tagName === "SELECT"
-                             ? field.value !== field.dataset.initial
-                             : field.value !== field.defaultValue };
+                           typed: box ? field.checked !== field.defaultChecked
+                             : field.tagName === "SELECT"
+                               ? field.value !== field.dataset.initial
+                               : field.value !== field.defaultValue };
     });
     return fields;
   }
@@ -30,12 +34,43 @@
       var field = document.getElementById(id);
       var old = fields[id];
       if (!field || field.dataset.keep !== old.question) { return; }
-      if (old.typed) { field.value = old.value; }
+      if (old.typed) {
+        if (old.box) { field.checked = old.checked; } else { field.value = old.value; }
+      }
       if (old.focused) {
         field.focus();
-        if (field.setSelectionRange) { field.setSelectionRange(old.start, old.end); }
+        if (!old.box && field.setSelectionRange) { field.setSelectionRange(old.start, old.end); }
       }
     });
+  }
+
+  var CONTROLS = "button, input, select, textarea, summary, a[href]";
+
+  function describe(control) {
+    // What makes a control the same one after a swap: its name and value (a choice), else
+    // its words (Reveal, Next).
+    var name = control.getAttribute("name");
+    return control.tagName + "|" + (name ? name + "=" + control.value : control.textContent.trim());
+  }
+
+  function focusedControl() {
+    // The control that has focus (a button pressed from the keyboard, a ticked box), to
+    // give it focus again after the swap, so the next Tab or Enter goes where it would have.
+    var active = document.activeElement;
+    if (!active || !live.contains(active) || !active.matches(CONTROLS)) { return null; }
+    var controls = Array.prototype.slice.call(live.querySelectorAll(CONTROLS));
+    return { index: controls.indexOf(active), key: describe(active) };
+  }
+
+  function refocus(focused) {
+    var controls = Array.prototype.slice.call(live.querySelectorAll(CONTROLS));
+    var there = controls[focused.index];
+    var same = there && describe(there) === focused.key ? there
+      : controls.filter(function (c) { return describe(c) === focused.key; })[0];
+    if (!same && there && there.tagName === focused.key.split("|")[0]) {
+      same = there;  // the same place, its words changed ("Vote" now says it is saved)
+    }
+    if (same && document.activeElement !== same) { same.focus(); }
   }
 
   function refresh() {
@@ -50,19 +85,14 @@
         var fields = kept();
         var opened = Array.prototype.map.call(
           live.querySelectorAll("details[open][id]"), function (d) { return d.id; });
-        var focusedName = document.activeElement && document.activeElement.closest("#live")
-          ? document.activeElement.getAttribute("name") + "=" + document.activeElement.value : null;
+        var focused = focusedControl();
         live.innerHTML = html;
         restore(fields);
         opened.forEach(function (id) {  // a section the facilitator opened stays open
           var details = document.getElementById(id);
           if (details) { details.open = true; }
         });
-        if (focusedName) {
-          var parts = focusedName.split("=");
-          var same = live.querySelector("button[name='" + parts[0] + "'][value='" + parts[1] + "']");
-          if (same) { same.focus(); }
-        }
+        if (focused) { refocus(focused); }
         live.dataset.version = String(Number(live.dataset.version || 0) + 1);
         say("");
       })
@@ -87,6 +117,20 @@
         refresh();
       })
       .catch(function (error) { say("Not sent: " + error.message + ". Try again."); });
+  });
+
+  // "None of these" (an exclusive choice) stands alone: ticking it clears the others in its
+  // form, ticking another clears it. The server refuses a mixed selection all the same.
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (box.type !== "checkbox" || !box.checked || !box.form || !live.contains(box)) { return; }
+    box.form.querySelectorAll("input[type=checkbox][name='" + box.name + "']")
+      .forEach(function (other) {
+        if (other !== box && (box.hasAttribute("data-exclusive") ||
+                              other.hasAttribute("data-exclusive"))) {
+          other.checked = false;
+        }
+      });
   });
 
   var events = new EventSource(live.dataset.events);
