@@ -166,6 +166,10 @@ def test_a_multi_select_answer_must_be_a_valid_selection(cli: Cli, tmp_path: Pat
     assert result.exit_code == 1
     assert "ben.yaml:" in result.output
     assert "'n' (None of these) is selected on its own" in result.output
+    answers.write_text(answers.read_text().replace("[a, n]", "[]"))
+    result = cli("validate", pack)
+    assert result.exit_code == 1
+    assert "nothing is selected; select 'n' (None of these) if none holds" in result.output
 
 
 def _scale(data: dict[str, Any]) -> list[tuple[int, str]]:

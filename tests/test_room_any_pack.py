@@ -152,8 +152,9 @@ def test_the_whole_pack_walked_by_three_people_scores_as_the_room_agreed(tmp_pat
         room.next()
     assert room.done
     summary = room.summary()
-    disagreed = ["activities.l2", "controls.practices", "controls.review", "context.team"]
-    assert [q.id for q in summary.disagreed] == disagreed  # levels 2 or more apart
+    # levels 2 or more apart; context.team too, but it is informational: never flagged
+    disagreed = ["activities.l2", "controls.practices", "controls.review"]
+    assert [q.id for q in summary.disagreed] == disagreed
     assert [p.name for p in summary.files] == ["ana.yaml", "ben.yaml", "chloe.yaml"]
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

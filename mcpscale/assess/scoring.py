@@ -69,11 +69,13 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     return math.fsum(value * weight for value, weight in pairs) / total_weight
 
 
-def is_disagreement(questionnaire: Questionnaire, spread: float | None) -> bool:
-    """Do answers whose levels span `spread` disagree? The one rule score, room and
-    workshop use."""
+def is_disagreement(questionnaire: Questionnaire, question: Question, spread: float | None) -> bool:
+    """Do answers to `question` whose levels span `spread` disagree? The one rule score, the
+    room and the workshop use. An informational question's spread is never flagged:
+    nothing rides on it."""
     return (
-        spread is not None
+        question.scored
+        and spread is not None
         and spread > 0
         and spread >= questionnaire.disagreement_spread - _TOLERANCE
     )
@@ -358,8 +360,7 @@ def _score_question(
         level=shown_level,
         level_name=None if shown_level is None else questionnaire.level_name(shown_level),
         spread=spread,
-        # an informational question's spread is shown, never flagged: nothing rides on it
-        disagreement=question.scored and is_disagreement(questionnaire, spread),
+        disagreement=is_disagreement(questionnaire, question, spread),
         answers=tuple(answers),
         not_applicable_reason=reason,
         consensus=None if consensus is None else _frozen(consensus),

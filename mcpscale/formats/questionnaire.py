@@ -170,6 +170,13 @@ class Question(Strict):
         exclusive = [c for c in self.choices if c.exclusive and c.id in selected]
         if exclusive and len(selected) > 1:
             return f"'{exclusive[0].id}' ({exclusive[0].label}) is selected on its own"
+        none_of_these = next((c for c in self.choices if c.exclusive), None)
+        if not selected and none_of_these is not None:
+            # with a "None of these" to pick, an empty selection is an answer never given
+            return (
+                f"nothing is selected; select '{none_of_these.id}' ({none_of_these.label}) "
+                "if none holds"
+            )
         return None
 
     def level_of_selection(self, selected: Sequence[str], lowest: int) -> int:

@@ -438,7 +438,7 @@ class Room(QuestionWalk):
             if special in picked
         ]
         spread = level_spread(self.questionnaire, question, [a.choice for _, a in votes])
-        disagreement = is_disagreement(self.questionnaire, spread)
+        disagreement = is_disagreement(self.questionnaire, question, spread)
         selections: tuple[Selection, ...] = ()
         if question.multi:
             shown = [

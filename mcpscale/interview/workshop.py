@@ -263,7 +263,7 @@ class Workshop:
             if (answer := answers.get(question.id)) is not None
         ]
         spread = level_spread(self.questionnaire, question, [choice for _, choice in answered])
-        if spread is None or not is_disagreement(self.questionnaire, spread):
+        if spread is None or not is_disagreement(self.questionnaire, question, spread):
             return None
         rows = [(r, c, answer_level(self.questionnaire, question, c)) for r, c in answered]
         return Disagreement(question, spread, rows)
