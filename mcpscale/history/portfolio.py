@@ -116,5 +116,8 @@ def portfolio_frame(portfolio: Portfolio) -> Any:
 
 
 def _none_if_nan(value: Any) -> float | None:
+    """A summary figure as JSON: None for a column no unit has a score in (None or NaN)."""
+    if value is None:
+        return None
     number = float(value)
     return None if number != number else number
