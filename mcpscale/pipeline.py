@@ -208,9 +208,10 @@ def score_unit(job: UnitJob) -> UnitScore | UnitFailure:
             raise UserError.at(
                 profile, f"no such file; --profile-per-unit needs a {UNIT_PROFILE} per unit"
             )
-        result = score_files([job.folder], job.options)
+        assessment = run([job.folder], job.options, planning=False)
     except UserError as exc:
         return UnitFailure(job.folder.name, str(exc))
+    result = assessment.result
     levels = [level for level, _ in result.scale]
     return UnitScore(
         unit=job.folder.name,
@@ -225,6 +226,7 @@ def score_unit(job: UnitJob) -> UnitScore | UnitFailure:
         assessed_at=result.assessed_at,
         overall=result.overall.score,
         dimensions=tuple(DimensionCell(d.id, d.name, d.score, d.target) for d in result.dimensions),
+        subject=assessment.questionnaire.subject_name,
     )
 
 

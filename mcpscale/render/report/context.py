@@ -116,7 +116,7 @@ def build_context(
             if result.evidence_servers
             else []
         ),
-        *plan_toc(),
+        *plan_toc(plan),
         # The per-question detail is an appendix after the plan (templates/report/base.html).
         {"id": "detail", "title": "Appendix A: answers question by question"},
         *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),

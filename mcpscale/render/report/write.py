@@ -9,7 +9,7 @@ from mcpscale.pipeline import Assessment, Step, no_progress
 from mcpscale.render.report.context import assessment_context
 from mcpscale.render.report.html import render_html, render_pdf, require_pdf_support
 from mcpscale.render.report.markdown import write_markdown
-from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.report.options import ReportOptions, for_questionnaire
 
 
 def report_format(output: Path, requested: str | None) -> str:
@@ -48,6 +48,7 @@ def write_reports(
 
     if "pdf" in outputs:
         require_pdf_support()
+    options = for_questionnaire(options, assessment.questionnaire)
     step("charts")
     # DOCX draws its own charts (PNG) and xlsx has none: the SVG context only when needed
     context = (
@@ -94,6 +95,7 @@ def render_report(
     """One report as HTML text or PDF bytes, written nowhere (for --output -)."""
     if fmt == "pdf":
         require_pdf_support()
+    options = for_questionnaire(options, assessment.questionnaire)
     step("charts")
     context = assessment_context(
         assessment.result, assessment.questionnaire, options, assessment.plan
