@@ -70,6 +70,9 @@ class Assessment:
     profile: Profile | None
     result: Result
     plan: Plan | None = None
+    # The planning files the questionnaire's pack has, by kind (a report without a profile
+    # says whether one would add a plan); None when not planning.
+    plan_files: tuple[str, ...] | None = None
 
 
 def load(answer_paths: Sequence[Path], options: Options, planning: bool = False) -> Loaded:
@@ -138,7 +141,13 @@ def run(
     result = score(loaded, options)
     step("plan")
     built = plan(loaded, result, options) if planning else None
-    return Assessment(loaded.questionnaire, loaded.profile, result, built)
+    plan_files = None
+    if planning:
+        from mcpscale.inputs.packs import resolve_pack
+
+        pack = resolve_pack(options.questionnaire or loaded.questionnaire.id)
+        plan_files = tuple(pack.plan_files())
+    return Assessment(loaded.questionnaire, loaded.profile, result, built, plan_files)
 
 
 def score_files(answer_paths: Sequence[Path], options: Options = Options()) -> Result:

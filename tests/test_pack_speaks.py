@@ -82,6 +82,11 @@ def xlsx_text(path: Path) -> tuple[str, str, str, list[str]]:
     return "\n".join(cells), properties.title, properties.keywords, workbook.sheetnames
 
 
+def flat(text: str) -> str:
+    """Text on one line, Markdown's escaped brackets as written."""
+    return " ".join(text.replace("\\(", "(").replace("\\)", ")").split())
+
+
 def two_units(pack: Pack, root: Path) -> Path:
     """A portfolio root: one unit per respondent of the pack."""
     for answers in sorted((pack.folder / "answers").glob("*.yaml")):
@@ -178,11 +183,11 @@ def test_a_pack_without_planning_files_gets_one_line_not_a_page_per_file(
     _, outputs = pack_outputs
     texts = outputs.texts
     for name in ("report.md", "report.html", "report.docx"):
-        flat = " ".join(texts[name].replace("\\(", "(").replace("\\)", ")").split())
-        assert flat.count(NO_PLANNING_FILES) == 1, name
-        assert "not available" not in flat, name
+        text = flat(texts[name])
+        assert text.count(NO_PLANNING_FILES) == 1, name
+        assert "not available" not in text, name
         for section in ("Gate readiness", "Roadmap", "Return on investment", "Risk register"):
-            assert section not in flat, f"{name}: {section}"
+            assert section not in text, f"{name}: {section}"
     _, _, _, sheets = xlsx_text(outputs.folder / "report.xlsx")
     assert sheets == ["Scores", "Answers", "Disagreements", "Evidence conflicts"]
     missing = json.loads(texts["plan json"])["missing"]
@@ -287,3 +292,16 @@ def test_a_report_without_a_profile_says_once_how_to_add_the_plan(cli: Cli, tmp_
     markdown = output.read_text()
     assert markdown.count("No plan: pass --profile with the organisation's profile") == 1
     assert "## Gate readiness" not in markdown and "## Risk register" not in markdown
+    pack = PACKS[0]  # a profile would add nothing to a pack without planning files
+    args = (pack.folder / "answers", "--questionnaire", pack.folder / "questionnaire.yaml")
+    for fmt in ("md", "xlsx"):
+        assert cli("report", *args, "--output", tmp_path / f"p.{fmt}").exit_code == 0
+    markdown = flat((tmp_path / "p.md").read_text())
+    assert markdown.count(NO_PLANNING_FILES) == 1
+    assert "pass --profile" not in markdown
+    assert xlsx_text(tmp_path / "p.xlsx")[3] == [
+        "Scores",
+        "Answers",
+        "Disagreements",
+        "Evidence conflicts",
+    ]

@@ -223,12 +223,15 @@ def test_pack_without_planning_files_says_so_once(cli: Cli, tmp_path: Path) -> N
     assert "Tiny Org" in document and "1.62" in document  # the assessment is all there
 
 
-def test_report_without_a_profile_says_how_to_add_the_plan(cli: Cli, tmp_path: Path) -> None:
+def test_report_without_a_profile_of_a_pack_without_a_plan_says_so(
+    cli: Cli, tmp_path: Path
+) -> None:
     output = tmp_path / "r.md"
     args = (TINY / "answers", "--questionnaire", TINY / "questionnaire.yaml")
     assert cli("report", *args, "--output", output).exit_code == 0
     markdown = output.read_text()
-    assert "No plan: pass --profile with the organisation's profile to add it." in markdown
+    assert "This pack has no planning files" in markdown  # a profile would add nothing
+    assert "pass --profile" not in markdown
     assert "## Maturity by dimension" in markdown
 
 

@@ -50,8 +50,11 @@ def build_context(
     scale_descriptions: dict[int, str],
     with_charts: bool = True,
     plan: Plan | None = None,
+    plan_files: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """Everything the templates show, as plain data; text is escaped by the templates."""
+    """Everything the templates show, as plain data; text is escaped by the templates.
+
+    `plan_files`: the kinds of planning files the pack has (pipeline.Assessment.plan_files)."""
     from mcpscale.render import charts
     from mcpscale.render.report.plan_context import plan_context, plan_toc
     from mcpscale.render.report.story import story_context
@@ -122,7 +125,7 @@ def build_context(
         *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
         {"id": "appendix", "title": APPENDIX_TITLE},
     ]
-    plan_view = plan_context(plan, with_charts)
+    plan_view = plan_context(plan, with_charts, plan_files)
     return {
         "version": __version__,
         "title": options.title,
@@ -196,6 +199,7 @@ def assessment_context(
     questionnaire: Questionnaire,
     options: ReportOptions,
     plan: Plan | None = None,
+    plan_files: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     from mcpscale.render.report.layout import drop_inapplicable_areas, regulation_coverage
 
@@ -206,6 +210,7 @@ def assessment_context(
         {d.id: d.description for d in questionnaire.dimensions},
         {s.level: s.description for s in questionnaire.scale},
         plan=plan,
+        plan_files=plan_files,
     )
     regulations = plan.profile.regulations if plan else None
     context["regulations"] = regulation_coverage(questionnaire, regulations)

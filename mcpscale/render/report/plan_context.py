@@ -54,17 +54,22 @@ def plan_toc(plan: Plan | None) -> list[dict[str, str]]:
     ]
 
 
-def missing_note(plan: Plan | None) -> str:
-    """One line for every plan section the report leaves out, naming what would add them."""
+NO_PLANNING_FILES = (
+    f"This pack has no planning files ({', '.join(PLAN_FILES)}), so the report holds the "
+    "assessment only."
+)
+
+
+def missing_note(plan: Plan | None, plan_files: tuple[str, ...] | None = None) -> str:
+    """One line for every plan section the report leaves out, naming what would add them.
+
+    `plan_files`: the kinds of planning files the pack has, when known without a plan."""
     if plan is None:
-        return NO_PLAN
+        return NO_PLANNING_FILES if plan_files == () else NO_PLAN
     if not plan.missing:
         return ""
     if len(plan.missing) == len(PLAN_FILES):
-        return (
-            f"This pack has no planning files ({', '.join(PLAN_FILES)}), so the report holds "
-            "the assessment only."
-        )
+        return NO_PLANNING_FILES
     shown = shown_sections(plan)
     left_out = [title.lower() for section, title, _ in PLAN_SECTIONS if section not in shown]
     files = _and(PLAN_FILES[name] for name in plan.missing)
@@ -89,7 +94,9 @@ def _unavailable(plan: Plan | None, source: str) -> dict[str, str]:
     return reasons
 
 
-def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
+def plan_context(
+    plan: Plan | None, with_charts: bool = True, plan_files: tuple[str, ...] | None = None
+) -> dict[str, Any]:
     """Keys: shown (the sections held), note (one line on those left out), unavailable, gates,
     next_gate, roadmap, budget, roi, risks, assumptions, inputs, charts."""
     from mcpscale.render import charts
@@ -97,7 +104,7 @@ def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
     source = plan.result.questionnaire_id if plan else ""
     context: dict[str, Any] = {
         "shown": shown_sections(plan),
-        "note": missing_note(plan),
+        "note": missing_note(plan, plan_files),
         "unavailable": _unavailable(plan, source),
         "gates": None,
         "next_gate": None,

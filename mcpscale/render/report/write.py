@@ -52,7 +52,13 @@ def write_reports(
     step("charts")
     # DOCX draws its own charts (PNG) and xlsx has none: the SVG context only when needed
     context = (
-        assessment_context(assessment.result, assessment.questionnaire, options, assessment.plan)
+        assessment_context(
+            assessment.result,
+            assessment.questionnaire,
+            options,
+            assessment.plan,
+            assessment.plan_files,
+        )
         if {"pdf", "html", "md"} & set(outputs)
         else {}
     )
@@ -69,7 +75,10 @@ def write_reports(
         elif fmt == "xlsx":
             from mcpscale.render.report.xlsx import render_xlsx
 
-            write_atomic_bytes(path, render_xlsx(assessment.result, assessment.plan, options))
+            write_atomic_bytes(
+                path,
+                render_xlsx(assessment.result, assessment.plan, options, assessment.plan_files),
+            )
         else:
             written += write_markdown(context, path, options)
             continue
@@ -84,7 +93,11 @@ def _docx_bytes(assessment: Assessment, options: ReportOptions) -> bytes:
 
     with as_png():
         context = assessment_context(
-            assessment.result, assessment.questionnaire, options, assessment.plan
+            assessment.result,
+            assessment.questionnaire,
+            options,
+            assessment.plan,
+            assessment.plan_files,
         )
     return render_docx(render_html(context, options), context, options)
 
@@ -98,7 +111,11 @@ def render_report(
     options = for_questionnaire(options, assessment.questionnaire)
     step("charts")
     context = assessment_context(
-        assessment.result, assessment.questionnaire, options, assessment.plan
+        assessment.result,
+        assessment.questionnaire,
+        options,
+        assessment.plan,
+        assessment.plan_files,
     )
     step("render")
     html = render_html(context, options)

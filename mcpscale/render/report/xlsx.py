@@ -108,8 +108,15 @@ def _brand(options: ReportOptions) -> str:
     return _brand_hex(options.brand_colour)
 
 
-def render_xlsx(result: Result, plan: Plan | None, options: ReportOptions) -> bytes:
-    """The workbook's bytes, the same for the same input and SOURCE_DATE_EPOCH."""
+def render_xlsx(
+    result: Result,
+    plan: Plan | None,
+    options: ReportOptions,
+    plan_files: tuple[str, ...] | None = None,
+) -> bytes:
+    """The workbook's bytes, the same for the same input and SOURCE_DATE_EPOCH.
+
+    `plan_files`: the kinds of planning files the pack has, when known."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
@@ -128,8 +135,8 @@ def render_xlsx(result: Result, plan: Plan | None, options: ReportOptions) -> by
     _disagreements(workbook, data, options)
     _conflicts(workbook, data, options)
     # A pack with no planning files has no plan sheets; a profile would not add them.
-    if plan is None or shown_sections(plan):
-        empty = missing_note(plan)
+    if shown_sections(plan) if plan is not None else plan_files != ():
+        empty = missing_note(plan, plan_files)
         _initiatives(workbook, data, plan_data, empty, options)
         _budget(workbook, plan_data, empty, options)
         _cash_flows(workbook, plan_data, empty, options)
