@@ -84,7 +84,7 @@ def write_report(
     output: str | Path,
     output_format: str | None = None,
     *,
-    title: str = "MCP readiness assessment",
+    title: str | None = None,  # default: "<the questionnaire's subject> assessment"
     classification: str | None = None,
     assessor: str | None = None,
     brand: str | Path | None = None,

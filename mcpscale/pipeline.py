@@ -70,6 +70,9 @@ class Assessment:
     profile: Profile | None
     result: Result
     plan: Plan | None = None
+    # The planning files the questionnaire's pack has, by kind (a report without a profile
+    # says whether one would add a plan); None when not planning.
+    plan_files: tuple[str, ...] | None = None
 
 
 def load(answer_paths: Sequence[Path], options: Options, planning: bool = False) -> Loaded:
@@ -138,7 +141,13 @@ def run(
     result = score(loaded, options)
     step("plan")
     built = plan(loaded, result, options) if planning else None
-    return Assessment(loaded.questionnaire, loaded.profile, result, built)
+    plan_files = None
+    if planning:
+        from mcpscale.inputs.packs import resolve_pack
+
+        pack = resolve_pack(options.questionnaire or loaded.questionnaire.id)
+        plan_files = tuple(pack.plan_files())
+    return Assessment(loaded.questionnaire, loaded.profile, result, built, plan_files)
 
 
 def score_files(answer_paths: Sequence[Path], options: Options = Options()) -> Result:
@@ -208,9 +217,10 @@ def score_unit(job: UnitJob) -> UnitScore | UnitFailure:
             raise UserError.at(
                 profile, f"no such file; --profile-per-unit needs a {UNIT_PROFILE} per unit"
             )
-        result = score_files([job.folder], job.options)
+        assessment = run([job.folder], job.options, planning=False)
     except UserError as exc:
         return UnitFailure(job.folder.name, str(exc))
+    result = assessment.result
     levels = [level for level, _ in result.scale]
     return UnitScore(
         unit=job.folder.name,
@@ -225,6 +235,7 @@ def score_unit(job: UnitJob) -> UnitScore | UnitFailure:
         assessed_at=result.assessed_at,
         overall=result.overall.score,
         dimensions=tuple(DimensionCell(d.id, d.name, d.score, d.target) for d in result.dimensions),
+        subject=assessment.questionnaire.subject_name,
     )
 
 

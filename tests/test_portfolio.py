@@ -146,4 +146,4 @@ def test_portfolio_report_in_html_and_pdf_uses_the_report_templates(
     assert "broken" in html and "unknown choice" in html  # failures are listed, not hidden
     assert 'class="cell below">1.62' in html  # retail tech 1.625 is under its target of 2
     text = "\n".join(p.extract_text() for p in PdfReader(out / "portfolio.pdf").pages)
-    assert "MCP readiness portfolio" in text and "wholesale" in text
+    assert "Tiny readiness check portfolio" in text and "wholesale" in text  # its subject

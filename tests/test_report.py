@@ -169,7 +169,7 @@ def test_brand_file_sets_name_colour_logo_and_classification(cli: Cli, tmp_path:
     assert "Example Consulting" in html and "Client confidential" in html
     text = pdf_text(pdf_path)
     assert "EXAMPLE CONSULTING" in text and "CLIENT CONFIDENTIAL" in text  # CSS capitals
-    assert "Example Consulting · readiness report" in text  # every page's footer
+    assert "Example Consulting · Tiny readiness check assessment" in text  # every footer
     # the command line still wins over the brand file
     cli("report", *TINY_ARGS, "--output", html_path, "--brand", brand, "--classification", "Draft")
     assert "Client confidential" not in html_path.read_text()

@@ -89,7 +89,7 @@ def test_small_docx_has_the_html_headings_in_order(cli: Cli, tmp_path: Path) -> 
         assert cli("report", *TINY_ARGS, "--output", tmp_path / name).exit_code == 0
     document = docx.Document(str(tmp_path / "r.docx"))
     sections = html_headings(tmp_path / "r.html", "h2")
-    assert "Gate readiness" in sections
+    assert "Respondents as evidence" in sections  # the tiny pack has no plan sections
     assert docx_headings(document, "Heading 1") == sections
     assert docx_headings(document, "Heading 2") == html_headings(tmp_path / "r.html", "h3")
 
@@ -134,7 +134,8 @@ def test_docx_keeps_brand_colour_logo_and_classification(cli: Cli, tmp_path: Pat
         assert str(document.styles[style].font.color.rgb) == "7A1F5C"
     section = document.sections[0]
     assert "CLIENT CONFIDENTIAL" in section.header.paragraphs[0].text  # every page but the cover
-    assert "Example Consulting · readiness report" in section.footer.paragraphs[0].text
+    footer = section.footer.paragraphs[0].text
+    assert "Example Consulting · Tiny readiness check assessment" in footer  # brand · title
     assert section.different_first_page_header_footer
     assert document.core_properties.category == "Client confidential"
     # the logo is the first picture, on the cover

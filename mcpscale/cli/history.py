@@ -111,6 +111,13 @@ def portfolio(
         list[ReportFormat] | None,
         typer.Option(help="Also write portfolio.html / portfolio.pdf (repeatable)."),
     ] = None,
+    title: Annotated[
+        str | None,
+        typer.Option(
+            help="The portfolio report's title. Default: the questionnaire's subject and "
+            "'portfolio', e.g. 'MCP readiness portfolio'."
+        ),
+    ] = None,
 ) -> None:
     """Score every business unit under ROOT: a units x dimensions table and a heat map."""
     from mcpscale.history.portfolio import failures_message
@@ -133,7 +140,9 @@ def portfolio(
         from mcpscale.render.report.portfolio import write_portfolio_report
 
         formats = sorted({fmt.value for fmt in report})
-        for path in write_portfolio_report(scored, output_dir, formats, ReportOptions()):
+        for path in write_portfolio_report(
+            scored, output_dir, formats, ReportOptions(title=title or "")
+        ):
             typer.echo(f"wrote {path}", err=True)
     typer.echo(
         f"{len(scored.units)} units scored, {len(scored.failures)} could not be scored", err=True

@@ -50,7 +50,13 @@ def report(
         Path | None,
         typer.Option(help="Templates here override the bundled ones by file name."),
     ] = None,
-    title: Annotated[str, typer.Option(help="The report's title.")] = "MCP readiness assessment",
+    title: Annotated[
+        str | None,
+        typer.Option(
+            help="The report's title. Default: the questionnaire's subject and 'assessment', "
+            "e.g. 'MCP readiness assessment'."
+        ),
+    ] = None,
     classification: Annotated[
         str | None,
         typer.Option(

@@ -31,6 +31,7 @@ class UnitScore(NamedTuple):
     assessed_at: str | None
     overall: float | None
     dimensions: tuple[DimensionCell, ...]
+    subject: str = ""  # what the questionnaire assesses (Questionnaire.subject_name)
 
 
 class UnitFailure(NamedTuple):
@@ -46,6 +47,11 @@ class Portfolio:
     @property
     def dimensions(self) -> list[DimensionCell]:
         return list(self.units[0].dimensions) if self.units else []
+
+    @property
+    def subject(self) -> str:
+        """What the units were assessed on, e.g. "MCP readiness"; empty without units."""
+        return self.units[0].subject if self.units else ""
 
 
 def failures_message(portfolio: Portfolio) -> str:

@@ -16,6 +16,21 @@ PLAN_SCHEMA = "mcpscale/plan@1"
 # ---------------------------------------------------------------- JSON
 
 
+def _inputs(plan: Plan) -> dict[str, Any]:
+    """The profile's inputs the plan used: the core team and its cost where the pack has a
+    roadmap, the ROI's inputs where it has economics; a pack without them uses none."""
+    inputs: dict[str, Any] = {}
+    if plan.roadmap is not None:
+        inputs["core_team_size"] = plan.team_size
+        inputs["core_team_size_derived"] = plan.team_size_derived
+        inputs["developer_annual_cost"] = plan.profile.developer_annual_cost
+    if plan.roi is not None:
+        inputs["ai_developers"] = plan.ai_developers
+        inputs["ai_compute_annual_spend"] = plan.ai_compute_annual_spend
+        inputs["discount_rate"] = plan.profile.discount_rate
+    return inputs
+
+
 def plan_to_dict(plan: Plan) -> dict[str, Any]:
     """The versioned JSON shape (`mcpscale/plan@1`); keys are sorted when written."""
     return {
@@ -28,14 +43,7 @@ def plan_to_dict(plan: Plan) -> dict[str, Any]:
         "currency": plan.profile.currency,
         "plan_start": plan.plan_start.isoformat(),
         "horizon_years": plan.horizon_years,
-        "inputs": {
-            "core_team_size": plan.team_size,
-            "core_team_size_derived": plan.team_size_derived,
-            "ai_developers": plan.ai_developers,
-            "ai_compute_annual_spend": plan.ai_compute_annual_spend,
-            "developer_annual_cost": plan.profile.developer_annual_cost,
-            "discount_rate": plan.profile.discount_rate,
-        },
+        "inputs": _inputs(plan),
         "missing": list(plan.missing),
         "assessment": {
             "overall": plan.result.overall.score,

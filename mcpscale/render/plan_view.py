@@ -64,9 +64,14 @@ def plan_renderables(plan: Plan) -> list[Any]:
     out: list[Any] = [
         rich_text(
             f"{plan.profile.name}: plan from {plan.plan_start.isoformat()}, "
-            f"{plan.horizon_years}-year horizon, core team of {plan.team_size}"
-            f"{' (derived from size)' if plan.team_size_derived else ''}, "
-            f"amounts in {plan.profile.currency}",
+            f"{plan.horizon_years}-year horizon"
+            + (  # only a pack with a roadmap has a core team and amounts
+                f", core team of {plan.team_size}"
+                f"{' (derived from size)' if plan.team_size_derived else ''}, "
+                f"amounts in {plan.profile.currency}"
+                if plan.roadmap is not None
+                else ""
+            ),
             style="bold",
         )
     ]

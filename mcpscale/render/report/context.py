@@ -52,8 +52,11 @@ def build_context(
     scale_descriptions: dict[int, str],
     with_charts: bool = True,
     plan: Plan | None = None,
+    plan_files: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    """Everything the templates show, as plain data; text is escaped by the templates."""
+    """Everything the templates show, as plain data; text is escaped by the templates.
+
+    `plan_files`: the kinds of planning files the pack has (pipeline.Assessment.plan_files)."""
     from mcpscale.render import charts
     from mcpscale.render.report.plan_context import plan_context, plan_toc
     from mcpscale.render.report.story import story_context
@@ -124,13 +127,13 @@ def build_context(
             if result.evidence_servers
             else []
         ),
-        *plan_toc(),
+        *plan_toc(plan),
         # The per-question detail is an appendix after the plan (templates/report/base.html).
         {"id": "detail", "title": "Appendix A: answers question by question"},
         *({"id": f"dimension-{d.id}", "title": d.name} for d in result.dimensions),
         {"id": "appendix", "title": APPENDIX_TITLE},
     ]
-    plan_view = plan_context(plan, with_charts)
+    plan_view = plan_context(plan, with_charts, plan_files)
     return {
         "version": __version__,
         "title": options.title,
@@ -206,6 +209,7 @@ def assessment_context(
     questionnaire: Questionnaire,
     options: ReportOptions,
     plan: Plan | None = None,
+    plan_files: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
     from mcpscale.render.report.layout import drop_inapplicable_areas, regulation_coverage
 
@@ -216,6 +220,7 @@ def assessment_context(
         {d.id: d.description for d in questionnaire.dimensions},
         {s.level: s.description for s in questionnaire.scale},
         plan=plan,
+        plan_files=plan_files,
     )
     regulations = plan.profile.regulations if plan else None
     context["regulations"] = regulation_coverage(questionnaire, regulations)

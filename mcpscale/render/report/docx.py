@@ -425,7 +425,8 @@ def _page_setup(document: Any, context: dict[str, Any]) -> None:
     marking.font.size = Pt(8)
     marking.font.color.rgb = RGBColor.from_string("B00020")
     footer = line(section.footer.paragraphs[0])
-    footer.add_run(f"{visible(context.get('brand_name', ''))} · readiness report\tPage ")
+    brand, title = visible(context.get("brand_name", "")), visible(context.get("title", ""))
+    footer.add_run(f"{brand} · {title}\tPage ")
     _field(footer, "PAGE", "1")
     footer.add_run(" of ")
     _field(footer, "NUMPAGES", "1")
@@ -479,7 +480,7 @@ def render_docx(html: str, context: dict[str, Any], options: ReportOptions) -> b
     properties.author = visible(options.assessor or options.brand_name)
     properties.last_modified_by = "mcpscale"
     properties.category = visible(options.classification)
-    properties.keywords = "MCP readiness"
+    properties.keywords = visible(options.subject)
     properties.comments = f"mcpscale {context.get('version', '')}"
     properties.created = properties.modified = when
     properties.last_printed = when

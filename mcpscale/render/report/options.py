@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,13 +10,15 @@ from mcpscale.errors import UserError
 
 if TYPE_CHECKING:
     from mcpscale.formats.narrative import Narrative
+    from mcpscale.formats.questionnaire import Questionnaire
 DEFAULT_CLASSIFICATION = "Confidential"
 DEFAULT_BRAND_COLOUR = "#0b3d91"
 
 
 @dataclass(frozen=True)
 class ReportOptions:
-    title: str = "MCP readiness assessment"
+    title: str = ""  # --title; empty: "<subject> assessment", from the questionnaire
+    subject: str = ""  # what is assessed (Questionnaire.subject_name), set by for_questionnaire
     classification: str = DEFAULT_CLASSIFICATION
     assessor: str | None = None
     brand_name: str = "mcpscale"
@@ -25,6 +27,26 @@ class ReportOptions:
     logo_uri: str | None = None  # a data: URI, so the HTML stays self-contained
     narrative: Narrative | None = None  # --narrative: render/report/story.py reads it
     narrative_path: Path | None = None
+
+
+def default_title(subject: str) -> str:
+    """The title a report takes without --title: "MCP readiness" -> "MCP readiness assessment"."""
+    return f"{_capitalised(subject)} assessment"
+
+
+def portfolio_title(subject: str) -> str:
+    """The portfolio's title without --title: "MCP readiness" -> "MCP readiness portfolio"."""
+    return f"{_capitalised(subject)} portfolio" if subject else "Portfolio"
+
+
+def _capitalised(subject: str) -> str:
+    return subject[:1].upper() + subject[1:]
+
+
+def for_questionnaire(options: ReportOptions, questionnaire: Questionnaire) -> ReportOptions:
+    """The options with the questionnaire's subject, and its title where --title gave none."""
+    subject = questionnaire.subject_name
+    return replace(options, title=options.title or default_title(subject), subject=subject)
 
 
 LOGO_TYPES = {
@@ -37,7 +59,7 @@ MAX_LOGO_BYTES = 1024 * 1024
 
 
 def report_options(
-    title: str,
+    title: str | None,
     classification: str | None,
     assessor: str | None,
     template_dir: Path | None,
@@ -50,7 +72,7 @@ def report_options(
         raise UserError.at(template_dir, "--template-dir is not a directory")
     if brand_path is None:
         return ReportOptions(
-            title=title,
+            title=title or "",
             classification=classification or DEFAULT_CLASSIFICATION,
             assessor=assessor,
             template_dir=template_dir,
@@ -60,7 +82,7 @@ def report_options(
 
     brand = load_model(brand_path, Brand)
     return ReportOptions(
-        title=title,
+        title=title or "",
         classification=classification or brand.classification or DEFAULT_CLASSIFICATION,
         assessor=assessor,
         brand_name=brand.name,

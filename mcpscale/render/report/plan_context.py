@@ -1,11 +1,13 @@
 """The plan's part of the report context: gates, roadmap, budget, ROI and risks as plain data.
 
-Amounts use one style everywhere (render.style.fmt_money: "EUR 3,790,000"); a section whose
-planning file the pack lacks says so in one line instead of being left out silently.
+Amounts use one style everywhere (render.style.fmt_money: "EUR 3,790,000"). A section whose
+planning files the pack lacks is left out, and one line (`note`) says which files would add
+it: a pack with no planning files gets one sentence, not a page per missing file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from mcpscale.formats.kinds import PLAN_FILES
@@ -31,17 +33,58 @@ PLAN_SECTIONS = (
 )
 
 
-def plan_toc() -> list[dict[str, str]]:
-    return [{"id": section, "title": title} for section, title, _ in PLAN_SECTIONS]
+NO_PLAN = "No plan: pass --profile with the organisation's profile to add it."
+
+
+def shown_sections(plan: Plan | None) -> list[str]:
+    """The plan's sections the report holds: those whose planning files the pack has."""
+    if plan is None:
+        return []
+    return [
+        section
+        for section, _, needed in PLAN_SECTIONS
+        if not any(name in plan.missing for name in needed)
+    ]
+
+
+def plan_toc(plan: Plan | None) -> list[dict[str, str]]:
+    shown = shown_sections(plan)
+    return [
+        {"id": section, "title": title} for section, title, _ in PLAN_SECTIONS if section in shown
+    ]
+
+
+NO_PLANNING_FILES = (
+    f"This pack has no planning files ({', '.join(PLAN_FILES)}), so the report holds the "
+    "assessment only."
+)
+
+
+def missing_note(plan: Plan | None, plan_files: tuple[str, ...] | None = None) -> str:
+    """One line for every plan section the report leaves out, naming what would add them.
+
+    `plan_files`: the kinds of planning files the pack has, when known without a plan."""
+    if plan is None:
+        return NO_PLANNING_FILES if plan_files == () else NO_PLAN
+    if not plan.missing:
+        return ""
+    if len(plan.missing) == len(PLAN_FILES):
+        return NO_PLANNING_FILES
+    shown = shown_sections(plan)
+    left_out = [title.lower() for section, title, _ in PLAN_SECTIONS if section not in shown]
+    files = _and(PLAN_FILES[name] for name in plan.missing)
+    return f"This pack has no {files}, so the report has no {_and(left_out)}."
+
+
+def _and(words: Iterable[str]) -> str:
+    listed = list(words)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
 
 
 def _unavailable(plan: Plan | None, source: str) -> dict[str, str]:
-    """One line per section explaining why it is empty."""
+    """One line per section explaining why it is empty (for templates of earlier versions)."""
     if plan is None:
-        return {
-            section: "No plan: pass --profile with the organisation's profile to add it."
-            for section, _, _ in PLAN_SECTIONS
-        }
+        return {section: NO_PLAN for section, _, _ in PLAN_SECTIONS}
     reasons = {}
     for section, title, needed in PLAN_SECTIONS:
         lacking = [name for name in needed if name in plan.missing]
@@ -51,12 +94,17 @@ def _unavailable(plan: Plan | None, source: str) -> dict[str, str]:
     return reasons
 
 
-def plan_context(plan: Plan | None, with_charts: bool = True) -> dict[str, Any]:
-    """Keys: unavailable, gates, next_gate, roadmap, budget, roi, risks, assumptions, charts."""
+def plan_context(
+    plan: Plan | None, with_charts: bool = True, plan_files: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """Keys: shown (the sections held), note (one line on those left out), unavailable, gates,
+    next_gate, roadmap, budget, roi, risks, assumptions, inputs, charts."""
     from mcpscale.render import charts
 
     source = plan.result.questionnaire_id if plan else ""
     context: dict[str, Any] = {
+        "shown": shown_sections(plan),
+        "note": missing_note(plan, plan_files),
         "unavailable": _unavailable(plan, source),
         "gates": None,
         "next_gate": None,

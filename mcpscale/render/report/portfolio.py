@@ -9,7 +9,7 @@ from mcpscale import __version__
 from mcpscale.history.portfolio import Portfolio
 from mcpscale.render.portfolio import heatmap
 from mcpscale.render.report.html import render_pdf
-from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.report.options import ReportOptions, portfolio_title
 from mcpscale.render.report.templates import environment, print_css, render_template
 from mcpscale.render.style import fmt_score
 
@@ -18,7 +18,7 @@ def portfolio_context(portfolio: Portfolio, options: ReportOptions) -> dict[str,
     first = portfolio.units[0] if portfolio.units else None
     return {
         "version": __version__,
-        "title": "MCP readiness portfolio",
+        "title": options.title or portfolio_title(portfolio.subject),
         "classification": options.classification,
         "brand_colour": options.brand_colour,
         "questionnaire": f"{first.questionnaire[2]} {first.questionnaire[1]}" if first else "-",

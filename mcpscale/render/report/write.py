@@ -9,7 +9,7 @@ from mcpscale.pipeline import Assessment, Step, no_progress
 from mcpscale.render.report.context import assessment_context
 from mcpscale.render.report.html import render_html, render_pdf, require_pdf_support
 from mcpscale.render.report.markdown import write_markdown
-from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.report.options import ReportOptions, for_questionnaire
 
 
 def report_format(output: Path, requested: str | None) -> str:
@@ -48,10 +48,17 @@ def write_reports(
 
     if "pdf" in outputs:
         require_pdf_support()
+    options = for_questionnaire(options, assessment.questionnaire)
     step("charts")
     # DOCX draws its own charts (PNG) and xlsx has none: the SVG context only when needed
     context = (
-        assessment_context(assessment.result, assessment.questionnaire, options, assessment.plan)
+        assessment_context(
+            assessment.result,
+            assessment.questionnaire,
+            options,
+            assessment.plan,
+            assessment.plan_files,
+        )
         if {"pdf", "html", "md"} & set(outputs)
         else {}
     )
@@ -68,7 +75,10 @@ def write_reports(
         elif fmt == "xlsx":
             from mcpscale.render.report.xlsx import render_xlsx
 
-            write_atomic_bytes(path, render_xlsx(assessment.result, assessment.plan, options))
+            write_atomic_bytes(
+                path,
+                render_xlsx(assessment.result, assessment.plan, options, assessment.plan_files),
+            )
         else:
             written += write_markdown(context, path, options)
             continue
@@ -83,7 +93,11 @@ def _docx_bytes(assessment: Assessment, options: ReportOptions) -> bytes:
 
     with as_png():
         context = assessment_context(
-            assessment.result, assessment.questionnaire, options, assessment.plan
+            assessment.result,
+            assessment.questionnaire,
+            options,
+            assessment.plan,
+            assessment.plan_files,
         )
     return render_docx(render_html(context, options), context, options)
 
@@ -94,9 +108,14 @@ def render_report(
     """One report as HTML text or PDF bytes, written nowhere (for --output -)."""
     if fmt == "pdf":
         require_pdf_support()
+    options = for_questionnaire(options, assessment.questionnaire)
     step("charts")
     context = assessment_context(
-        assessment.result, assessment.questionnaire, options, assessment.plan
+        assessment.result,
+        assessment.questionnaire,
+        options,
+        assessment.plan,
+        assessment.plan_files,
     )
     step("render")
     html = render_html(context, options)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from mcpscale.formats.results import Result, result_to_dict
 from mcpscale.formats.serialize import spreadsheet_cell
 from mcpscale.render.report.options import ReportOptions
+from mcpscale.render.report.plan_context import missing_note, shown_sections
 from mcpscale.render.text import visible
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ SHEETS = (
     "Budget",
     "Cash flows",
 )
-NO_PLAN = "No plan: pass --profile with the organisation's profile to add it."
 MAX_WIDTH = 60
 
 # (header, how to get the value from a row, number format or None)
@@ -108,8 +108,15 @@ def _brand(options: ReportOptions) -> str:
     return _brand_hex(options.brand_colour)
 
 
-def render_xlsx(result: Result, plan: Plan | None, options: ReportOptions) -> bytes:
-    """The workbook's bytes, the same for the same input and SOURCE_DATE_EPOCH."""
+def render_xlsx(
+    result: Result,
+    plan: Plan | None,
+    options: ReportOptions,
+    plan_files: tuple[str, ...] | None = None,
+) -> bytes:
+    """The workbook's bytes, the same for the same input and SOURCE_DATE_EPOCH.
+
+    `plan_files`: the kinds of planning files the pack has, when known."""
     from openpyxl import Workbook
     from openpyxl.writer.excel import ExcelWriter
 
@@ -127,12 +134,16 @@ def render_xlsx(result: Result, plan: Plan | None, options: ReportOptions) -> by
     _answers(workbook, data, options)
     _disagreements(workbook, data, options)
     _conflicts(workbook, data, options)
-    _initiatives(workbook, data, plan_data, options)
-    _budget(workbook, plan_data, options)
-    _cash_flows(workbook, plan_data, options)
+    # A pack with no planning files has no plan sheets; a profile would not add them.
+    if shown_sections(plan) if plan is not None else plan_files != ():
+        empty = missing_note(plan, plan_files)
+        _initiatives(workbook, data, plan_data, empty, options)
+        _budget(workbook, plan_data, empty, options)
+        _cash_flows(workbook, plan_data, empty, options)
     properties = workbook.properties
     properties.title = visible(options.title)
     properties.subject = visible(data.get("profile") or "")
+    properties.keywords = visible(options.subject)
     properties.creator = visible(options.assessor or options.brand_name)
     properties.lastModifiedBy = "mcpscale"
     properties.category = visible(options.classification)
@@ -241,7 +252,11 @@ def _conflicts(workbook: Any, data: dict[str, Any], options: ReportOptions) -> N
 
 
 def _initiatives(
-    workbook: Any, data: dict[str, Any], plan: dict[str, Any] | None, options: ReportOptions
+    workbook: Any,
+    data: dict[str, Any],
+    plan: dict[str, Any] | None,
+    empty: str,
+    options: ReportOptions,
 ) -> None:
     names = {d["id"]: d["name"] for d in data["dimensions"]}
     roadmap = plan["roadmap"] if plan else None
@@ -261,13 +276,12 @@ def _initiatives(
         ("Critical path", lambda r: r["critical"], None),
         ("Success criteria", lambda r: "; ".join(r["success_criteria"]) or None, None),
     ]
-    empty = NO_PLAN if plan is None else "No initiatives: the pack has no initiatives.yaml."
     _sheet(
         workbook, "Initiatives", columns, roadmap["initiatives"] if roadmap else [], empty, options
     )
 
 
-def _budget(workbook: Any, plan: dict[str, Any] | None, options: ReportOptions) -> None:
+def _budget(workbook: Any, plan: dict[str, Any] | None, empty: str, options: ReportOptions) -> None:
     budget = plan["budget"] if plan else None
     currency = plan["currency"] if plan else ""
     columns: list[Column] = [
@@ -276,7 +290,6 @@ def _budget(workbook: Any, plan: dict[str, Any] | None, options: ReportOptions) 
         ("Year", lambda r: r["year"], None),
         (f"Amount ({currency})".replace(" ()", ""), lambda r: r["amount"], MONEY),
     ]
-    empty = NO_PLAN if plan is None else "No budget: the pack lacks its planning files."
     rows = budget["by_category_phase_year"] if budget else []
     sheet = _sheet(workbook, "Budget", columns, rows, empty, options)
     if budget:
@@ -297,7 +310,9 @@ def _budget(workbook: Any, plan: dict[str, Any] | None, options: ReportOptions) 
         )
 
 
-def _cash_flows(workbook: Any, plan: dict[str, Any] | None, options: ReportOptions) -> None:
+def _cash_flows(
+    workbook: Any, plan: dict[str, Any] | None, empty: str, options: ReportOptions
+) -> None:
     roi = plan["roi"] if plan else None
     columns: list[Column] = [
         ("Year", lambda r: r["year"], None),
@@ -309,7 +324,6 @@ def _cash_flows(workbook: Any, plan: dict[str, Any] | None, options: ReportOptio
         ("Present benefits", lambda r: r["present_benefits"], MONEY),
         ("Cumulative net (undiscounted)", lambda r: r["cumulative_net"], MONEY),
     ]
-    empty = NO_PLAN if plan is None else "No return on investment: the pack has no economics."
     sheet = _sheet(
         workbook, "Cash flows", columns, roi["cash_flows"] if roi else [], empty, options
     )
