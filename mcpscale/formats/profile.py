@@ -54,7 +54,8 @@ class Profile(Strict):
         None,
         ge=1,
         le=MAX_PEOPLE,
-        description="The core team that runs the roadmap; by default derived from size within the pack's range (5-15 for the bundled pack).",
+        description="The core team that runs the roadmap; by default derived from size "
+        "within the pack's range (5-15 for the bundled pack).",
     )
     salary_inflation: float = Field(0.03, ge=0, lt=1, description="Yearly rise of salaries.")
     discount_rate: float = Field(0.10, ge=0, lt=1)
