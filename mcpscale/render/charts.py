@@ -46,7 +46,8 @@ REPORT_STYLE = {
 }
 
 
-def _pyplot() -> Any:
+def report_pyplot() -> Any:
+    """pyplot in the report's look; every chart mcpscale draws starts here."""
     from mcpscale.render.figures import pyplot
 
     plt = pyplot()
@@ -97,7 +98,7 @@ def maturity_radar(result: Result) -> str:
         return maturity_bars(result)
     import numpy as np
 
-    plt = _pyplot()
+    plt = report_pyplot()
     dimensions = list(result.dimensions)
     names = [chart_text(d.name) for d in dimensions]
     low, high = _span(result)
@@ -129,7 +130,7 @@ def maturity_radar(result: Result) -> str:
 
 def maturity_bars(result: Result) -> str:
     """Per dimension a bar from the scale's minimum to the current score, and the target."""
-    plt = _pyplot()
+    plt = report_pyplot()
     dimensions = list(result.dimensions)
     low, high = _span(result)
     names = wrap_labels([chart_text(d.name) for d in dimensions], 34)
@@ -181,7 +182,7 @@ def maturity_bars(result: Result) -> str:
 
 def question_spread(result: Result, dimension_id: str) -> str:
     """Per question: the range of respondents' levels and the aggregated score."""
-    plt = _pyplot()
+    plt = report_pyplot()
     questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
     scored = [q for q in questions if q.score is not None]
     figure, axes = plt.subplots(figsize=(6.9, 0.24 * max(len(scored), 1) + 1.1))
@@ -243,20 +244,23 @@ def level_labels(scale: Scale, ticks: Sequence[float], joiner: str = "\n") -> li
     for tick in ticks:
         name = names.get(tick, "")
         number = f"{tick:g}"
-        labels.append(chart_text(f"{number}{joiner}{wrap_labels([name], 14)[0]}" if name else number))
+        labels.append(
+            chart_text(f"{number}{joiner}{wrap_labels([name], 14)[0]}" if name else number)
+        )
     return labels
 
 
 def series_colours(count: int) -> list[str]:
     """`count` colours, all different: Okabe-Ito up to 8 (colour-blind safe), tab20 up to 20,
-    then evenly spaced along a perceptual colour map, so no two series share a colour."""
+    then evenly spaced along turbo's hues, so no two series share a colour however many."""
     import matplotlib
     from matplotlib.colors import to_hex
 
     if count <= len(SERIES):
         return SERIES[:count]
     if count <= 20:
-        return [to_hex(c) for c in matplotlib.colormaps["tab20"].colors[:count]]
+        tab20 = matplotlib.colormaps["tab20"]  # 20 listed colours: an index picks one
+        return [to_hex(tab20(index)) for index in range(count)]
     turbo = matplotlib.colormaps["turbo"]
     # both ends of turbo are near black and near dark red: keep to its middle
     return [to_hex(turbo(0.05 + 0.9 * index / (count - 1))) for index in range(count)]
@@ -289,7 +293,7 @@ def roadmap_gantt(plan: Plan) -> str:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    plt = _pyplot()
+    plt = report_pyplot()
     roadmap = plan.roadmap
     assert roadmap is not None
     items = list(roadmap.initiatives)
@@ -388,7 +392,7 @@ def budget_by_phase(plan: Plan) -> str:
     """Stacked bars: each phase's cost by category."""
     from mcpscale.formats.pack import COST_CATEGORIES
 
-    plt = _pyplot()
+    plt = report_pyplot()
     budget = plan.budget
     assert budget is not None
     formatter, unit = _thousands(plan.profile.currency)
@@ -396,7 +400,8 @@ def budget_by_phase(plan: Plan) -> str:
     phases = [1, 2, 3]
     labels = [f"Phase {phase}" for phase in phases]
     bottoms = [0.0, 0.0, 0.0]
-    for colour, category in zip(SERIES, COST_CATEGORIES, strict=False):
+    colours = series_colours(len(COST_CATEGORIES))
+    for colour, category in zip(colours, COST_CATEGORIES, strict=True):
         values = [sum(budget.cell(category, phase, y) for y in budget.years) for phase in phases]
         axes.bar(
             labels, values, bottom=bottoms, color=colour, width=0.55, label=chart_text(category)
@@ -415,7 +420,7 @@ def budget_by_phase(plan: Plan) -> str:
 
 def yearly_cash_flows(plan: Plan) -> str:
     """Risk-adjusted costs (down) and benefits (up) per year, with the net as a marker."""
-    plt = _pyplot()
+    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
     _, unit = _thousands(plan.profile.currency)
@@ -441,7 +446,7 @@ def yearly_cash_flows(plan: Plan) -> str:
 
 def cumulative_cash_flow(plan: Plan) -> str:
     """Cumulative net cash flow at most likely values, with the simulated P10-P90 band."""
-    plt = _pyplot()
+    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
     _, unit = _thousands(plan.profile.currency)
@@ -475,7 +480,7 @@ def cumulative_cash_flow(plan: Plan) -> str:
 
 def npv_tornado(plan: Plan) -> str:
     """How far NPV moves when each input goes to its low and its high; largest swing on top."""
-    plt = _pyplot()
+    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
     rows = list(roi.sensitivity)[::-1]
@@ -513,7 +518,7 @@ def risk_heat_map(plan: Plan) -> str:
     """Probability x impact grid with the live risks' ids in their cells."""
     from matplotlib.colors import ListedColormap
 
-    plt = _pyplot()
+    plt = report_pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.4))
     grid = [[probability * impact for probability in range(1, 6)] for impact in range(1, 6)]
     colours = ListedColormap(

@@ -8,7 +8,6 @@ from pathlib import Path
 from mcpscale.errors import UserError
 from mcpscale.history.trend import Trend
 
-
 MARKERS = "o^sDv<>Ph*Xp"  # with the colours, neighbours in the legend differ twice
 
 
@@ -17,14 +16,15 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
     dimension its own colour, however many there are; the legend beside the plot."""
     from mcpscale.render.charts import (
         level_labels,
+        report_pyplot,
         scale_ticks,
         series_colours,
         wrap_labels,
     )
-    from mcpscale.render.figures import figure_bytes, pyplot
+    from mcpscale.render.figures import figure_bytes
     from mcpscale.render.text import chart_text
 
-    plt = pyplot()
+    plt = report_pyplot()
     positions = list(range(len(trend.points)))
     series = len(trend.dimensions)
     figure, axes = plt.subplots(

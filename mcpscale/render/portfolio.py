@@ -29,11 +29,11 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
     with many dimensions and fewer units, dimensions down so their names stay readable."""
     import numpy as np
 
-    from mcpscale.render.charts import level_labels, scale_ticks, wrap_labels
-    from mcpscale.render.figures import figure_bytes, pyplot
+    from mcpscale.render.charts import level_labels, report_pyplot, scale_ticks, wrap_labels
+    from mcpscale.render.figures import figure_bytes
     from mcpscale.render.text import chart_text
 
-    plt = pyplot()
+    plt = report_pyplot()
     dimensions = portfolio.dimensions
     columns = [chart_text(d.name) for d in dimensions] + ["Overall"]
     units = [chart_text(u.unit) for u in portfolio.units]
