@@ -1,8 +1,9 @@
 """Charts as SVG text, one function per chart; matplotlib is imported only here.
 
-Every chart uses the same colour-blind-safe palette (Okabe-Ito), has a title and
-labelled axes, and renders byte-identically for the same data: the SVG hash salt is
-fixed and no date is written.
+Every chart uses the same colour-blind-safe palette (Okabe-Ito; more series than it holds
+get series_colours()), has a title and labelled axes spanning the questionnaire's scale
+(scale_ticks), and renders byte-identically for the same data: the SVG hash salt is fixed
+and no date is written.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""History charts: the trend line chart and the portfolio heat map."""
+"""History charts: the trend line chart (the portfolio heat map is in render.portfolio)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 from mcpscale.errors import UserError
 from mcpscale.history.trend import Trend
 
-MARKERS = "o^sDv<>Ph*Xp"  # with the colours, neighbours in the legend differ twice
+MARKERS = "o^sDv<>Ph*Xp"  # two neighbours in the legend differ in marker as well as colour
 
 
 def trend_chart(trend: Trend, image_format: str) -> bytes:
