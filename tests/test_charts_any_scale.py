@@ -177,3 +177,15 @@ def test_report_pdf_renders_for_any_scale_and_size(cli: Cli, tmp_path: Path, pac
     lines = pdf_lines(pdf)
     chart_title = "Current score and target by dimension" if pack == "wide" else "(level)"
     assert any(chart_title in line for line in lines)
+
+
+def test_portfolio_of_22_dimensions_prints_a_row_per_dimension(cli: Cli, tmp_path: Path) -> None:
+    root = wide_portfolio(tmp_path)
+    wide = PACKS / "wide" / "questionnaire.yaml"
+    result = cli("portfolio", root, "-q", wide, "-o", tmp_path / "out", "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    rows = [" ".join(line.split()) for line in result.stdout.splitlines()]
+    # a row per dimension (a long name wraps on 80 columns), the units across
+    assert "Respondents 1 1 2" in rows and "Overall 2.41 2.41 2.41" in rows
+    assert "Risk assessment 4.00 3.00 3.50" in rows
+    assert "…" not in result.stdout  # no column squeezed to an ellipsis

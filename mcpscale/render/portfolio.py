@@ -126,6 +126,8 @@ def write_outputs(portfolio: Portfolio, output_dir: Path, image_format: str = "s
 
 
 def portfolio_table(portfolio: Portfolio) -> Any:
+    """Units down and dimensions across; with more than 8 dimensions and fewer units than
+    dimensions, a row per dimension and a column per unit, so no column shrinks to "…"."""
     from rich import box
     from rich.table import Table
 
@@ -133,12 +135,22 @@ def portfolio_table(portfolio: Portfolio) -> Any:
     from mcpscale.render.text import rich_text
 
     table = Table(title="Portfolio", box=box.SIMPLE_HEAD)
+    dimensions, units = portfolio.dimensions, portfolio.units
+    if len(dimensions) > 8 and len(units) < len(dimensions):
+        table.add_column("Dimension")
+        for u in units:
+            table.add_column(rich_text(u.unit), justify="right")
+        table.add_row("Respondents", *(str(u.respondents) for u in units))
+        for index, d in enumerate(dimensions):
+            table.add_row(rich_text(d.name), *(fmt_score(u.dimensions[index].score) for u in units))
+        table.add_row("Overall", *(fmt_score(u.overall) for u in units))
+        return table
     table.add_column("Unit")
     table.add_column("Resp.", justify="right")
-    for d in portfolio.dimensions:
+    for d in dimensions:
         table.add_column(rich_text(d.name), justify="right")
     table.add_column("Overall", justify="right")
-    for u in portfolio.units:
+    for u in units:
         table.add_row(
             rich_text(u.unit),
             str(u.respondents),
