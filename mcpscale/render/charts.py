@@ -1,8 +1,9 @@
 """Charts as SVG text, one function per chart; matplotlib is imported only here.
 
-Every chart uses the same colour-blind-safe palette (Okabe-Ito), has a title and
-labelled axes, and renders byte-identically for the same data: the SVG hash salt is
-fixed and no date is written.
+Every chart uses the same colour-blind-safe palette (Okabe-Ito; more series than it holds
+get series_colours()), has a title and labelled axes spanning the questionnaire's scale
+(scale_ticks), and renders byte-identically for the same data: the SVG hash salt is fixed
+and no date is written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from mcpscale.formats.results import Result
-from mcpscale.render.style import fmt_thousands, thousands_label
+from mcpscale.render.style import fmt_score, fmt_thousands, thousands_label
 from mcpscale.render.text import chart_text
 
 if TYPE_CHECKING:
@@ -46,7 +47,8 @@ REPORT_STYLE = {
 }
 
 
-def _pyplot() -> Any:
+def report_pyplot() -> Any:
+    """pyplot in the report's look; every chart mcpscale draws starts here."""
     from mcpscale.render.figures import pyplot
 
     plt = pyplot()
@@ -87,18 +89,22 @@ def _svg(figure: Any) -> str:
     return text[text.index("<svg") :]  # drop the XML prolog and doctype: inlined in HTML
 
 
+RADAR_DIMENSIONS = range(3, 9)  # fewer: no polygon; more: the spokes' names collide
+
+
 def maturity_radar(result: Result) -> str:
-    """Current score against target per dimension, on the questionnaire's scale."""
+    """The maturity chart of the report (HTML, PDF, Markdown, DOCX): a radar of current score
+    against target for 3 to 8 dimensions, horizontal bars for any other number."""
+    if len(result.dimensions) not in RADAR_DIMENSIONS:
+        return maturity_bars(result)
     import numpy as np
 
-    plt = _pyplot()
+    plt = report_pyplot()
     dimensions = list(result.dimensions)
     names = [chart_text(d.name) for d in dimensions]
-    current = [d.score or 0.0 for d in dimensions]
+    low, high = _span(result)
+    current = [low if d.score is None else d.score for d in dimensions]
     target = [d.target for d in dimensions]
-    low, high = result.scale[0][0], result.scale[-1][0]
-    if len(dimensions) < 3:  # a radar needs three spokes; bars say the same thing
-        return maturity_bars(result)
     angles = np.linspace(0, 2 * np.pi, len(dimensions), endpoint=False).tolist()
     figure = plt.figure(figsize=(5.2, 4.4))
     axes = figure.add_subplot(polar=True)
@@ -111,49 +117,73 @@ def maturity_radar(result: Result) -> str:
         if label == "Current":
             axes.fill([*angles, angles[0]], closed, color=colour, alpha=0.15)
     axes.set_xticks(angles)
-    axes.set_xticklabels(_wrap(names, 16))
+    axes.set_xticklabels(wrap_labels(names, 16))
     axes.tick_params(axis="x", pad=14)  # long names clear the outer ring
     axes.set_ylim(low, high)
-    axes.set_yticks(range(low, high + 1))
-    axes.set_rlabel_position(45)  # between spokes, clear of the dimension names
+    ticks = scale_ticks(result.scale)
+    axes.set_yticks(ticks)
+    axes.set_yticklabels(level_labels(result.scale, ticks, " "), fontsize=7, color="#475467")
+    axes.set_rlabel_position(180 / len(dimensions))  # between two spokes, clear of the names
     axes.set_title("Maturity by dimension (level)", pad=18)
-    axes.legend(loc="upper right", bbox_to_anchor=(1.25, 1.12), frameon=False)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.08, 1.1), frameon=False)
     return _svg(figure)
 
 
 def maturity_bars(result: Result) -> str:
-    """Horizontal bars of current score with target markers and the gap."""
-    plt = _pyplot()
+    """Per dimension a bar from the scale's minimum to the current score, and the target."""
+    plt = report_pyplot()
     dimensions = list(result.dimensions)
-    figure, axes = plt.subplots(figsize=(6.2, 0.55 * len(dimensions) + 1.2))
+    low, high = _span(result)
+    names = wrap_labels([chart_text(d.name) for d in dimensions], 34)
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    row = max(0.3, 0.15 * lines + 0.06)  # inches: room for a wrapped name
+    figure, axes = plt.subplots(figsize=(6.2, row * len(dimensions) + 1.2))
     positions = list(range(len(dimensions)))[::-1]
-    scores = [d.score or 0.0 for d in dimensions]
-    axes.barh(positions, scores, color=PALETTE["current"], height=0.55, label="Current score")
+    scores = [low if d.score is None else d.score for d in dimensions]
+    # A bar grows from the bottom of the scale, which is not 0 on a -2..2 scale.
+    axes.barh(
+        positions,
+        [score - low for score in scores],
+        left=low,
+        color=PALETTE["current"],
+        height=0.55,
+        label="Current score",
+    )
     axes.scatter(
         [d.target for d in dimensions],
         positions,
         marker="|",
-        s=400,
+        s=(row * 72 * 0.8) ** 2,  # as tall as a bar
         linewidths=3,
         color=PALETTE["target"],
         label="Target",
         zorder=3,
+        clip_on=False,  # a target at the top of the scale is drawn whole
     )
-    for position, score in zip(positions, scores, strict=True):
-        axes.text(score + 0.05, position, f"{score:.2f}", va="center", fontsize=8)
+    for position, score, dimension in zip(positions, scores, dimensions, strict=True):
+        text = "not scored" if dimension.score is None else fmt_score(score)
+        axes.text(score, position, f"  {text}", va="center", fontsize=8, clip_on=False)
     axes.set_yticks(positions)
-    axes.set_yticklabels([chart_text(d.name) for d in dimensions])
-    low, high = result.scale[0][0], result.scale[-1][0]
-    axes.set_xlim(low, high + 0.3)
+    axes.set_yticklabels(names)
+    axes.set_ylim(-0.6, len(dimensions) - 0.4)
+    axes.set_xlim(low, high)
+    ticks = scale_ticks(result.scale)
+    axes.set_xticks(ticks)
+    axes.set_xticklabels(level_labels(result.scale, ticks))
+    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
+    axes.set_axisbelow(True)
     axes.set_xlabel("Maturity level")
     axes.set_title("Current score and target by dimension")
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
-    return _svg(figure)
+    axes.legend(
+        loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=8, markerscale=0.5
+    )
+    # print.css lets a chart of many rows take the page's height, where a radar keeps to a third
+    return _svg(figure).replace("<svg ", '<svg class="rows" ', 1)
 
 
 def question_spread(result: Result, dimension_id: str) -> str:
     """Per question: the range of respondents' levels and the aggregated score."""
-    plt = _pyplot()
+    plt = report_pyplot()
     questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
     scored = [q for q in questions if q.score is not None]
     figure, axes = plt.subplots(figsize=(6.9, 0.24 * max(len(scored), 1) + 1.1))
@@ -165,14 +195,76 @@ def question_spread(result: Result, dimension_id: str) -> str:
         axes.plot(question.score, position, "o", color=PALETTE["current"], markersize=5)
     axes.set_yticks(positions)
     axes.set_yticklabels([chart_text(_shorten(q.text, 56)) for q in scored], fontsize=7)
-    low, high = result.scale[0][0], result.scale[-1][0]
-    axes.set_xlim(low - 0.2, high + 0.2)
-    axes.set_xticks(range(low, high + 1))
+    low, high = _span(result)
+    margin = (high - low) * 0.03  # the end dots stay whole
+    axes.set_xlim(low - margin, high + margin)
+    ticks = scale_ticks(result.scale)
+    axes.set_xticks(ticks)
+    axes.set_xticklabels(level_labels(result.scale, ticks), fontsize=7)
     axes.set_xlabel("Maturity level (dot: aggregated score; bar: respondents' range)")
     name = next(d.name for d in result.dimensions if d.id == dimension_id)
     axes.set_title(chart_text(f"{name}: scores and spread per question"))
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     return _svg(figure)
+
+
+def _span(result: Result) -> tuple[int, int]:
+    """The questionnaire's scale from its lowest to its highest level: every axis spans it."""
+    levels = [level for level, _ in result.scale]
+    return min(levels), max(levels)
+
+
+Scale = Sequence[tuple[int, str]]  # (level, name), as Result.scale; a name may be ""
+
+
+def scale_ticks(scale: Scale) -> list[float]:
+    """Four to six round numbers across a scale (0-100 by 25, -2..2 by 1), preferring the
+    spacing that lands on the most levels: a ring or tick per level is unreadable on a
+    0-100 scale."""
+    from matplotlib.ticker import MaxNLocator
+
+    levels = {float(level) for level, _ in scale}
+    low, high = min(levels), max(levels)
+    if low == high:
+        return [low]
+    best: list[float] = []
+    best_key = (-1, 0)
+    for intervals in (4, 5, 3):
+        locator = MaxNLocator(nbins=intervals, steps=[1, 2, 2.5, 5, 10], integer=True)
+        ticks = [float(t) for t in locator.tick_values(low, high) if low <= t <= high]
+        key = (sum(t in levels for t in ticks), -abs(len(ticks) - 5))
+        if key > best_key:
+            best, best_key = ticks, key
+    return best
+
+
+def level_labels(scale: Scale, ticks: Sequence[float], joiner: str = "\n") -> list[str]:
+    """A tick's label: the level and its name where the tick is a named level, else the number."""
+    names = {float(level): name for level, name in scale}
+    labels = []
+    for tick in ticks:
+        name = names.get(tick, "")
+        number = f"{tick:g}"
+        labels.append(
+            chart_text(f"{number}{joiner}{wrap_labels([name], 14)[0]}" if name else number)
+        )
+    return labels
+
+
+def series_colours(count: int) -> list[str]:
+    """`count` colours, all different: Okabe-Ito up to 8 (colour-blind safe), tab20 up to 20,
+    then evenly spaced along turbo's hues, so no two series share a colour however many."""
+    import matplotlib
+    from matplotlib.colors import to_hex
+
+    if count <= len(SERIES):
+        return SERIES[:count]
+    if count <= 20:
+        tab20 = matplotlib.colormaps["tab20"]  # 20 listed colours: an index picks one
+        return [to_hex(tab20(index)) for index in range(count)]
+    turbo = matplotlib.colormaps["turbo"]
+    # both ends of turbo are near black and near dark red: keep to its middle
+    return [to_hex(turbo(0.05 + 0.9 * index / (count - 1))) for index in range(count)]
 
 
 def _thousands(currency: str) -> tuple[Any, str]:
@@ -202,7 +294,7 @@ def roadmap_gantt(plan: Plan) -> str:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    plt = _pyplot()
+    plt = report_pyplot()
     roadmap = plan.roadmap
     assert roadmap is not None
     items = list(roadmap.initiatives)
@@ -301,7 +393,7 @@ def budget_by_phase(plan: Plan) -> str:
     """Stacked bars: each phase's cost by category."""
     from mcpscale.formats.pack import COST_CATEGORIES
 
-    plt = _pyplot()
+    plt = report_pyplot()
     budget = plan.budget
     assert budget is not None
     formatter, unit = _thousands(plan.profile.currency)
@@ -309,7 +401,8 @@ def budget_by_phase(plan: Plan) -> str:
     phases = [1, 2, 3]
     labels = [f"Phase {phase}" for phase in phases]
     bottoms = [0.0, 0.0, 0.0]
-    for colour, category in zip(SERIES, COST_CATEGORIES, strict=False):
+    colours = series_colours(len(COST_CATEGORIES))
+    for colour, category in zip(colours, COST_CATEGORIES, strict=True):
         values = [sum(budget.cell(category, phase, y) for y in budget.years) for phase in phases]
         axes.bar(
             labels, values, bottom=bottoms, color=colour, width=0.55, label=chart_text(category)
@@ -328,7 +421,7 @@ def budget_by_phase(plan: Plan) -> str:
 
 def yearly_cash_flows(plan: Plan) -> str:
     """Risk-adjusted costs (down) and benefits (up) per year, with the net as a marker."""
-    plt = _pyplot()
+    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
     _, unit = _thousands(plan.profile.currency)
@@ -354,7 +447,7 @@ def yearly_cash_flows(plan: Plan) -> str:
 
 def cumulative_cash_flow(plan: Plan) -> str:
     """Cumulative net cash flow at most likely values, with the simulated P10-P90 band."""
-    plt = _pyplot()
+    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
     _, unit = _thousands(plan.profile.currency)
@@ -388,7 +481,7 @@ def cumulative_cash_flow(plan: Plan) -> str:
 
 def npv_tornado(plan: Plan) -> str:
     """How far NPV moves when each input goes to its low and its high; largest swing on top."""
-    plt = _pyplot()
+    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
     rows = list(roi.sensitivity)[::-1]
@@ -426,7 +519,7 @@ def risk_heat_map(plan: Plan) -> str:
     """Probability x impact grid with the live risks' ids in their cells."""
     from matplotlib.colors import ListedColormap
 
-    plt = _pyplot()
+    plt = report_pyplot()
     figure, axes = plt.subplots(figsize=(6.4, 4.4))
     grid = [[probability * impact for probability in range(1, 6)] for impact in range(1, 6)]
     colours = ListedColormap(
@@ -470,7 +563,8 @@ def _shorten(text: str, width: int) -> str:
     return textwrap.shorten(" ".join(text.split()), width, placeholder="…")
 
 
-def _wrap(labels: Sequence[str], width: int) -> list[str]:
+def wrap_labels(labels: Sequence[str], width: int) -> list[str]:
+    """Names broken into lines of at most `width` characters, at spaces: shown whole."""
     import textwrap
 
     return ["\n".join(textwrap.wrap(label, width)) or label for label in labels]

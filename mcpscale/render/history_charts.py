@@ -1,4 +1,4 @@
-"""History charts: the trend line chart and the portfolio heat map."""
+"""History charts: the trend line chart (the portfolio heat map is in render.portfolio)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,41 @@ from pathlib import Path
 from mcpscale.errors import UserError
 from mcpscale.history.trend import Trend
 
+MARKERS = "o^sDv<>Ph*Xp"  # two neighbours in the legend differ in marker as well as colour
+
 
 def trend_chart(trend: Trend, image_format: str) -> bytes:
-    """A line per dimension and the overall score, each target as a dashed line."""
-    from mcpscale.render.figures import figure_bytes, pyplot
+    """A line per dimension and the overall score, each target as a dashed line; every
+    dimension its own colour, however many there are; the legend beside the plot."""
+    from mcpscale.render.charts import (
+        level_labels,
+        report_pyplot,
+        scale_ticks,
+        series_colours,
+        wrap_labels,
+    )
+    from mcpscale.render.figures import figure_bytes
     from mcpscale.render.text import chart_text
 
-    plt = pyplot()
+    plt = report_pyplot()
     positions = list(range(len(trend.points)))
-    figure, axes = plt.subplots(figsize=(8, 4.5))
+    series = len(trend.dimensions)
+    figure, axes = plt.subplots(
+        figsize=(8 + 3 * (series >= 14), 4.5 + 0.1 * max(series - 14, 0)), layout="constrained"
+    )
     try:
-        colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+        colours = series_colours(series)
         for index, (dim_id, name, target) in enumerate(trend.dimensions):
-            colour = colours[index % len(colours)]
+            colour = colours[index]
             values = [p.scores[dim_id] for p in trend.points]
-            axes.plot(positions, _nan(values), marker="o", color=colour, label=chart_text(name))
+            axes.plot(
+                positions,
+                _nan(values),
+                marker=MARKERS[index % len(MARKERS)],
+                markersize=5,
+                color=colour,
+                label=wrap_labels([chart_text(name)], 28)[0],
+            )
             axes.axhline(target, color=colour, linestyle="--", linewidth=0.8, alpha=0.7)
         axes.plot(
             positions,
@@ -33,12 +53,22 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
             label="Overall",
         )
         axes.set_xticks(positions, [chart_text(p.assessed_at or p.file) for p in trend.points])
-        axes.set_ylim(trend.scale[0] - 0.1, trend.scale[1] + 0.1)
+        low, high = trend.scale
+        margin = (high - low) * 0.03
+        axes.set_ylim(low - margin, high + margin)
+        scale = ((low, ""), (high, ""))
+        ticks = scale_ticks(scale)
+        axes.set_yticks(ticks, level_labels(scale, ticks))
         axes.set_ylabel("score (dashed: target)")
         axes.set_title(chart_text(f"{trend.questionnaire.get('title', '')}: trend"))
         axes.grid(axis="y", alpha=0.3)
-        axes.legend(loc="best", fontsize="small")
-        figure.tight_layout()
+        axes.legend(
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            fontsize="small",
+            frameon=False,
+            ncol=1 if series < 14 else 2,
+        )
         return figure_bytes(figure, image_format)
     finally:
         plt.close(figure)

@@ -21,16 +21,22 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     return str(frame.to_csv(index=False, lineterminator="\n"))
 
 
+WIDE = 12  # more columns than this (dimensions and overall) and units are fewer: transpose
+
+
 def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
-    """Units down, dimensions (and overall) across, coloured on the questionnaire's scale."""
+    """Units down and dimensions (and overall) across, coloured on the questionnaire's scale;
+    with many dimensions and fewer units, dimensions down so their names stay readable."""
     import numpy as np
 
-    from mcpscale.render.figures import figure_bytes, pyplot
+    from mcpscale.render.charts import level_labels, report_pyplot, scale_ticks, wrap_labels
+    from mcpscale.render.figures import figure_bytes
     from mcpscale.render.text import chart_text
 
-    plt = pyplot()
+    plt = report_pyplot()
     dimensions = portfolio.dimensions
     columns = [chart_text(d.name) for d in dimensions] + ["Overall"]
+    units = [chart_text(u.unit) for u in portfolio.units]
     values = np.array(
         [
             [np.nan if d.score is None else d.score for d in u.dimensions]
@@ -40,17 +46,39 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
         dtype=float,
     ).reshape(len(portfolio.units), len(columns))
     low, high = portfolio.units[0].scale if portfolio.units else (0, 1)
-    rows = len(portfolio.units)
+    transposed = len(columns) > WIDE and len(units) < len(columns)
+    if transposed:
+        values = values.T
+        down, across = wrap_labels(columns, 32), wrap_labels(units, 12)
+        what_down = "dimensions"
+    else:
+        down, across = wrap_labels(units, 32), wrap_labels(columns, 12)
+        what_down = "units"
+    rows = len(down)
     labelled = rows <= 60
-    figure, axes = plt.subplots(figsize=(1.6 + 1.3 * len(columns), min(2 + 0.32 * rows, 40)))
+    lines = max((label.count("\n") + 1 for label in down), default=1)
+    cell_height = max(0.26, 0.14 * lines + 0.04)  # inches: a wrapped label fits its row
+    figure, axes = plt.subplots(
+        # at least wide enough for the title; a column holds a 12-character line of its name
+        figsize=(max(6.0, 2.6 + 0.8 * len(across)), min(1.8 + cell_height * rows, 40)),
+        layout="constrained",
+    )
     try:
         # cividis reads the same to people with colour-vision deficiencies
         image = axes.imshow(values, cmap="cividis", vmin=low, vmax=high, aspect="auto")
-        axes.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
+        slanted = len(across) > 6  # side by side, that many names would run together
+        axes.set_xticks(
+            range(len(across)),
+            across,
+            rotation=45 if slanted else 0,
+            ha="right" if slanted else "center",
+            rotation_mode="anchor",
+            fontsize=8,
+        )
         if labelled:
-            axes.set_yticks(range(rows), [chart_text(u.unit) for u in portfolio.units])
+            axes.set_yticks(range(rows), down, fontsize=8)
         else:
-            axes.set_ylabel(f"{rows} units (see portfolio.csv)")
+            axes.set_ylabel(f"{rows} {what_down} (see portfolio.csv)")
             axes.set_yticks([])
         if rows <= 40:
             for (row, column), value in np.ndenumerate(values):
@@ -65,9 +93,11 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
                         fontsize=8,
                         color="white" if dark else "black",
                     )
-        figure.colorbar(image, ax=axes, label="score")
+        scale = ((low, ""), (high, ""))
+        ticks = scale_ticks(scale)
+        bar = figure.colorbar(image, ax=axes, label="score", ticks=ticks)
+        bar.ax.set_yticklabels(level_labels(scale, ticks))
         axes.set_title("Portfolio: score per unit and dimension")
-        figure.tight_layout()
         return figure_bytes(figure, image_format)
     finally:
         plt.close(figure)
@@ -96,6 +126,8 @@ def write_outputs(portfolio: Portfolio, output_dir: Path, image_format: str = "s
 
 
 def portfolio_table(portfolio: Portfolio) -> Any:
+    """Units down and dimensions across; with more than 8 dimensions and fewer units than
+    dimensions, a row per dimension and a column per unit, so no column shrinks to "…"."""
     from rich import box
     from rich.table import Table
 
@@ -103,12 +135,22 @@ def portfolio_table(portfolio: Portfolio) -> Any:
     from mcpscale.render.text import rich_text
 
     table = Table(title="Portfolio", box=box.SIMPLE_HEAD)
+    dimensions, units = portfolio.dimensions, portfolio.units
+    if len(dimensions) > 8 and len(units) < len(dimensions):
+        table.add_column("Dimension")
+        for u in units:
+            table.add_column(rich_text(u.unit), justify="right")
+        table.add_row("Respondents", *(str(u.respondents) for u in units))
+        for index, d in enumerate(dimensions):
+            table.add_row(rich_text(d.name), *(fmt_score(u.dimensions[index].score) for u in units))
+        table.add_row("Overall", *(fmt_score(u.overall) for u in units))
+        return table
     table.add_column("Unit")
     table.add_column("Resp.", justify="right")
-    for d in portfolio.dimensions:
+    for d in dimensions:
         table.add_column(rich_text(d.name), justify="right")
     table.add_column("Overall", justify="right")
-    for u in portfolio.units:
+    for u in units:
         table.add_row(
             rich_text(u.unit),
             str(u.respondents),
