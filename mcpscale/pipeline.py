@@ -284,7 +284,8 @@ class FileMigration(NamedTuple):
     answer_set: AnswerSet
     migrated: Migrated | None  # None: the file is already at the version
     text: str  # the file's new text (its old text when nothing changes)
-    comments_kept: bool
+    comments_kept: bool  # False: the file is written anew from its data, without comments
+    comments_lost: tuple[int, ...] = ()  # lines of comments on answers rewritten or removed
 
 
 def migrate_files(
@@ -378,7 +379,14 @@ def migrate_files(
         migrated = migrate_answers(answers.answers, steps, start, q)
         rewritten = answers_text(document, text, q.ref, migrated.answers, migrated.origins)
         files.append(
-            FileMigration(document.path, answers, migrated, rewritten.text, rewritten.comments_kept)
+            FileMigration(
+                document.path,
+                answers,
+                migrated,
+                rewritten.text,
+                rewritten.comments_kept,
+                rewritten.comments_lost,
+            )
         )
     if problems:
         raise UserError.from_problems(problems)

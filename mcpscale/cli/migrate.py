@@ -33,7 +33,11 @@ def migrate(
     files = migrate_files(answers, to, questionnaire)
     for file in files:
         for line in migration_lines(
-            str(file.path), file.migrated, file.answer_set.respondent, file.comments_kept
+            str(file.path),
+            file.migrated,
+            file.answer_set.respondent,
+            file.comments_kept,
+            file.comments_lost,
         ):
             typer.echo(line)
     if not dry_run:

@@ -19,8 +19,12 @@ WILDCARD = "*"  # in a merge's choice pair: any choice of that old question
 
 def _text_keys(value: Any) -> Any:
     """Choice and question ids are text, as keys and values (YAML reads `1` as a number)."""
+    if isinstance(value, bool):
+        raise ValueError(
+            f"{str(value).lower()} is not an id: YAML reads yes/no/on/off as true/false; quote it"
+        )
     if isinstance(value, dict):
-        return {str(_text_id(key)): _text_keys(item) for key, item in value.items()}
+        return {str(_text_keys(key)): _text_keys(item) for key, item in value.items()}
     return _text_id(value)
 
 

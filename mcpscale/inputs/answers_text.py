@@ -11,6 +11,7 @@ answers, the whole file is written from the data instead (its comments are then 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -23,7 +24,13 @@ from mcpscale.inputs.yaml import YamlDocument, dump_yaml, parse_yaml
 
 class AnswersText(NamedTuple):
     text: str
-    comments_kept: bool
+    comments_kept: bool  # False: the whole file was written from its data
+    comments_lost: tuple[int, ...] = ()  # lines of comments inside entries rewritten or removed
+
+
+# A quoted YAML string, so that a '#' inside one is not taken for a comment.
+_QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\']|\'\')*\'')
+_COMMENT = re.compile(r"(?:^|\s)#")
 
 
 def answers_text(
@@ -35,9 +42,10 @@ def answers_text(
 ) -> AnswersText:
     """The file `document` was parsed from (`text`), naming `questionnaire_ref` and holding
     `answers`; `origins` says which of the file's answers each new answer came from."""
-    edited = _edited(document, text, questionnaire_ref, answers, origins)
+    lost: list[int] = []
+    edited = _edited(document, text, questionnaire_ref, answers, origins, lost)
     if edited is not None and _reads_back(edited, document, questionnaire_ref, answers):
-        return AnswersText(edited, True)
+        return AnswersText(edited, True, tuple(lost))
     data = dict(document.data)
     data["questionnaire"] = questionnaire_ref
     data["answers"] = {qid: answer_data(answer) for qid, answer in answers.items()}
@@ -50,6 +58,7 @@ def _edited(
     questionnaire_ref: str,
     answers: Mapping[str, Answer],
     origins: Mapping[str, Sequence[str]],
+    comments_lost: list[int],
 ) -> str | None:
     root = document.root
     if not isinstance(root, yaml.MappingNode) or root.flow_style:
@@ -78,6 +87,7 @@ def _edited(
         entry = text[start:end]
         indent = " " * key_node.start_mark.column
         pieces: list[str] = []
+        verbatim = False
         for new_id in by_first_origin.get(old_id, []):
             answer = answers[new_id]
             unchanged = tuple(origins[new_id]) == (old_id,) and _same(original.get(old_id), answer)
@@ -85,9 +95,17 @@ def _edited(
                 key_at = key_node.start_mark.index - start
                 key_end = key_node.end_mark.index - start
                 pieces.append(entry[:key_at] + _key(new_id, key_node) + entry[key_end:])
+                verbatim = True
             else:
                 written = dump_yaml({new_id: answer_data(answer)})
                 pieces.append("".join(indent + line for line in written.splitlines(True)))
+        if not verbatim:
+            first_line = key_node.start_mark.line + 1
+            comments_lost.extend(
+                first_line + number
+                for number, line in enumerate(entry.splitlines())
+                if _COMMENT.search(_QUOTED.sub("", line))
+            )
         edits.append((start, end, "".join(pieces)))
     for earlier, later in zip(edits, edits[1:], strict=False):
         if earlier[1] > later[0]:

@@ -11,7 +11,11 @@ from mcpscale.render.text import visible
 
 
 def migration_lines(
-    path: str, migrated: Migrated | None, respondent: Respondent, comments_kept: bool
+    path: str,
+    migrated: Migrated | None,
+    respondent: Respondent,
+    comments_kept: bool,
+    comments_lost: Sequence[int] = (),
 ) -> list[str]:
     """One file: what moved, every answer that did not carry over (with its note, so it can be
     entered again), the questions new in this version, and the command that asks them."""
@@ -34,6 +38,13 @@ def migration_lines(
         lines.append(f"  answer them: {resume_command(path, respondent)}")
     if not comments_kept:
         lines.append("  note: the file is rewritten from its data; its comments are not kept")
+    elif comments_lost:
+        plural = "s" * (len(comments_lost) != 1)
+        where = ", ".join(map(str, comments_lost))
+        lines.append(
+            f"  note: the comment{plural} on line{plural} {where} went with the answers "
+            "rewritten or removed there"
+        )
     return lines
 
 
