@@ -130,7 +130,7 @@ def test_score_on_old_answers_says_to_migrate(cli: Cli, answers: Path, tmp_path:
     assert result.exit_code == 2
     assert (
         "answers are for version 1.0 of 'migrate-demo', the questionnaire is version 2.0; "
-        f"run mcpscale migrate {answers / 'ana.yaml'} --to 2.0"
+        f"run mcpscale migrate {answers / 'ana.yaml'} --to 2.0 --questionnaire {V2}"
     ) in result.stderr
     assert "unknown question id" not in result.stderr  # one line per file, not one per answer
     # a pack without migrations: review by hand, as before

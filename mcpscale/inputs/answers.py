@@ -64,6 +64,7 @@ def load_answer_sets(
             loaded.append((checked.model, document))
     if problems:
         raise UserError.from_problems(problems)
+    given_ref = questionnaire_ref
     if questionnaire_ref is None:
         named = sorted({a.questionnaire for a, _ in loaded})
         ids = sorted({a.questionnaire_id for a, _ in loaded})
@@ -81,7 +82,7 @@ def load_answer_sets(
 
         migrations = load_migrations(pack)
     for answers, document in loaded:
-        problems.extend(answers_problems(answers, document, q, migrations))
+        problems.extend(answers_problems(answers, document, q, migrations, given_ref))
     problems.extend(duplicate_respondent_problems(loaded))
     if problems:
         raise UserError.from_problems(problems)

@@ -207,9 +207,11 @@ def answers_problems(
     document: YamlDocument,
     q: Questionnaire,
     migrations: MigrationSet | None = None,
+    questionnaire_ref: str | None = None,
 ) -> list[Problem]:
     """The answers against the questionnaire they are scored with; answers to another version
-    that `migrations` lead from are told to migrate, and not checked question by question."""
+    that `migrations` lead from are told to migrate (with `--questionnaire questionnaire_ref`
+    when the user named one), and not checked question by question."""
     report = _Reporter(document)
     if answers.questionnaire_id != q.id:
         report.add(
@@ -225,7 +227,8 @@ def answers_problems(
             report.add(
                 ["questionnaire"],
                 f"answers are for version {version} of '{q.id}', the questionnaire is version "
-                f"{q.version}; run mcpscale migrate {document.path} --to {q.version}",
+                f"{q.version}; run mcpscale migrate {document.path} --to {q.version}"
+                + (f" --questionnaire {questionnaire_ref}" if questionnaire_ref else ""),
             )
             return report.problems
         report.add(

@@ -77,7 +77,9 @@ def check_paths(paths: Iterable[Path], questionnaire_ref: str | None = None) -> 
         except UserError as exc:
             result.problems.extend(_relocate(exc, result.document, ["questionnaire"]))
             continue
-        result.problems.extend(answers_problems(answers, result.document, q, migrations))
+        result.problems.extend(
+            answers_problems(answers, result.document, q, migrations, questionnaire_ref)
+        )
     for result in checked:
         if result.model is None or result.document is None:
             continue
