@@ -346,6 +346,18 @@ def test_compare_across_versions_compares_the_questions_that_map(
     assert "> The instrument changed \\(1.0 -&gt; 2.0\\): 3 questions compared" in markdown
 
 
+def test_score_baseline_across_versions_gates_on_the_questions_that_map(
+    cli: Cli, two_results: tuple[Path, Path], answers: Path
+) -> None:
+    old, _ = two_results
+    # each result's own ops score fell (2.67 -> 2.33: tape dropped, alerting added), yet the
+    # questions that map held, so a zero --max-drop passes
+    assert json.loads(old.read_text())["dimensions"][0]["score"] == pytest.approx(8 / 3)
+    result = cli("score", answers, "-q", V2, "--baseline", old, "--max-drop", "0")
+    assert result.exit_code == 0, result.output
+    assert "PASS ops held (2.50 -> 2.50)" in result.stderr
+
+
 def test_compare_across_versions_without_a_migration_matches_the_same_ids(
     cli: Cli, two_results: tuple[Path, Path], tmp_path: Path
 ) -> None:

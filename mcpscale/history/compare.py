@@ -20,7 +20,7 @@ from mcpscale.assess.migrate import carried_id
 from mcpscale.assess.scoring import weighted_mean
 from mcpscale.assess.thresholds import GateCheck
 from mcpscale.errors import UserError
-from mcpscale.formats.migration import Migration
+from mcpscale.formats.migration import Migration, MigrationSet
 from mcpscale.formats.results import Result, SavedResult, parse_result, result_to_dict
 
 COMPARE_SCHEMA = "mcpscale/compare@1"
@@ -282,8 +282,17 @@ def comparison_to_dict(comparison: Comparison, checks: Sequence[GateCheck]) -> d
 
 
 def check_against_baseline(
-    baseline: SavedResult, result: Result, max_drop: float, label: Path
+    baseline: SavedResult,
+    result: Result,
+    max_drop: float,
+    label: Path,
+    migrations: MigrationSet | None = None,
 ) -> list[GateCheck]:
-    """`score --baseline`: today's result against a saved one, as `compare` would judge it."""
+    """`score --baseline`: today's result against a saved one, as `compare` would judge it
+    (across questionnaire versions, over the questions `migrations` map)."""
     current = parse_result(result_to_dict(result), label)
-    return check_regressions(compare_results(baseline, current), max_drop)
+    steps = None
+    start, end = baseline.questionnaire_version, current.questionnaire_version
+    if migrations is not None and start is not None and end is not None:
+        steps = migrations.path(start, end)
+    return check_regressions(compare_results(baseline, current, steps), max_drop)
