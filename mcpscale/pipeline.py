@@ -21,10 +21,12 @@ from mcpscale.history.portfolio import DimensionCell, Portfolio, UnitFailure, Un
 
 if TYPE_CHECKING:
     from mcpscale.assess.evidence import Cap
+    from mcpscale.assess.migrate import Migrated
     from mcpscale.formats.answers import AnswerSet
     from mcpscale.formats.profile import Profile
     from mcpscale.formats.questionnaire import Questionnaire
     from mcpscale.inputs.packs import PlanContent
+    from mcpscale.inputs.yaml import YamlDocument
     from mcpscale.plan.compose import Plan
 
 # The steps an assessment goes through, in order; a `Step` callback is told each as it starts.
@@ -281,3 +283,134 @@ def score_portfolio(
             "pass --questionnaire to score them all against one"
         )
     return Portfolio(units, failures)
+
+
+# ---------------------------------------------------------------- migrate
+
+
+class FileMigration(NamedTuple):
+    """One answers file moved to a new questionnaire version (or already there)."""
+
+    path: Path
+    answer_set: AnswerSet
+    migrated: Migrated | None  # None: the file is already at the version
+    text: str  # the file's new text (its old text when nothing changes)
+    comments_kept: bool  # False: the file is written anew from its data, without comments
+    comments_lost: tuple[int, ...] = ()  # lines of comments on answers rewritten or removed
+
+
+def migrate_files(
+    answer_paths: Sequence[Path], version: str, questionnaire_ref: str | None
+) -> list[FileMigration]:
+    """Every answers file under `answer_paths` moved to `version` along its pack's migrations,
+    in memory; nothing is written. Any file that cannot move raises, before any is written."""
+    from mcpscale.assess.migrate import migrate_answers
+    from mcpscale.errors import Problem
+    from mcpscale.formats.answers import AnswerSet
+    from mcpscale.inputs.answers import read_answer_documents
+    from mcpscale.inputs.answers_text import answers_text
+    from mcpscale.inputs.migrations import load_migrations
+    from mcpscale.inputs.packs import resolve_pack
+    from mcpscale.inputs.read import read_model
+    from mcpscale.inputs.reader import read_bounded
+    from mcpscale.inputs.yaml import MAX_FILE_BYTES
+
+    loaded: list[tuple[AnswerSet, YamlDocument]] = []
+    problems: list[Problem] = []
+    for document in read_answer_documents(answer_paths):
+        checked = read_model(document, AnswerSet)
+        problems.extend(checked.problems)
+        if isinstance(checked.model, AnswerSet):
+            loaded.append((checked.model, document))
+    if problems:
+        raise UserError.from_problems(problems)
+    ids = sorted({answers.questionnaire_id for answers, _ in loaded})
+    if questionnaire_ref is None and len(ids) > 1:
+        raise UserError(
+            f"these answers are for different questionnaires ({', '.join(ids)}); "
+            "migrate each set separately or pass --questionnaire"
+        )
+    pack = resolve_pack(questionnaire_ref or ids[0])
+    q = pack.questionnaire
+    if q.version != version:
+        raise UserError(
+            f"questionnaire '{q.id}' here is version {q.version}, not {version}; pass the "
+            f"pack of version {version} with --questionnaire PATH, or --to {q.version}"
+        )
+    migrations = load_migrations(pack)
+    files: list[FileMigration] = []
+    for answers, document in loaded:
+        line, column = document.locate(["questionnaire"]) or (None, None)
+        start = answers.questionnaire_version
+        if answers.questionnaire_id != q.id:
+            problems.append(
+                Problem(
+                    str(document.path),
+                    line,
+                    column,
+                    f"answers are for questionnaire '{answers.questionnaire_id}', not "
+                    f"'{q.id}'; pass the questionnaire they answer with --questionnaire",
+                )
+            )
+            continue
+        text = read_bounded(document.path, MAX_FILE_BYTES, "a YAML file").decode("utf-8-sig")
+        if start == version:
+            files.append(FileMigration(document.path, answers, None, text, True))
+            continue
+        if start is None:
+            problems.append(
+                Problem(
+                    str(document.path),
+                    line,
+                    column,
+                    f"names no version of '{q.id}', so where to start is unknown; write the "
+                    "version these answers were given to, e.g. "
+                    f"questionnaire: {q.id}@VERSION",
+                )
+            )
+            continue
+        steps = migrations.path(start, version) if migrations is not None else None
+        if steps is None:
+            have = (
+                ", ".join(f"{m.from_} -> {m.to}" for m in migrations.migrations)
+                if migrations is not None
+                else "none: the pack has no migrations.yaml"
+            )
+            problems.append(
+                Problem(
+                    str(document.path),
+                    line,
+                    column,
+                    f"no migration leads from version {start} to {version} of '{q.id}' "
+                    f"(migrations: {have}); review the answers by hand, then write "
+                    f"questionnaire: {q.ref}",
+                )
+            )
+            continue
+        migrated = migrate_answers(answers.answers, steps, start, q)
+        rewritten = answers_text(document, text, q.ref, migrated.answers, migrated.origins)
+        files.append(
+            FileMigration(
+                document.path,
+                answers,
+                migrated,
+                rewritten.text,
+                rewritten.comments_kept,
+                rewritten.comments_lost,
+            )
+        )
+    if problems:
+        raise UserError.from_problems(problems)
+    return files
+
+
+def write_migrations(files: Sequence[FileMigration]) -> list[Path]:
+    """Write every migrated file through the one atomic writer; the paths written."""
+    from mcpscale.inputs.write import write_atomic
+
+    written = []
+    for file in files:
+        if file.migrated is not None:
+            write_atomic(file.path, file.text)
+            written.append(file.path)
+    return written

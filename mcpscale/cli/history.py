@@ -14,6 +14,7 @@ from mcpscale.cli.options import (
     ImageFormat,
     JunitOption,
     MaxDropOption,
+    MigrationsOption,
     OutputOption,
     ProfileOption,
     QuestionnaireOption,
@@ -33,14 +34,25 @@ def compare(
     ] = CompareFormat.table,
     output: OutputOption = None,
     junit: JunitOption = None,
+    questionnaire: MigrationsOption = None,
 ) -> None:
-    """Compare two results per dimension and question; exit 1 when a score drops too far."""
+    """Compare two results per dimension and question; exit 1 when a score drops too far.
+
+    Across questionnaire versions, only the questions that map (the pack's migrations.yaml
+    says which) are compared, and the output says the instrument changed."""
     from mcpscale.formats.serialize import to_json
     from mcpscale.history.compare import check_regressions, compare_results, comparison_to_dict
+    from mcpscale.inputs.migrations import find_migrations
     from mcpscale.inputs.results import load_result
     from mcpscale.render.history import comparison_markdown, comparison_renderables
 
-    comparison = compare_results(load_result(base), load_result(new))
+    base_result, new_result = load_result(base), load_result(new)
+    steps = None
+    start, end = base_result.questionnaire_version, new_result.questionnaire_version
+    if start is not None and end is not None and start != end:
+        migrations = find_migrations(new_result.questionnaire_id, questionnaire)
+        steps = migrations.path(start, end) if migrations is not None else None
+    comparison = compare_results(base_result, new_result, steps)
     checks = check_regressions(comparison, max_drop or 0.0)
     if output_format is CompareFormat.json:
         emit(to_json(comparison_to_dict(comparison, checks)), output)
@@ -65,16 +77,25 @@ def trend(
         ),
     ] = None,
     output_format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    questionnaire: MigrationsOption = None,
 ) -> None:
-    """Scores over time: results ordered by assessment date, with deltas and a chart."""
+    """Scores over time: results ordered by assessment date, with deltas and a chart.
+
+    Where the questionnaire version changes, the change is over the questions that map."""
     from mcpscale.formats.serialize import to_json
     from mcpscale.history.trend import build_trend, trend_to_dict
+    from mcpscale.inputs.migrations import find_migrations
     from mcpscale.inputs.results import collect_results
     from mcpscale.render.history import trend_csv, trend_table
     from mcpscale.render.history_charts import image_format_of, trend_chart
 
     image_format = image_format_of(output) if output is not None else None
-    series = build_trend(collect_results(results))
+    saved = collect_results(results)
+    versions = {r.questionnaire_version for r in saved}
+    migrations = None
+    if len(versions) > 1:
+        migrations = find_migrations(saved[-1].questionnaire_id, questionnaire)
+    series = build_trend(saved, migrations)
     if output_format is TableFormat.json:
         emit(to_json(trend_to_dict(series)), None)
     elif output_format is TableFormat.csv:

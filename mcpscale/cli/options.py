@@ -99,6 +99,7 @@ class SchemaKind(StrEnum):
     evidence_rules = "evidence-rules"
     tool_rules = "tool-rules"
     narrative = "narrative"
+    migrations = "migrations"
 
 
 AnswersArgument = Annotated[
@@ -113,6 +114,16 @@ QuestionnaireOption = Annotated[
         metavar="ID|PATH",
         help="Bundled questionnaire id or path to a questionnaire file or "
         "pack folder. Default: the one the answers name.",
+    ),
+]
+MigrationsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--questionnaire",
+        "-q",
+        metavar="ID|PATH",
+        help="Across questionnaire versions: the pack whose migrations.yaml says which "
+        "questions map. Default: the bundled pack the results score.",
     ),
 ]
 NewQuestionnaireOption = Annotated[

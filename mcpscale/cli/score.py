@@ -82,9 +82,13 @@ def score(
     checks = check_thresholds(result, fail_under, per_dimension)
     if saved_baseline is not None:
         from mcpscale.history.compare import check_against_baseline
+        from mcpscale.inputs.migrations import find_migrations
 
         label = output or Path("this score")
-        checks += check_against_baseline(saved_baseline, result, max_drop or 0.0, label)
+        migrations = None
+        if saved_baseline.questionnaire_version != result.questionnaire_version:
+            migrations = find_migrations(result.questionnaire_id, questionnaire)
+        checks += check_against_baseline(saved_baseline, result, max_drop or 0.0, label, migrations)
     if output_format is TableFormat.json:
         emit(result_json(result), output)
     elif output_format is TableFormat.csv:

@@ -82,6 +82,12 @@ class Answer(Strict):
         return value
 
 
+def answer_data(answer: Answer) -> Any:
+    """An answer as a file holds it: a bare choice in the shorthand, anything more as a mapping."""
+    data = answer.model_dump(exclude_defaults=True, exclude_none=True)
+    return data["choice"] if list(data) == ["choice"] else data
+
+
 class Respondent(Strict):
     name: str = Field(min_length=1)
     role: str = Field(min_length=1)

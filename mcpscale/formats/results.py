@@ -314,6 +314,11 @@ class SavedResult(NamedTuple):
         return str(self.data["questionnaire"]["id"])
 
     @property
+    def questionnaire_version(self) -> str | None:
+        version = self.data["questionnaire"].get("version")
+        return None if version is None else str(version)
+
+    @property
     def assessed_at(self) -> str:
         return self.data.get("assessed_at") or ""
 

@@ -64,6 +64,7 @@ def load_answer_sets(
             loaded.append((checked.model, document))
     if problems:
         raise UserError.from_problems(problems)
+    given_ref = questionnaire_ref
     if questionnaire_ref is None:
         named = sorted({a.questionnaire for a, _ in loaded})
         ids = sorted({a.questionnaire_id for a, _ in loaded})
@@ -73,9 +74,15 @@ def load_answer_sets(
                 "score each set separately or pass --questionnaire"
             )
         questionnaire_ref = named[0] if len(named) == 1 else ids[0]
-    q = resolve_pack(questionnaire_ref).questionnaire
+    pack = resolve_pack(questionnaire_ref)
+    q = pack.questionnaire
+    migrations = None
+    if any(a.questionnaire_version not in (None, q.version) for a, _ in loaded):
+        from mcpscale.inputs.migrations import load_migrations
+
+        migrations = load_migrations(pack)
     for answers, document in loaded:
-        problems.extend(answers_problems(answers, document, q))
+        problems.extend(answers_problems(answers, document, q, migrations, given_ref))
     problems.extend(duplicate_respondent_problems(loaded))
     if problems:
         raise UserError.from_problems(problems)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from mcpscale.errors import Problem, did_you_mean
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.conditions import ConditionError, parse_condition
+from mcpscale.formats.migration import MigrationSet
 from mcpscale.formats.pack import Economics, find_cycle
 from mcpscale.formats.profile import PROFILE_FACTS, Profile
 from mcpscale.formats.questionnaire import (
@@ -201,7 +202,16 @@ def _dependency_problems(report: _Reporter, q: Questionnaire, index: dict[str, i
         )
 
 
-def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnaire) -> list[Problem]:
+def answers_problems(
+    answers: AnswerSet,
+    document: YamlDocument,
+    q: Questionnaire,
+    migrations: MigrationSet | None = None,
+    questionnaire_ref: str | None = None,
+) -> list[Problem]:
+    """The answers against the questionnaire they are scored with; answers to another version
+    that `migrations` lead from are told to migrate (with `--questionnaire questionnaire_ref`
+    when the user named one), and not checked question by question."""
     report = _Reporter(document)
     if answers.questionnaire_id != q.id:
         report.add(
@@ -213,6 +223,14 @@ def answers_problems(answers: AnswerSet, document: YamlDocument, q: Questionnair
         return report.problems
     version = answers.questionnaire_version
     if version is not None and version != q.version:
+        if migrations is not None and migrations.path(version, q.version) is not None:
+            report.add(
+                ["questionnaire"],
+                f"answers are for version {version} of '{q.id}', the questionnaire is version "
+                f"{q.version}; run mcpscale migrate {document.path} --to {q.version}"
+                + (f" --questionnaire {questionnaire_ref}" if questionnaire_ref else ""),
+            )
+            return report.problems
         report.add(
             ["questionnaire"],
             f"answers are for version {version} of '{q.id}', the "

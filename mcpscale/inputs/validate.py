@@ -8,6 +8,7 @@ from pathlib import Path
 from mcpscale.errors import Problem, UserError
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.kinds import PLAN_KINDS
+from mcpscale.formats.migration import MigrationSet
 from mcpscale.formats.pack import GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.questionnaire import (
     Questionnaire,
@@ -30,6 +31,7 @@ def check_paths(paths: Iterable[Path], questionnaire_ref: str | None = None) -> 
 
     Problems in the files are collected, never raised; a missing path raises UserError.
     """
+    from mcpscale.inputs.migrations import load_migrations
     from mcpscale.inputs.packs import resolve_pack
 
     paths = list(paths)
@@ -53,31 +55,38 @@ def check_paths(paths: Iterable[Path], questionnaire_ref: str | None = None) -> 
             result.problems.extend(questionnaire_problems(result.model, document))
         checked.append(result)
 
-    local = {
-        c.model.id: c.model
-        for c in checked
-        if isinstance(c.model, Questionnaire) and not c.problems
-    }
+    local: dict[str, Questionnaire] = {}  # by id, and by id@version
+    for c in checked:
+        if isinstance(c.model, Questionnaire) and not c.problems:
+            local[c.model.id] = local[c.model.ref] = c.model
     for result in checked:
         if not isinstance(result.model, AnswerSet) or result.document is None:
             continue
         answers = result.model
+        migrations = None
         try:
-            if questionnaire_ref is not None:
-                q = resolve_pack(questionnaire_ref).questionnaire
-            elif answers.questionnaire_id in local:
+            if questionnaire_ref is None and answers.questionnaire in local:
+                q = local[answers.questionnaire]  # the version the answers name, when here
+            elif questionnaire_ref is None and answers.questionnaire_id in local:
                 q = local[answers.questionnaire_id]
             else:
-                q = resolve_pack(answers.questionnaire_id).questionnaire
+                pack = resolve_pack(questionnaire_ref or answers.questionnaire_id)
+                q = pack.questionnaire
+                if answers.questionnaire_version not in (None, q.version):
+                    migrations = load_migrations(pack)
         except UserError as exc:
             result.problems.extend(_relocate(exc, result.document, ["questionnaire"]))
             continue
-        result.problems.extend(answers_problems(answers, result.document, q))
+        result.problems.extend(
+            answers_problems(answers, result.document, q, migrations, questionnaire_ref)
+        )
     for result in checked:
         if result.model is None or result.document is None:
             continue
         if result.document.kind in PLAN_KINDS:
             result.problems.extend(_plan_file_cross_checks(result, questionnaire_ref))
+        elif isinstance(result.model, MigrationSet):
+            result.problems.extend(_migrations_cross_checks(result, questionnaire_ref))
     answer_docs = [
         (c.model, c.document)
         for c in checked
@@ -95,31 +104,51 @@ def _relocate(exc: UserError, document: YamlDocument, path: YamlPath) -> list[Pr
     return [Problem(str(document.path), line, column, str(exc))]
 
 
-def _plan_file_cross_checks(checked: Checked, questionnaire_ref: str | None) -> list[Problem]:
-    """A planning file is checked against the questionnaire beside it (or --questionnaire)."""
-    from mcpscale.formats.kinds import PLAN_FILES, QUESTIONNAIRE_FILE
+def _questionnaire_beside(
+    document: YamlDocument, questionnaire_ref: str | None
+) -> Questionnaire | Problem:
+    """The questionnaire a pack file is checked against: --questionnaire, else the one beside it."""
+    from mcpscale.formats.kinds import QUESTIONNAIRE_FILE
     from mcpscale.inputs.packs import resolve_pack
 
-    assert checked.document is not None and checked.model is not None
-    document = checked.document
     folder = document.path.parent
     ref = questionnaire_ref
     if ref is None:
         if not (folder / QUESTIONNAIRE_FILE).is_file():
-            return [
-                Problem(
-                    str(document.path),
-                    None,
-                    None,
-                    f"cannot check its references: no {QUESTIONNAIRE_FILE} beside it; "
-                    "pass --questionnaire ID|PATH",
-                )
-            ]
+            return Problem(
+                str(document.path),
+                None,
+                None,
+                f"cannot check its references: no {QUESTIONNAIRE_FILE} beside it; "
+                "pass --questionnaire ID|PATH",
+            )
         ref = str(folder)
     try:
-        q = resolve_pack(ref).questionnaire
+        return resolve_pack(ref).questionnaire
     except UserError as exc:
-        return [Problem(str(document.path), None, None, f"cannot check its references: {exc}")]
+        return Problem(str(document.path), None, None, f"cannot check its references: {exc}")
+
+
+def _migrations_cross_checks(checked: Checked, questionnaire_ref: str | None) -> list[Problem]:
+    from mcpscale.inputs.migrations import migration_problems
+
+    assert checked.document is not None and isinstance(checked.model, MigrationSet)
+    q = _questionnaire_beside(checked.document, questionnaire_ref)
+    if isinstance(q, Problem):
+        return [q]
+    return migration_problems(checked.model, checked.document, q)
+
+
+def _plan_file_cross_checks(checked: Checked, questionnaire_ref: str | None) -> list[Problem]:
+    """A planning file is checked against the questionnaire beside it (or --questionnaire)."""
+    from mcpscale.formats.kinds import PLAN_FILES
+
+    assert checked.document is not None and checked.model is not None
+    document = checked.document
+    folder = document.path.parent
+    q = _questionnaire_beside(document, questionnaire_ref)
+    if isinstance(q, Problem):
+        return [q]
     initiative_ids = None
     initiatives_path = folder / PLAN_FILES["initiatives"]
     if isinstance(checked.model, RiskSet | GateSet) and initiatives_path.is_file():

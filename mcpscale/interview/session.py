@@ -13,7 +13,7 @@ from typing import Any, Literal, NamedTuple
 
 from mcpscale.assess.scoring import answer_level, question_applies
 from mcpscale.errors import did_you_mean
-from mcpscale.formats.answers import Answer, AnswerSet, Respondent, choice_text
+from mcpscale.formats.answers import Answer, AnswerSet, Respondent, answer_data, choice_text
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.questionnaire import NOT_APPLICABLE, UNKNOWN, Question, Questionnaire
 
@@ -365,8 +365,7 @@ def answers_document(
         answer = answers.get(question_id)
         if answer is None:
             continue
-        data = answer.model_dump(exclude_defaults=True, exclude_none=True)
-        ordered[question_id] = data["choice"] if list(data) == ["choice"] else data
+        ordered[question_id] = answer_data(answer)
     return {
         "kind": "answers",
         "questionnaire": questionnaire.ref,

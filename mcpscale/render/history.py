@@ -20,6 +20,10 @@ def comparison_markdown(comparison: Comparison, checks: Sequence[GateCheck]) -> 
     lines = [
         f"### mcpscale: {markdown_text(_label(base))} → {markdown_text(_label(new))}",
         "",
+    ]
+    if comparison.instrument is not None:
+        lines += [f"> {markdown_text(_sentence(comparison.instrument.message))}", ""]
+    lines += [
         "| Dimension | Base | New | Change |",
         "| --- | ---: | ---: | ---: |",
     ]
@@ -70,6 +74,8 @@ def comparison_renderables(comparison: Comparison) -> list[Any]:
     o = comparison.overall
     table.add_row("Overall", fmt_score(o.old), fmt_score(o.new), _signed(o))
     renderables: list[Any] = [table]
+    if comparison.instrument is not None:
+        renderables.insert(0, rich_text(_sentence(comparison.instrument.message)))
     questions = [c for c in comparison.questions if c.direction]
     if questions:
         moved = Table(title="Questions that moved", title_justify="left", box=box.SIMPLE_HEAD)
@@ -79,6 +85,10 @@ def comparison_renderables(comparison: Comparison) -> list[Any]:
             moved.add_row(rich_text(c.id), fmt_score(c.old), fmt_score(c.new), _signed(c))
         renderables.append(moved)
     return renderables
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
 
 
 def _label(saved: SavedResult) -> str:
@@ -130,6 +140,11 @@ def trend_table(trend: Trend) -> Any:
             _with_delta(p.overall, p.overall_delta),
             *(_with_delta(p.scores[i], p.deltas[i]) for i, _, _ in trend.dimensions),
         )
+    if trend.instrument_changes:
+        table.caption = rich_text(
+            "\n".join(f"At {file}, {message}." for file, message in trend.instrument_changes)
+        )
+        table.caption_justify = "left"
     return table
 
 
