@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from mcpscale import __version__
 from mcpscale.cli import (
+    coverage,
     evidence,
     files,
     history,
@@ -89,6 +90,7 @@ for command in (
     interview.assess,
     interview.workshop,
     plan.plan,
+    coverage.coverage,
     files.schema,
 ):
     app.command()(command)

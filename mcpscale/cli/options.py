@@ -99,6 +99,7 @@ class SchemaKind(StrEnum):
     evidence_rules = "evidence-rules"
     tool_rules = "tool-rules"
     narrative = "narrative"
+    frameworks = "frameworks"
 
 
 AnswersArgument = Annotated[

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.brand import Brand
 from mcpscale.formats.evidence import Evidence, EvidenceRules, ToolRules
+from mcpscale.formats.frameworks import FrameworkSet
 from mcpscale.formats.narrative import Narrative
 from mcpscale.formats.pack import Economics, GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.profile import Profile
@@ -24,6 +25,7 @@ MODELS: dict[str, type[Strict]] = {
     "evidence-rules": EvidenceRules,
     "tool-rules": ToolRules,
     "narrative": Narrative,
+    "frameworks": FrameworkSet,
 }
 # The files of a content pack folder, by kind. Only the questionnaire is required; each
 # planning file adds parts of the plan, and `evidence.yaml` lets answers be held against
@@ -39,3 +41,5 @@ PLAN_KINDS = tuple(PLAN_FILES)
 EVIDENCE_RULES_FILE = "evidence.yaml"
 # The bundled pack's poisoning checks over what tools say; `--tool-rules FILE` adds more.
 TOOL_RULES_FILE = "tool-rules.yaml"
+# The external frameworks (OWASP, NIST, ISO) that questions' `mappings:` name.
+FRAMEWORKS_FILE = "frameworks.yaml"
