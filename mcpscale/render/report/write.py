@@ -51,7 +51,13 @@ def write_reports(
     step("charts")
     # DOCX draws its own charts (PNG) and xlsx has none: the SVG context only when needed
     context = (
-        assessment_context(assessment.result, assessment.questionnaire, options, assessment.plan)
+        assessment_context(
+            assessment.result,
+            assessment.questionnaire,
+            options,
+            assessment.plan,
+            assessment.coverage,
+        )
         if {"pdf", "html", "md"} & set(outputs)
         else {}
     )
@@ -83,7 +89,11 @@ def _docx_bytes(assessment: Assessment, options: ReportOptions) -> bytes:
 
     with as_png():
         context = assessment_context(
-            assessment.result, assessment.questionnaire, options, assessment.plan
+            assessment.result,
+            assessment.questionnaire,
+            options,
+            assessment.plan,
+            assessment.coverage,
         )
     return render_docx(render_html(context, options), context, options)
 
@@ -96,7 +106,7 @@ def render_report(
         require_pdf_support()
     step("charts")
     context = assessment_context(
-        assessment.result, assessment.questionnaire, options, assessment.plan
+        assessment.result, assessment.questionnaire, options, assessment.plan, assessment.coverage
     )
     step("render")
     html = render_html(context, options)
