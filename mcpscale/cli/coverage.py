@@ -41,7 +41,8 @@ def coverage(
     """Framework coverage: the items each framework lists, the questions that meet them, why
     the others are not covered, and with answers the result per item."""
     from mcpscale.pipeline import Options, coverage_files
-    from mcpscale.render.coverage import coverage_json, coverage_markdown, coverage_renderables
+    from mcpscale.render.coverage import coverage_json, coverage_renderables
+    from mcpscale.render.report.markdown import coverage_markdown
 
     found = coverage_files(answers or [], Options(questionnaire, profile), framework)
     if output_format is CoverageFormat.json:

@@ -1,5 +1,5 @@
-"""Framework coverage as people and programs read it: rich tables, JSON, Markdown, and the
-plain data the report's appendix shows."""
+"""Framework coverage as people and programs read it: rich tables, JSON, and the plain data
+the report's Appendix C shows (render/report/markdown.py renders it as Markdown)."""
 
 from __future__ import annotations
 
@@ -89,20 +89,6 @@ def coverage_view(coverage: Coverage) -> dict[str, Any]:
             for framework in coverage.frameworks
         ],
     }
-
-
-def coverage_markdown(coverage: Coverage) -> str:
-    """The same Markdown as the report's appendix, under a heading of its own."""
-    from mcpscale.render.report.options import ReportOptions
-    from mcpscale.render.report.templates import environment, render_template
-    from mcpscale.render.text import markdown_text
-
-    heading = (
-        f"## Framework coverage: {markdown_text(coverage.questionnaire_id)} "
-        f"{markdown_text(coverage.questionnaire_version)}\n\n"
-    )
-    env = environment(ReportOptions(), markdown=True)
-    return heading + render_template(env, "coverage.md", {"coverage": coverage_view(coverage)})
 
 
 def coverage_renderables(coverage: Coverage) -> list[Any]:
