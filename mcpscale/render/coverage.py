@@ -80,7 +80,7 @@ def coverage_view(coverage: Coverage) -> dict[str, Any]:
                         "name": item.name,
                         "covered": item.covered,
                         "questions": list(item.questions),
-                        "not_covered": item.not_covered or NO_REASON,
+                        "not_covered": item.not_covered,  # None: no reason given
                         "result_text": _result_text(item),
                     }
                     for item in framework.items
