@@ -20,9 +20,11 @@ from mcpscale.formats.results import Aggregate, EvidenceServer, Result, Trust
 from mcpscale.history.portfolio import DimensionCell, Portfolio, UnitFailure, UnitScore
 
 if TYPE_CHECKING:
+    from mcpscale.assess.coverage import Coverage
     from mcpscale.assess.evidence import Cap
     from mcpscale.assess.migrate import Migrated
     from mcpscale.formats.answers import AnswerSet
+    from mcpscale.formats.frameworks import FrameworkSet
     from mcpscale.formats.profile import Profile
     from mcpscale.formats.questionnaire import Questionnaire
     from mcpscale.inputs.packs import PlanContent
@@ -62,6 +64,7 @@ class Loaded:
     content: PlanContent | None  # the pack's planning files; None when not planning
     caps: dict[str, Cap]  # what the evidence supports, by question id
     estate: tuple[EvidenceServer, ...] = ()  # the servers the evidence names, with findings
+    frameworks: FrameworkSet | None = None  # the pack's frameworks.yaml, when reporting
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,18 @@ class Assessment:
     # The planning files the questionnaire's pack has, by kind (a report without a profile
     # says whether one would add a plan); None when not planning.
     plan_files: tuple[str, ...] | None = None
+    coverage: Coverage | None = None  # framework items met, when the pack has frameworks.yaml
 
 
 def load(answer_paths: Sequence[Path], options: Options, planning: bool = False) -> Loaded:
     """Read and check the answers, their questionnaire, the profile and the evidence.
 
     With `planning` and a profile, the pack's planning files are read too, and the profile's
-    financial overrides are checked against the pack's economics."""
+    financial overrides are checked against the pack's economics; with `planning`, the
+    pack's frameworks too."""
     from mcpscale.inputs.answers import load_answer_sets
     from mcpscale.inputs.load import load_plan_profile, load_profile
-    from mcpscale.inputs.packs import load_plan_content, resolve_pack
+    from mcpscale.inputs.packs import load_frameworks, load_plan_content, resolve_pack
 
     questionnaire, answer_sets = load_answer_sets(answer_paths, options.questionnaire)
     content = None
@@ -96,7 +101,12 @@ def load(answer_paths: Sequence[Path], options: Options, planning: bool = False)
         else:
             profile = load_profile(options.profile, questionnaire)
     caps, estate = _evidence(options.evidence, questionnaire, options.questionnaire)
-    return Loaded(questionnaire, answer_sets, profile, content, caps, estate)
+    frameworks = (
+        load_frameworks(resolve_pack(options.questionnaire or questionnaire.id))
+        if planning
+        else None
+    )
+    return Loaded(questionnaire, answer_sets, profile, content, caps, estate, frameworks)
 
 
 def score(loaded: Loaded, options: Options) -> Result:
@@ -149,7 +159,12 @@ def run(
 
         pack = resolve_pack(options.questionnaire or loaded.questionnaire.id)
         plan_files = tuple(pack.plan_files())
-    return Assessment(loaded.questionnaire, loaded.profile, result, built, plan_files)
+    coverage = None
+    if loaded.frameworks is not None:
+        from mcpscale.assess.coverage import framework_coverage
+
+        coverage = framework_coverage(loaded.questionnaire, loaded.frameworks, result)
+    return Assessment(loaded.questionnaire, loaded.profile, result, built, plan_files, coverage)
 
 
 def score_files(answer_paths: Sequence[Path], options: Options = Options()) -> Result:
@@ -164,6 +179,35 @@ def plan_files(answer_paths: Sequence[Path], options: Options) -> Plan:
     built = run(answer_paths, options).plan
     assert built is not None  # a profile was given, so there is a plan
     return built
+
+
+def coverage_files(
+    answer_paths: Sequence[Path], options: Options, framework_id: str | None = None
+) -> Coverage:
+    """Framework coverage, as `mcpscale coverage` shows it: of the questionnaire alone, or
+    with the organisation's result per item when there are answers to score."""
+    from mcpscale.assess.coverage import framework_coverage
+    from mcpscale.formats.kinds import FRAMEWORKS_FILE
+    from mcpscale.inputs.packs import DEFAULT_QUESTIONNAIRE, load_frameworks, resolve_pack
+
+    result = None
+    if answer_paths:
+        assessment = run(answer_paths, options, planning=False)
+        questionnaire, result = assessment.questionnaire, assessment.result
+        ref = options.questionnaire or questionnaire.id
+    else:
+        if options.profile is not None:
+            raise UserError("--profile needs answers to score: pass ANSWERS_OR_DIRS too")
+        ref = options.questionnaire or DEFAULT_QUESTIONNAIRE
+    pack = resolve_pack(ref)
+    frameworks = load_frameworks(pack)
+    if frameworks is None:
+        raise UserError.at(
+            pack.folder or pack.path,
+            f"this pack has no {FRAMEWORKS_FILE}; add one beside {pack.path.name} listing "
+            "the frameworks its questions' mappings name (see README: Framework mappings)",
+        )
+    return framework_coverage(pack.questionnaire, frameworks, result, framework_id)
 
 
 def caps_for(

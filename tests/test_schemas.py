@@ -19,6 +19,7 @@ GOOD_FILES = sorted(
     [
         *(ROOT / "questionnaires").rglob("questionnaire.yaml"),
         *(ROOT / "questionnaires").rglob("tool-rules.yaml"),
+        *(ROOT / "questionnaires").rglob("frameworks.yaml"),
         *ACME.rglob("*.yaml"),
         *TINY.rglob("*.yaml"),
     ]

@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 
 from mcpscale import __version__
 from mcpscale.cli import (
+    coverage,
     evidence,
     files,
     history,
@@ -91,6 +92,7 @@ for command in (
     interview.assess,
     interview.workshop,
     plan.plan,
+    coverage.coverage,
     files.schema,
 ):
     app.command()(command)

@@ -100,6 +100,7 @@ class SchemaKind(StrEnum):
     tool_rules = "tool-rules"
     narrative = "narrative"
     migrations = "migrations"
+    frameworks = "frameworks"
 
 
 AnswersArgument = Annotated[

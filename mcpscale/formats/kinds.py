@@ -5,6 +5,7 @@ from __future__ import annotations
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.brand import Brand
 from mcpscale.formats.evidence import Evidence, EvidenceRules, ToolRules
+from mcpscale.formats.frameworks import FrameworkSet
 from mcpscale.formats.migration import MigrationSet
 from mcpscale.formats.narrative import Narrative
 from mcpscale.formats.pack import Economics, GateSet, InitiativeSet, RiskSet
@@ -26,6 +27,7 @@ MODELS: dict[str, type[Strict]] = {
     "tool-rules": ToolRules,
     "narrative": Narrative,
     "migrations": MigrationSet,
+    "frameworks": FrameworkSet,
 }
 # The files of a content pack folder, by kind. Only the questionnaire is required; each
 # planning file adds parts of the plan, and `evidence.yaml` lets answers be held against
@@ -43,3 +45,5 @@ EVIDENCE_RULES_FILE = "evidence.yaml"
 TOOL_RULES_FILE = "tool-rules.yaml"
 # How answers to the pack's earlier versions carry over to this one (`mcpscale migrate`).
 MIGRATIONS_FILE = "migrations.yaml"
+# The external frameworks (OWASP, NIST, ISO) that questions' `mappings:` name.
+FRAMEWORKS_FILE = "frameworks.yaml"

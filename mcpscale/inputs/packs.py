@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import Any
 
 from mcpscale.errors import Problem, UserError, did_you_mean
-from mcpscale.formats.kinds import MODELS, PLAN_FILES, QUESTIONNAIRE_FILE
+from mcpscale.formats.frameworks import FrameworkSet
+from mcpscale.formats.kinds import FRAMEWORKS_FILE, MODELS, PLAN_FILES, QUESTIONNAIRE_FILE
 from mcpscale.formats.pack import Economics, GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.questionnaire import (
     Questionnaire,
     Strict,
 )
-from mcpscale.inputs.plan_checks import plan_file_problems
+from mcpscale.inputs.plan_checks import frameworks_problems, mapping_problems, plan_file_problems
 from mcpscale.inputs.read import read_model
 from mcpscale.inputs.reader import regular_file_size
 from mcpscale.inputs.yaml import YamlDocument, load_yaml
@@ -80,6 +81,29 @@ class Pack:
             return {}
         found = {kind: self.folder / name for kind, name in PLAN_FILES.items()}
         return {kind: path for kind, path in found.items() if path.is_file()}
+
+    def frameworks_file(self) -> Path | None:
+        """The pack's frameworks.yaml, if it has one."""
+        if self.folder is None or not (self.folder / FRAMEWORKS_FILE).is_file():
+            return None
+        return self.folder / FRAMEWORKS_FILE
+
+
+def load_frameworks(pack: Pack) -> FrameworkSet | None:
+    """The pack's frameworks, checked with every question's mappings; None without the file."""
+    path = pack.frameworks_file()
+    if path is None:
+        return None
+    document = load_yaml(path)
+    checked = read_model(document, FrameworkSet)
+    problems = list(checked.problems)
+    if isinstance(checked.model, FrameworkSet):
+        problems += frameworks_problems(checked.model, document)
+        problems += mapping_problems(pack.questionnaire, load_yaml(pack.path), checked.model)
+    if problems:
+        raise UserError.from_problems(problems)
+    assert isinstance(checked.model, FrameworkSet)
+    return checked.model
 
 
 def bundled_pack_paths() -> dict[str, Path]:

@@ -1,4 +1,4 @@
-"""Checks a pack's planning files against its questionnaire, located by line."""
+"""Checks a pack's planning and framework files against its questionnaire, located by line."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Any
 
 from mcpscale.errors import Problem, did_you_mean
 from mcpscale.formats.conditions import ConditionError, comparisons, parse_condition
+from mcpscale.formats.frameworks import FrameworkSet
+from mcpscale.formats.kinds import FRAMEWORKS_FILE
 from mcpscale.formats.pack import GateSet, InitiativeSet, RiskSet
 from mcpscale.formats.questionnaire import (
     Questionnaire,
@@ -156,3 +158,62 @@ def plan_file_problems(
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# ---------------------------------------------------------------- frameworks and mappings
+
+
+def frameworks_problems(frameworks: FrameworkSet, document: YamlDocument) -> list[Problem]:
+    """A framework or an item named twice: a mapping could not tell which one it means."""
+    report = _Reporter(document)
+    framework_ids = [f.id for f in frameworks.frameworks]
+    for index, framework in enumerate(frameworks.frameworks):
+        if framework.id in framework_ids[:index]:
+            report.add(["frameworks", index, "id"], f"duplicate framework id '{framework.id}'")
+        item_ids = [item.id for item in framework.items]
+        for position, item_id in enumerate(item_ids):
+            if item_id in item_ids[:position]:
+                report.add(
+                    ["frameworks", index, "items", position, "id"],
+                    f"duplicate item id '{item_id}' in framework {framework.id}",
+                )
+    return report.problems
+
+
+def mapping_problems(
+    q: Questionnaire, document: YamlDocument, frameworks: FrameworkSet | None
+) -> list[Problem]:
+    """Every question's `mappings:` names a framework and items that the pack's
+    frameworks.yaml holds; `frameworks` None: the pack has no such file."""
+    report = _Reporter(document)
+    by_id = {f.id: f for f in (frameworks.frameworks if frameworks else [])}
+    for index, question in enumerate(q.questions):
+        for framework_id, item_ids in question.mappings.items():
+            at: list[str | int] = ["questions", index, "mappings", framework_id]
+            framework = by_id.get(framework_id)
+            if frameworks is None:
+                report.add(
+                    at,
+                    f"mappings name framework '{framework_id}', but there is no "
+                    f"{FRAMEWORKS_FILE} beside the questionnaire; add one that lists the "
+                    "framework and its items",
+                    key=True,
+                )
+                return report.problems  # one line says it; the rest would repeat it
+            if framework is None:
+                report.add(
+                    at,
+                    f"unknown framework '{framework_id}'{did_you_mean(framework_id, by_id)}; "
+                    f"frameworks in {FRAMEWORKS_FILE}: {', '.join(by_id)}",
+                    key=True,
+                )
+                continue
+            known = [item.id for item in framework.items]
+            for position, item_id in enumerate(item_ids):
+                if item_id not in known:
+                    report.add(
+                        [*at, position],
+                        f"unknown item '{item_id}' of {framework_id}"
+                        f"{did_you_mean(item_id, known)}; its items: {', '.join(known)}",
+                    )
+    return report.problems

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mcpscale.errors import Problem, UserError
 from mcpscale.formats.answers import AnswerSet
+from mcpscale.formats.frameworks import FrameworkSet
 from mcpscale.formats.kinds import PLAN_KINDS
 from mcpscale.formats.migration import MigrationSet
 from mcpscale.formats.pack import GateSet, InitiativeSet, RiskSet
@@ -18,7 +19,7 @@ from mcpscale.inputs.checks import (
     duplicate_respondent_problems,
     questionnaire_problems,
 )
-from mcpscale.inputs.plan_checks import plan_file_problems
+from mcpscale.inputs.plan_checks import frameworks_problems, mapping_problems, plan_file_problems
 from mcpscale.inputs.read import Checked, read_model
 from mcpscale.inputs.reader import regular_file_size
 from mcpscale.inputs.yaml import YamlDocument, YamlPath, iter_yaml_files, load_yaml
@@ -53,6 +54,9 @@ def check_paths(paths: Iterable[Path], questionnaire_ref: str | None = None) -> 
         result = read_model(document)
         if isinstance(result.model, Questionnaire):
             result.problems.extend(questionnaire_problems(result.model, document))
+            result.problems.extend(_mapping_cross_checks(result.model, document))
+        elif isinstance(result.model, FrameworkSet):
+            result.problems.extend(frameworks_problems(result.model, document))
         checked.append(result)
 
     local: dict[str, Questionnaire] = {}  # by id, and by id@version
@@ -102,6 +106,26 @@ def _relocate(exc: UserError, document: YamlDocument, path: YamlPath) -> list[Pr
     """A resolution error, reported at the line of the answers file that caused it."""
     line, column = document.locate(path) or (None, None)
     return [Problem(str(document.path), line, column, str(exc))]
+
+
+def _mapping_cross_checks(q: Questionnaire, document: YamlDocument) -> list[Problem]:
+    """A pack's questionnaire.yaml: its mappings against the frameworks.yaml beside it.
+
+    A frameworks.yaml with problems of its own is reported as itself, not here."""
+    from mcpscale.formats.kinds import FRAMEWORKS_FILE, QUESTIONNAIRE_FILE
+
+    if document.path.name != QUESTIONNAIRE_FILE or not any(x.mappings for x in q.questions):
+        return []
+    path = document.path.parent / FRAMEWORKS_FILE
+    if not path.is_file():
+        return mapping_problems(q, document, None)
+    try:
+        frameworks = read_model(load_yaml(path), FrameworkSet).model
+    except UserError:
+        return []
+    if not isinstance(frameworks, FrameworkSet):
+        return []
+    return mapping_problems(q, document, frameworks)
 
 
 def _questionnaire_beside(

@@ -20,6 +20,7 @@ from mcpscale.render.results import consensus_text
 from mcpscale.render.style import fmt_percent, fmt_score
 
 if TYPE_CHECKING:
+    from mcpscale.assess.coverage import Coverage
     from mcpscale.formats.questionnaire import Questionnaire
     from mcpscale.plan.compose import Plan
 
@@ -210,7 +211,9 @@ def assessment_context(
     options: ReportOptions,
     plan: Plan | None = None,
     plan_files: tuple[str, ...] | None = None,
+    coverage: Coverage | None = None,
 ) -> dict[str, Any]:
+    from mcpscale.render.coverage import coverage_view
     from mcpscale.render.report.layout import drop_inapplicable_areas, regulation_coverage
 
     context = build_context(
@@ -225,6 +228,10 @@ def assessment_context(
     regulations = plan.profile.regulations if plan else None
     context["regulations"] = regulation_coverage(questionnaire, regulations)
     context["left_out_areas"] = drop_inapplicable_areas(context["dimensions"])
+    # Appendix C, after the method: only for a pack with frameworks.yaml
+    context["coverage"] = None if coverage is None else coverage_view(coverage)
+    if coverage is not None:
+        context["toc"].append({"id": "coverage", "title": context["coverage"]["title"]})
     return context
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcpscale.render.report.options import ReportOptions
 from mcpscale.render.report.templates import environment, render_template
-from mcpscale.render.text import file_name, file_names
+from mcpscale.render.text import file_name, file_names, markdown_text
+
+if TYPE_CHECKING:
+    from mcpscale.assess.coverage import Coverage
 
 
 def chart_files(context: dict[str, Any]) -> dict[str, tuple[str, str]]:
@@ -48,3 +51,16 @@ def write_markdown(context: dict[str, Any], path: Path, options: ReportOptions) 
         written.append(chart_path)
     write_atomic(path, render_markdown(context, options, chart_dir))
     return [path, *written]
+
+
+def coverage_markdown(coverage: Coverage) -> str:
+    """`mcpscale coverage --format markdown`: the report's Appendix C tables, under a heading
+    of their own."""
+    from mcpscale.render.coverage import coverage_view
+
+    heading = (
+        f"## Framework coverage: {markdown_text(coverage.questionnaire_id)} "
+        f"{markdown_text(coverage.questionnaire_version)}\n\n"
+    )
+    env = environment(ReportOptions(), markdown=True)
+    return heading + render_template(env, "coverage.md", {"coverage": coverage_view(coverage)})

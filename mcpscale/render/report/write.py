@@ -58,6 +58,7 @@ def write_reports(
             options,
             assessment.plan,
             assessment.plan_files,
+            assessment.coverage,
         )
         if {"pdf", "html", "md"} & set(outputs)
         else {}
@@ -98,6 +99,7 @@ def _docx_bytes(assessment: Assessment, options: ReportOptions) -> bytes:
             options,
             assessment.plan,
             assessment.plan_files,
+            assessment.coverage,
         )
     return render_docx(render_html(context, options), context, options)
 
@@ -116,6 +118,7 @@ def render_report(
         options,
         assessment.plan,
         assessment.plan_files,
+        assessment.coverage,
     )
     step("render")
     html = render_html(context, options)
