@@ -97,7 +97,7 @@ def test_question_mark_shows_help_and_the_question_is_asked_again(cli: Cli, tmp_
     assert result.exit_code == 0, result.output
     assert "Help" in result.output
     assert result.output.count("Question 1 of") == 1  # same question, not redrawn
-    assert saved(output)["questionnaire"] == "mcp-enterprise-readiness@1.0"
+    assert saved(output)["questionnaire"] == "mcp-enterprise-readiness@1.1"
 
 
 def test_notes_and_evidence_are_asked_after_each_answer(cli: Cli, tmp_path: Path) -> None:

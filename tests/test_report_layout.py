@@ -187,13 +187,15 @@ def test_a_regulation_the_questionnaire_does_not_cover_is_named_and_hipaa_is_lef
 ) -> None:
     profile = yaml.safe_load((ACME / "profile.yaml").read_text())
     assert profile["regulations"] == ["GDPR", "SOX"]
+    profile["regulations"] = ["GDPR", "SOX", "PCI DSS"]
+    (tmp_path / "profile.yaml").write_text(yaml.safe_dump(profile))
     out = tmp_path / "r.html"
     assert (
         cli(
             "report",
             ACME / "answers",
             "--profile",
-            ACME / "profile.yaml",
+            tmp_path / "profile.yaml",
             "--simulations",
             "200",
             "--format",
@@ -204,9 +206,10 @@ def test_a_regulation_the_questionnaire_does_not_cover_is_named_and_hipaa_is_lef
         == 0
     )
     page = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", out.read_text())))
-    assert "Not covered: SOX." in page
-    assert "The questionnaire asks about GDPR." in page
+    assert "Not covered: PCI DSS." in page
+    assert "The questionnaire asks about GDPR, SOX." in page
     assert "HIPAA compliance (Governance, security and compliance, 3 questions)" in page
+    assert "DORA compliance (Governance, security and compliance, 1 question" in page
     assert "Do Business Associate Agreements" not in page  # no HIPAA block for a bank
 
 

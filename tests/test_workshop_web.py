@@ -303,7 +303,7 @@ def test_the_projector_shows_the_evidence_and_only_counts_when_anonymous(
     tmp_path: Path, browser: Any
 ) -> None:
     # The room file says where the room is: at a question the acme scan has a finding on.
-    room_file = {"room": 1, "questionnaire": "mcp-enterprise-readiness@1.0",
+    room_file = {"room": 1, "questionnaire": "mcp-enterprise-readiness@1.1",
                  "question": "gov.encryption-in-transit", "revealed": False}  # fmt: skip
     (tmp_path / ".workshop-room.json").write_text(json.dumps(room_file))
     evidence = ROOT / "examples" / "acme" / "evidence" / "scan.yaml"
