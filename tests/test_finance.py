@@ -194,7 +194,7 @@ def test_every_assumption_cites_the_reference_document_by_title_and_section(
     assumptions = plan["roi"]["assumptions"]
     assert plan["roi"]["reference"]["title"] == title
     sectioned = [name for name, a in assumptions.items() if a["section"]]
-    assert len(sectioned) == 7  # the two others are mcpscale's own, and say so
+    assert len(sectioned) == 7  # the others are mcpscale's own, and say so
     for name, assumption in assumptions.items():
         citation = assumption["citation"]
         assert title in citation, name
