@@ -66,14 +66,15 @@ def load_answer_sets(
         raise UserError.from_problems(problems)
     given_ref = questionnaire_ref
     if questionnaire_ref is None:
-        named = sorted({a.questionnaire for a, _ in loaded})
         ids = sorted({a.questionnaire_id for a, _ in loaded})
         if len(ids) > 1:
             raise UserError(
                 f"these answers are for different questionnaires ({', '.join(ids)}); "
                 "score each set separately or pass --questionnaire"
             )
-        questionnaire_ref = named[0] if len(named) == 1 else ids[0]
+        # the bundled questionnaire by id: answers to another version of it are then
+        # checked against it, and told how to migrate when the pack can take them there
+        questionnaire_ref = ids[0]
     pack = resolve_pack(questionnaire_ref)
     q = pack.questionnaire
     migrations = None
