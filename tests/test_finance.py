@@ -161,7 +161,7 @@ def test_budget_by_phase_splits_one_off_from_running_by_calendar_year_to_the_tco
     # no cost comes before the phase that causes it starts (plan_start 2027-01-01)
     starts = {p["phase"]: 2027 + p["start_month"] // 12 for p in plan["roadmap"]["phases"]}
     assert all(c["calendar_year"] >= starts[c["phase"]] for c in cells), (starts, cells)
-    assert starts[3] == 2027 and any(c["phase"] == 3 and c["calendar_year"] == 2029 for c in cells)
+    assert starts[3] == 2028 and any(c["phase"] == 3 and c["calendar_year"] == 2029 for c in cells)
 
     markdown = reports["md"]
     assert "| Phase | Costs | 2027 | 2028 | 2029 | Total |" in markdown

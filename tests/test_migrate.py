@@ -403,13 +403,18 @@ def test_the_bundled_migration_drops_session_affinity() -> None:
 def test_the_example_answers_migrate_to_the_bundled_version_and_score(
     cli: Cli, tmp_path: Path
 ) -> None:
+    # the example's answers as they were at 1.0, before they were migrated and completed
     bundled = load_questionnaire(bundled_pack_paths()["mcp-enterprise-readiness"])
-    if bundled.version == "1.0":
-        pytest.skip("the bundled questionnaire is still 1.0: nothing to migrate to")
     answers = tmp_path / "answers"
-    shutil.copytree(ACME / "answers", answers)
+    shutil.copytree(DATA / "migrate" / "acme-1.0", answers)
+    refused = cli("score", answers, "--profile", ACME / "profile.yaml")
+    assert refused.exit_code == 2
+    assert f"run mcpscale migrate {answers / 'ana-silva.yaml'} --to {bundled.version}" in (
+        refused.stderr
+    )
     result = cli("migrate", answers, "--to", bundled.version)
     assert result.exit_code == 0, result.output
     assert "not carried over: tech.session-affinity" in result.stdout
+    assert "Cookie-based stickiness on the ingress" in result.stdout  # Liam's note, kept
     scored = cli("score", answers, "--profile", ACME / "profile.yaml")
     assert scored.exit_code == 0, scored.output

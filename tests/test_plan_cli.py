@@ -82,7 +82,7 @@ def test_plan_json_has_the_documented_shape(cli: Cli) -> None:
         low, high = phase["range_months"]
         assert low <= phase["duration_months"] <= high or phase["note"]
     # plan_start 2027-01-01 + 4 months: the core platform exists, so phase 1 need not build it
-    assert phases[0]["gate_date"] == "2027-05-01"
+    assert phases[0]["gate_date"] == "2027-07-01"
     scores = [r["score"] for r in data["risks"]]
     assert scores == sorted(scores, reverse=True)
     assert all(r["score"] == r["probability"] * r["impact"] for r in data["risks"])

@@ -47,10 +47,10 @@ def test_the_cto_is_the_outlier_and_the_overall_is_shown_without_her(acme: Resul
     reading = read_respondents(acme)
     assert reading.outlier is not None and reading.outlier.name == "Ana Silva"
     ana = reading.outlier
-    assert round(ana.mean_level or 0, 2) == 3.23 and round(ana.room_mean or 0, 1) == 2.1
+    assert round(ana.mean_level or 0, 2) == 2.98 and round(ana.room_mean or 0, 1) == 2.0
     assert ana.alone_high == reading.disagreements == 18
-    assert round(reading.overall or 0, 2) == 2.35
-    assert round(reading.overall_without_outlier or 0, 2) == 2.08
+    assert round(reading.overall or 0, 2) == 2.22
+    assert round(reading.overall_without_outlier or 0, 2) == 1.98
     # leaving no one out is the score itself: the same rules as scoring.py
     assert overall_without(acme, ()) == pytest.approx(acme.overall.score)
     others = [s for s in reading.standings if s.name != "Ana Silva"]
@@ -100,7 +100,7 @@ def test_summary_lists_findings_each_linking_the_section_that_argues_it(acme_htm
 def test_respondents_section_and_confidence_beside_each_answer(acme_html: str) -> None:
     section = acme_html.split('<section id="respondents">', 1)[1].split("</section>", 1)[0]
     assert "Ana Silva" in section and "outlier</span>" in section
-    assert "2.35 with their answers and 2.08 without them" in section
+    assert "2.22 with their answers and 1.98 without them" in section
     assert "check first" in section  # a lone answer held less firmly than the room's
     # Tomasz's answer on secrets management is stated with high confidence
     assert re.search(r"Tomasz Nowak: 1 \(plaintext-config\) · high confidence", acme_html)
