@@ -418,3 +418,45 @@ def test_the_example_answers_migrate_to_the_bundled_version_and_score(
     assert "Cookie-based stickiness on the ingress" in result.stdout  # Liam's note, kept
     scored = cli("score", answers, "--profile", ACME / "profile.yaml")
     assert scored.exit_code == 0, scored.output
+
+
+def test_a_10_result_compared_with_a_11_result_says_the_instrument_changed(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # last year's result, scored with questionnaire 1.0, and this year's with 1.1
+    before, after = tmp_path / "2025.json", tmp_path / "2026.json"
+    old = cli(
+        "score",
+        DATA / "migrate" / "acme-1.0",
+        "-q",
+        DATA / "migrate" / "bundled-1.0",
+        "--profile",
+        ACME / "profile.yaml",
+        "--format",
+        "json",
+        "-o",
+        before,
+    )
+    assert old.exit_code == 0, old.output
+    new = cli(
+        "score",
+        ACME / "answers",
+        "--profile",
+        ACME / "profile.yaml",
+        "--format",
+        "json",
+        "-o",
+        after,
+    )
+    assert new.exit_code == 0, new.output
+    compared = cli("compare", before, after)
+    assert compared.exit_code == 0, compared.output
+    said = " ".join(compared.stdout.split())
+    # the 55 questions that carried over are compared; the dropped one and the 17 new are not
+    assert "The instrument changed (1.0 -> 1.1): 55 questions compared, 18 not comparable" in said
+    data = json.loads(cli("compare", before, after, "--format", "json").stdout)
+    changed = data["instrument_changed"]
+    assert (changed["from"], changed["to"], changed["compared"]) == ("1.0", "1.1", 55)
+    assert "tech.session-affinity" in changed["not_comparable"]
+    overall = data["overall"]
+    assert overall["old"] == pytest.approx(overall["new"])  # the same answers, where they map
