@@ -180,3 +180,18 @@ def _copy(source: Path, tmp_path: Path) -> Path:
     target = tmp_path / source.name
     shutil.copytree(source, target)
     return target
+
+
+def test_a_question_is_held_against_its_own_target_in_the_report() -> None:
+    from mcpscale.assess.strengths import dimension_points
+    from mcpscale.pipeline import Options, run
+
+    folder = PACKS / "features"
+    result = run([folder / "answers"], Options(questionnaire=str(folder))).result
+    points = {p.question: p for p in dimension_points(result, "controls")}
+    # controls.review scores 1.5 against its own target 2 (not the dimension's 3): a low
+    # weakness, half a level short, where against 3 it would read as a high one
+    review = points["controls.review"]
+    assert (review.target, review.shortfall, review.severity) == (2, 0.5, "low")
+    context = dimension_points(result, "context")
+    assert context == []  # the informational question is no strength and no weakness

@@ -11,14 +11,13 @@ from mcpscale.render.style import fmt_score
 
 def dimension_points_view(result: Result, dimension_id: str) -> list[dict[str, Any]]:
     """Keys: kind, severity, sentence."""
-    target = next(d.target for d in result.dimensions if d.id == dimension_id)
     rows = []
     for p in dimension_points(result, dimension_id):
         level = f" ({p.level_name})" if p.level_name else ""
         if p.shortfall <= 0:
-            where = f"at or above the target of {target:g}"
+            where = f"at or above the target of {p.target:g}"
         else:
-            where = f"{fmt_score(p.shortfall)} below the target of {target:g}"
+            where = f"{fmt_score(p.shortfall)} below the target of {p.target:g}"
         opener = (
             "Strength"
             if p.kind == "strength" and p.shortfall <= 0
