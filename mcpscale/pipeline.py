@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from mcpscale.formats.profile import Profile
     from mcpscale.formats.questionnaire import Questionnaire
     from mcpscale.inputs.packs import PlanContent
-    from mcpscale.inputs.yaml import YamlDocument
     from mcpscale.plan.compose import Plan
 
 # The steps an assessment goes through, in order; a `Step` callback is told each as it starts.
@@ -350,24 +349,15 @@ def migrate_files(
     in memory; nothing is written. Any file that cannot move raises, before any is written."""
     from mcpscale.assess.migrate import migrate_answers
     from mcpscale.errors import Problem
-    from mcpscale.formats.answers import AnswerSet
-    from mcpscale.inputs.answers import read_answer_documents
+    from mcpscale.inputs.answers import read_answer_sets
     from mcpscale.inputs.answers_text import answers_text
     from mcpscale.inputs.migrations import load_migrations
     from mcpscale.inputs.packs import resolve_pack
-    from mcpscale.inputs.read import read_model
     from mcpscale.inputs.reader import read_bounded
     from mcpscale.inputs.yaml import MAX_FILE_BYTES
 
-    loaded: list[tuple[AnswerSet, YamlDocument]] = []
+    loaded = read_answer_sets(answer_paths)
     problems: list[Problem] = []
-    for document in read_answer_documents(answer_paths):
-        checked = read_model(document, AnswerSet)
-        problems.extend(checked.problems)
-        if isinstance(checked.model, AnswerSet):
-            loaded.append((checked.model, document))
-    if problems:
-        raise UserError.from_problems(problems)
     ids = sorted({answers.questionnaire_id for answers, _ in loaded})
     if questionnaire_ref is None and len(ids) > 1:
         raise UserError(

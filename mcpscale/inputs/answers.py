@@ -46,15 +46,9 @@ def read_answer_documents(paths: Sequence[Path]) -> list[YamlDocument]:
     return list(documents.values())
 
 
-def load_answer_sets(
-    paths: Sequence[Path], questionnaire_ref: str | None
-) -> tuple[Questionnaire, list[AnswerSet]]:
-    """Load answers files (and directories of them) and the questionnaire they answer.
-
-    Without `questionnaire_ref`, the questionnaire named in the answers is used; all
-    answers must then name the same one.
-    """
-
+def read_answer_sets(paths: Sequence[Path]) -> list[tuple[AnswerSet, YamlDocument]]:
+    """Every answers file under `paths` as a model with its document; one UserError naming
+    every file and line whose shape is wrong."""
     loaded: list[tuple[AnswerSet, YamlDocument]] = []
     problems: list[Problem] = []
     for document in read_answer_documents(paths):
@@ -64,6 +58,19 @@ def load_answer_sets(
             loaded.append((checked.model, document))
     if problems:
         raise UserError.from_problems(problems)
+    return loaded
+
+
+def load_answer_sets(
+    paths: Sequence[Path], questionnaire_ref: str | None
+) -> tuple[Questionnaire, list[AnswerSet]]:
+    """Load answers files (and directories of them) and the questionnaire they answer.
+
+    Without `questionnaire_ref`, the questionnaire named in the answers is used; all
+    answers must then name the same one.
+    """
+    loaded = read_answer_sets(paths)
+    problems: list[Problem] = []
     given_ref = questionnaire_ref
     if questionnaire_ref is None:
         ids = sorted({a.questionnaire_id for a, _ in loaded})

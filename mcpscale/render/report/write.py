@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from mcpscale.errors import UserError
 from mcpscale.pipeline import Assessment, Step, no_progress
@@ -51,18 +52,7 @@ def write_reports(
     options = for_questionnaire(options, assessment.questionnaire)
     step("charts")
     # DOCX draws its own charts (PNG) and xlsx has none: the SVG context only when needed
-    context = (
-        assessment_context(
-            assessment.result,
-            assessment.questionnaire,
-            options,
-            assessment.plan,
-            assessment.plan_files,
-            assessment.coverage,
-        )
-        if {"pdf", "html", "md"} & set(outputs)
-        else {}
-    )
+    context = _context(assessment, options) if {"pdf", "html", "md"} & set(outputs) else {}
     step("render")
     written = []
     html = render_html(context, options) if {"pdf", "html"} & set(outputs) else ""
@@ -93,14 +83,7 @@ def _docx_bytes(assessment: Assessment, options: ReportOptions) -> bytes:
     from mcpscale.render.report.docx import render_docx
 
     with as_png():
-        context = assessment_context(
-            assessment.result,
-            assessment.questionnaire,
-            options,
-            assessment.plan,
-            assessment.plan_files,
-            assessment.coverage,
-        )
+        context = _context(assessment, options)
     return render_docx(render_html(context, options), context, options)
 
 
@@ -112,7 +95,15 @@ def render_report(
         require_pdf_support()
     options = for_questionnaire(options, assessment.questionnaire)
     step("charts")
-    context = assessment_context(
+    context = _context(assessment, options)
+    step("render")
+    html = render_html(context, options)
+    return render_pdf(html, options) if fmt == "pdf" else html
+
+
+def _context(assessment: Assessment, options: ReportOptions) -> dict[str, Any]:
+    """Everything the templates show for one assessment (render/report/context.py)."""
+    return assessment_context(
         assessment.result,
         assessment.questionnaire,
         options,
@@ -120,6 +111,3 @@ def render_report(
         assessment.plan_files,
         assessment.coverage,
     )
-    step("render")
-    html = render_html(context, options)
-    return render_pdf(html, options) if fmt == "pdf" else html
