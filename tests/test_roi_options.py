@@ -14,7 +14,16 @@ from hypothesis import strategies as st
 
 from mcpscale.formats.pack import ECONOMIC_INPUTS, Correlation, Estimate
 from mcpscale.inputs.packs import data_dir
-from mcpscale.plan.roi import STREAMS, Stage, Stages, draw_inputs, pert, project
+from mcpscale.plan.roi import (
+    STREAMS,
+    Stage,
+    Stages,
+    draw_inputs,
+    payback_month,
+    payback_months,
+    pert,
+    project,
+)
 from mcpscale.render.style import fmt_money
 
 from .conftest import ACME, Cli
@@ -288,3 +297,16 @@ def test_correlations_in_economics_change_the_simulation_and_bad_ones_are_named(
     result = cli("plan", *args)
     assert result.exit_code == 2
     assert "economics.yaml" in result.output and "coefficient" in result.output
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.floats(-1000, 1000),
+    st.lists(st.floats(-500, 500), min_size=1, max_size=40),
+)
+def test_payback_of_every_draw_at_once_equals_the_month_by_month_rule(
+    initial: float, monthly: list[float]
+) -> None:
+    months = payback_months(np.array([initial]), np.array([monthly]))[0]
+    expected = payback_month(initial, monthly)
+    assert (None if math.isinf(months) else int(months)) == expected

@@ -507,9 +507,10 @@ def draw_inputs(
     scores = normal @ np.asarray(lower).T
     moved = {name for pair in paired for name in pair.between}
     for position, name in enumerate(ECONOMIC_INPUTS):
-        if name in moved:
-            ranks = np.argsort(np.argsort(scores[:, position], kind="stable"), kind="stable")
-            values[name] = np.sort(values[name])[ranks]
+        if name in moved:  # the k-th smallest draw goes where the k-th smallest score is
+            reordered = np.empty(draws)
+            reordered[np.argsort(scores[:, position])] = np.sort(values[name])
+            values[name] = reordered
     return values
 
 
@@ -568,9 +569,15 @@ def outcomes(
         ],
         axis=1,
     )
+    # Draws share few distinct schedules (whole-month slips, two gates): work out each
+    # distinct one once, then give every draw its row.
+    base = int(slips.max(initial=0)) + 1
+    code = ((slips[:, 0] * base + slips[:, 1]) * base + slips[:, 2]) * 4 + passed @ [2, 1]
+    _, first_draw, which = np.unique(code, return_index=True, return_inverse=True)
+    slip, gate = slips[first_draw], passed[first_draw]
     planned = np.array([stage.planned_months for stage in stages.phases])
-    ends = np.cumsum(planned + slips, axis=1)
-    gate_1, gate_2 = passed[:, 0], passed[:, 0] & passed[:, 1]
+    ends = np.cumsum(planned + slip, axis=1)
+    gate_1, gate_2 = gate[:, 0], gate[:, 0] & gate[:, 1]
     never = months + 1
     end_2 = np.where(gate_1, ends[:, 1], never)[:, None]
     end_3 = np.where(gate_2, ends[:, 2], never)[:, None]
@@ -580,31 +587,33 @@ def outcomes(
         first,
         np.where(month < end_2, second, np.where(month < end_3, third, after)),
     )
-    benefits = model.benefit_factor * share * (factors @ full)
     discount = 1 / (1 + model.discount_rate) ** (month // 12 + 1)
-    scale = model.cost_risk_factor * overrun
-    shifts = (np.zeros(draws, dtype=np.int64), slips[:, 0], slips[:, 0] + slips[:, 1])
-    costs = np.zeros((draws, months))
+    shifts = (np.zeros(len(slip), dtype=np.int64), slip[:, 0], slip[:, 0] + slip[:, 1])
+    costs = np.zeros((len(slip), months))
     present = []
     for stage, shift in zip(stages.phases, shifts, strict=True):
-        monthly = np.asarray(stage.monthly_costs, dtype=float)
-        if not shift.any():
-            moved = np.broadcast_to(monthly, (draws, months))
-        else:
-            padded = np.concatenate([np.zeros(int(shift.max())), monthly])
-            moved = padded[int(shift.max()) + month[None, :] - shift[:, None]]
+        padded = np.concatenate([np.zeros(int(shift.max())), stage.monthly_costs])
+        moved = padded[int(shift.max()) + month[None, :] - shift[:, None]]
         costs += moved
         present.append(stage.initial_cost + moved @ discount)
-    committed_costs = scale * (present[0] + present[1] + present[2])
-    staged_costs = scale * (present[0] + gate_1 * present[1] + gate_2 * present[2])
+    committed = (present[0] + present[1] + present[2])[which]
+    staged = (present[0] + gate_1 * present[1] + gate_2 * present[2])[which]
+    scale = model.cost_risk_factor * overrun
+    committed_costs, staged_costs = scale * committed, scale * staged
+    benefits = (model.benefit_factor * share)[which]
+    benefits *= factors @ full
     present_benefits = benefits @ discount
     initial = -scale * math.fsum(stage.initial_cost for stage in stages.phases)
+    spent = costs[which]
+    spent *= scale[:, None]
+    monthly_net = benefits
+    monthly_net -= spent
     return Outcomes(
         npv=present_benefits - committed_costs,
         present_costs=committed_costs,
         staged_npv=present_benefits - staged_costs,
         initial=initial,
-        monthly_net=benefits - scale[:, None] * costs,
+        monthly_net=monthly_net,
     )
 
 
@@ -612,13 +621,16 @@ def payback_months(initial: np.ndarray, monthly_net: np.ndarray) -> np.ndarray:
     """payback_month for every draw at once; inf where not within the horizon."""
     import numpy as np
 
-    cumulative = np.concatenate(
-        [initial[:, None], initial[:, None] + np.cumsum(monthly_net, axis=1)], axis=1
-    )
-    seen = np.logical_or.accumulate(cumulative < 0, axis=1)
-    back = (cumulative >= 0)[:, 1:] & seen[:, :-1]
-    found = back.any(axis=1)
-    return np.where(found, back.argmax(axis=1) + 1.0, np.where(seen[:, -1], np.inf, 0.0))
+    # Summed in the order payback_month sums, so that the two agree to the last bit.
+    cumulative = np.cumsum(np.concatenate([initial[:, None], monthly_net], axis=1), axis=1)[:, 1:]
+    negative = cumulative < 0
+    # Under water at some month up to this one (or at the start).
+    seen = np.logical_or.accumulate(negative, axis=1, out=negative.copy())
+    seen |= (initial < 0)[:, None]
+    back = seen > negative  # under water before, not now: paid back this month
+    first = back.argmax(axis=1)
+    found = back[np.arange(len(first)), first]
+    return np.where(found, first + 1.0, np.where(seen[:, -1], np.inf, 0.0))
 
 
 def _percentiles(array: np.ndarray) -> tuple[float, float, float]:
