@@ -297,6 +297,19 @@ def test_correlations_in_economics_change_the_simulation_and_bad_ones_are_named(
     result = cli("plan", *args)
     assert result.exit_code == 2
     assert "economics.yaml" in result.output and "coefficient" in result.output
+    line = len(original.splitlines()) + 2  # the first pair, under correlations:
+    economics.write_text(
+        original
+        + "correlations:\n"
+        + "  - {between: [developer_productivity_gain, cost_overrun], coefficient: 0.9}\n"
+        + "  - {between: [cost_overrun, context_work_share], coefficient: 0.9}\n"
+        + "  - {between: [developer_productivity_gain, context_work_share], coefficient: -0.9}\n",
+        "utf-8",
+    )
+    result = cli("plan", *args)
+    assert result.exit_code == 2
+    assert f"economics.yaml:{line}:" in result.output
+    assert "the coefficients contradict each other" in result.output
 
 
 @settings(max_examples=200, deadline=None)

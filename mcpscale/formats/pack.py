@@ -284,7 +284,7 @@ def cholesky(matrix: Sequence[Sequence[float]]) -> list[list[float]] | None:
 def correlations_problem(correlations: Sequence[Correlation]) -> str | None:
     seen: set[frozenset[str]] = set()
     for number, pair in enumerate(correlations, start=1):
-        where = f"correlations[{number}]"
+        where = f"pair {number}"
         for name in pair.between:
             if name not in ECONOMIC_INPUTS:
                 return (
@@ -299,7 +299,7 @@ def correlations_problem(correlations: Sequence[Correlation]) -> str | None:
         seen.add(key)
     if cholesky(correlation_matrix(correlations)) is None:
         return (
-            "correlations: the coefficients contradict each other (no set of inputs can "
+            "the coefficients contradict each other (no set of inputs can "
             "move together like this); make the strongest ones weaker"
         )
     return None
@@ -338,10 +338,15 @@ class Economics(Strict):
             problem = assumption_problem(name, estimate)
             if problem:
                 raise ValueError(problem)
-        problem = correlations_problem(self.correlations)
+        return self
+
+    @field_validator("correlations")
+    @classmethod
+    def _consistent(cls, value: list[Correlation]) -> list[Correlation]:
+        problem = correlations_problem(value)
         if problem:
             raise ValueError(problem)
-        return self
+        return value
 
 
 def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:
