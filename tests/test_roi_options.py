@@ -26,7 +26,8 @@ from mcpscale.plan.roi import (
 )
 from mcpscale.render.style import fmt_money
 
-from .conftest import ACME, Cli
+from .conftest import ACME, TINY, Cli
+from .test_plan_cli import make_custom_pack
 
 PACK = data_dir("questionnaires") / "mcp-enterprise-readiness"
 ACME_ARGS = (ACME / "answers", "--profile", ACME / "profile.yaml", "--simulations", "2000")
@@ -323,3 +324,15 @@ def test_payback_of_every_draw_at_once_equals_the_month_by_month_rule(
     months = payback_months(np.array([initial]), np.array([monthly]))[0]
     expected = payback_month(initial, monthly)
     assert (None if math.isinf(months) else int(months)) == expected
+
+
+def test_a_gate_before_a_phase_with_no_work_is_always_passed(cli: Cli, tmp_path: Path) -> None:
+    pack = make_custom_pack(tmp_path)  # only phase 2 has work; phases 1 and 3 are empty
+    roi = cli.json(
+        "plan", TINY / "answers", "--profile", TINY / "profile.yaml", "--questionnaire", pack
+    )["roi"]
+    phases = roi["simulation"]["schedule"]["phases"]
+    assert [p["planned_months"] for p in phases][0::2] == [0, 0]
+    first, second = roi["flexibility"]["gates"]
+    assert first["pass_probability"] < 1  # it guards phase 2's work
+    assert (second["pass_probability"], second["stopped"]) == (1.0, 0.0)

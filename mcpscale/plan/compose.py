@@ -191,8 +191,11 @@ def plan_stages(
     readiness = gate_readiness(content.gates, facts) if content.gates else ()
     by_phase = {gate.phase: gate for gate in readiness}
     stages = []
-    for span in roadmap.phases:
+    spans = list(roadmap.phases)
+    for position, span in enumerate(spans):
         initial, monthly = budget.monthly(span.phase)
+        # A gate before a phase with no work cannot stop anything: it is passed.
+        guards_work = position + 1 < len(spans) and spans[position + 1].duration_months > 0
         checks: list[bool] = []
         if span.phase in by_phase and span.phase + 1 in by_phase:
             checks = [c.met for c in by_phase[span.phase].exit] + [
@@ -209,14 +212,18 @@ def plan_stages(
                 len(checks),
                 sum(checks),
                 gate_pass_probability(sum(checks), len(checks), economics.gate_pass)
-                if span.phase < 3
+                if guards_work
                 else 1.0,
             )
         )
-    ramp_ = economics.benefit_ramp
+    shares = economics.benefit_ramp
     working = any(ramp)  # no initiative: the plan adds no benefit
-    shares = (ramp_.phase_1, ramp_.phase_2, ramp_.phase_3, ramp_.after) if working else (0.0,) * 4
-    return Stages(tuple(stages), shares, unit_streams(inputs, [1.0] * len(ramp)))
+    by_phase_share = (shares.phase_1, shares.phase_2, shares.phase_3, shares.after)
+    return Stages(
+        tuple(stages),
+        by_phase_share if working else (0.0, 0.0, 0.0, 0.0),
+        unit_streams(inputs, [1.0] * len(ramp)),
+    )
 
 
 def merged_assumptions(economics: Economics, profile: Profile) -> dict[str, Estimate]:

@@ -1,9 +1,10 @@
 """Return on investment in the style of Forrester's Total Economic Impact, with its uncertainty.
 
 Benefit streams, costs, risk adjustment, discounting, NPV, ROI, benefit-cost ratio, IRR,
-payback, the Monte Carlo and the sensitivity table are written out in docs/methodology.md.
-Every benefit stream is linear in one factor drawn from the economic ranges, so the
-simulation only scales per-stream present values: it is fully vectorised with numpy.
+payback, the Monte Carlo (correlated inputs, drawn phase lengths, gates as options) and the
+sensitivity table are written out in docs/methodology.md, section 8. Every benefit stream is
+linear in one factor drawn from the economic ranges, so each draw's month-by-month flows are
+array arithmetic over the draws: nothing loops in Python per draw.
 """
 
 from __future__ import annotations
