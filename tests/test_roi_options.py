@@ -16,6 +16,7 @@ from mcpscale.formats.pack import ECONOMIC_INPUTS, Correlation, Estimate
 from mcpscale.inputs.packs import data_dir
 from mcpscale.plan.roi import (
     STREAMS,
+    RoiResult,
     Stage,
     Stages,
     draw_inputs,
@@ -84,7 +85,7 @@ def run(
     seed: int,
     correlations: tuple[Correlation, ...] = (),
     draws: int = 300,
-) -> object:
+) -> RoiResult:
     lengths = [s.planned_months for s in stages.phases]
     shares = [0.0] * lengths[0] + [0.3] * lengths[1] + [0.6] * lengths[2]
     ramp = (shares + [1.0] * MONTHS)[:MONTHS]
@@ -109,6 +110,21 @@ def run(
     )
 
 
+correlation_sets = st.sampled_from(
+    [
+        (),
+        (Correlation(between=("developer_productivity_gain", "cost_overrun"), coefficient=0.7),),
+        (
+            Correlation(
+                between=("development_cycle_reduction", "time_to_market_speedup"),
+                coefficient=-0.5,
+            ),
+            Correlation(
+                between=("developer_productivity_gain", "context_work_share"), coefficient=0.9
+            ),
+        ),
+    ]
+)
 plans = st.tuples(
     st.tuples(st.integers(1, 6), st.integers(0, 6), st.integers(0, 6)),
     st.tuples(st.integers(1, 12), st.integers(0, 12), st.integers(0, 12)),
@@ -118,12 +134,12 @@ plans = st.tuples(
 
 
 @settings(max_examples=40, deadline=None)
-@given(inputs, plans, st.integers(0, 2**32 - 1))
+@given(inputs, plans, st.integers(0, 2**32 - 1), correlation_sets)
 def test_flexibility_is_never_negative(
-    assumptions: dict[str, Estimate], plan: tuple, seed: int
+    assumptions: dict[str, Estimate], plan: tuple, seed: int, correlations: tuple
 ) -> None:
-    roi = run(assumptions, three_stages(*plan), seed)
-    flexibility = roi.simulation.flexibility  # type: ignore[attr-defined]
+    roi = run(assumptions, three_stages(*plan), seed, correlations)
+    flexibility = roi.simulation.flexibility
     assert flexibility is not None
     assert flexibility.value >= 0
     assert flexibility.staged_npv >= flexibility.committed_npv - 1e-6 * (
@@ -132,11 +148,11 @@ def test_flexibility_is_never_negative(
 
 
 @settings(max_examples=40, deadline=None)
-@given(inputs, plans, st.integers(0, 2**32 - 1))
+@given(inputs, plans, st.integers(0, 2**32 - 1), correlation_sets)
 def test_p10_p50_p90_are_in_order_for_npv_roi_and_payback(
-    assumptions: dict[str, Estimate], plan: tuple, seed: int
+    assumptions: dict[str, Estimate], plan: tuple, seed: int, correlations: tuple
 ) -> None:
-    simulation = run(assumptions, three_stages(*plan), seed).simulation  # type: ignore[attr-defined]
+    simulation = run(assumptions, three_stages(*plan), seed, correlations).simulation
     assert simulation.npv[0] <= simulation.npv[1] <= simulation.npv[2]
     assert simulation.roi[0] <= simulation.roi[1] <= simulation.roi[2]
     payback = [math.inf if p is None else p for p in simulation.payback]
@@ -168,9 +184,9 @@ def test_without_correlations_the_simulation_equals_the_independent_model() -> N
     assumptions = {name: Estimate(low=0.1, likely=0.2, high=0.4) for name in ECONOMIC_INPUTS}
     assumptions["time_to_market_speedup"] = Estimate(low=1.5, likely=2, high=3)
     stages = three_stages((3, 6, 6), (6, 9, 12), (50, 80, 80), (0.8, 0.7))
-    none = run(assumptions, stages, 7, ()).simulation  # type: ignore[attr-defined]
+    none = run(assumptions, stages, 7, ()).simulation
     zero = Correlation(between=("cost_overrun", "context_work_share"), coefficient=0.0)
-    same = run(assumptions, stages, 7, (zero,)).simulation  # type: ignore[attr-defined]
+    same = run(assumptions, stages, 7, (zero,)).simulation
     assert (none.npv, none.roi, none.payback, none.flexibility) == (
         same.npv,
         same.roi,
@@ -180,7 +196,7 @@ def test_without_correlations_the_simulation_equals_the_independent_model() -> N
     strong = Correlation(
         between=("developer_productivity_gain", "context_work_share"), coefficient=0.9
     )
-    moved = run(assumptions, stages, 7, (strong,)).simulation  # type: ignore[attr-defined]
+    moved = run(assumptions, stages, 7, (strong,)).simulation
     assert moved.npv != none.npv
 
 
@@ -212,12 +228,12 @@ def test_slow_phases_delay_payback_and_lower_the_npv() -> None:
     assumptions["cost_overrun"] = Estimate(low=1, likely=1, high=1)
     on_time = run(assumptions, three_stages((3, 6, 6), (3, 6, 6), (50, 50, 50), (1, 1)), 5)
     slow = run(assumptions, three_stages((3, 6, 6), (6, 9, 12), (50, 50, 50), (1, 1)), 5)
-    fast_sim, slow_sim = on_time.simulation, slow.simulation  # type: ignore[attr-defined]
-    assert fast_sim.payback[0] == fast_sim.payback[2] == on_time.payback_months  # type: ignore[attr-defined]
+    fast_sim, slow_sim = on_time.simulation, slow.simulation
+    assert fast_sim.payback[0] == fast_sim.payback[2] == on_time.payback_months
     assert slow_sim.payback[2] > fast_sim.payback[2]
     assert slow_sim.npv[1] < fast_sim.npv[1]
     assert slow_sim.finish_months[2] > 15 == fast_sim.finish_months[2]
-    rows = {s.input: s for s in slow.sensitivity}  # type: ignore[attr-defined]
+    rows = {s.input: s for s in slow.sensitivity}
     assert rows["schedule_months"].npv_at_high < rows["schedule_months"].npv_at_low
 
 
@@ -226,10 +242,10 @@ def test_a_gate_sure_to_pass_is_worth_nothing_and_one_sure_to_fail_saves_the_lat
     assumptions["time_to_market_speedup"] = Estimate(low=2, likely=2, high=2)
     assumptions["cost_overrun"] = Estimate(low=1, likely=1, high=1)
     sure = run(assumptions, three_stages((3, 6, 6), (3, 6, 6), (50, 80, 80), (1, 1)), 5)
-    assert sure.simulation.flexibility.value == 0  # type: ignore[attr-defined]
-    assert sure.simulation.npv[1] == pytest.approx(sure.npv)  # type: ignore[attr-defined]
+    assert sure.simulation.flexibility.value == 0
+    assert sure.simulation.npv[1] == pytest.approx(sure.npv)
     fails = run(assumptions, three_stages((3, 6, 6), (3, 6, 6), (50, 80, 80), (0, 1)), 5)
-    flexibility = fails.simulation.flexibility  # type: ignore[attr-defined]
+    flexibility = fails.simulation.flexibility
     saved = 1.1 * math.fsum(80 / 1.08 ** (m // 12 + 1) for m in range(3, 15))
     assert flexibility.value == pytest.approx(saved)
     assert [g.stopped for g in flexibility.gates] == [1.0, 0.0]
