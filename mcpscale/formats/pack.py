@@ -7,6 +7,7 @@ inputs/plan_checks.py.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
@@ -224,6 +225,86 @@ ECONOMIC_INPUTS = (
 )
 
 
+class Correlation(Strict):
+    """Two model inputs that move together, as a rank (Spearman) correlation."""
+
+    between: tuple[Id, Id] = Field(description="Two assumption names the ROI model reads.")
+    coefficient: float = Field(ge=-1, le=1, description="Rank correlation, -1 to 1.")
+    source: str = ""
+
+
+class GatePass(Strict):
+    """The chance of passing a gate, from the share of its criteria met today (mcpscale
+    assumption): `none_met` when none is met, `all_met` when all are, linear between."""
+
+    all_met: float = Field(0.95, ge=0, le=1)
+    none_met: float = Field(0.75, ge=0, le=1)
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> GatePass:
+        if self.none_met > self.all_met:
+            raise ValueError(f"none_met ({self.none_met:g}) is above all_met ({self.all_met:g})")
+        return self
+
+
+def pearson_for_rank(coefficient: float) -> float:
+    """The normal correlation whose ranks correlate by `coefficient` (Spearman):
+    r = 2 sin(pi rho / 6)."""
+    return 2 * math.sin(math.pi * coefficient / 6)
+
+
+def correlation_matrix(correlations: Sequence[Correlation]) -> list[list[float]]:
+    """The normal correlation matrix over ECONOMIC_INPUTS, in their order."""
+    index = {name: position for position, name in enumerate(ECONOMIC_INPUTS)}
+    matrix = [[float(i == j) for j in range(len(index))] for i in range(len(index))]
+    for pair in correlations:
+        i, j = index[pair.between[0]], index[pair.between[1]]
+        matrix[i][j] = matrix[j][i] = pearson_for_rank(pair.coefficient)
+    return matrix
+
+
+def cholesky(matrix: Sequence[Sequence[float]]) -> list[list[float]] | None:
+    """The lower triangle L with L L^T = matrix; None when the matrix is not positive definite
+    (the coefficients contradict each other)."""
+    size = len(matrix)
+    lower = [[0.0] * size for _ in range(size)]
+    for i in range(size):
+        for j in range(i + 1):
+            total = matrix[i][j] - math.fsum(lower[i][k] * lower[j][k] for k in range(j))
+            if i == j:
+                if total <= 1e-12:
+                    return None
+                lower[i][i] = math.sqrt(total)
+            else:
+                lower[i][j] = total / lower[j][j]
+    return lower
+
+
+def correlations_problem(correlations: Sequence[Correlation]) -> str | None:
+    seen: set[frozenset[str]] = set()
+    for number, pair in enumerate(correlations, start=1):
+        where = f"pair {number}"
+        for name in pair.between:
+            if name not in ECONOMIC_INPUTS:
+                return (
+                    f"{where}: '{name}' is not an input of the ROI model "
+                    f"(inputs: {', '.join(ECONOMIC_INPUTS)})"
+                )
+        if pair.between[0] == pair.between[1]:
+            return f"{where}: name two different assumptions"
+        key = frozenset(pair.between)
+        if key in seen:
+            return f"{where}: {pair.between[0]} and {pair.between[1]} are paired twice"
+        seen.add(key)
+    if cholesky(correlation_matrix(correlations)) is None:
+        return (
+            "the coefficients contradict each other (no set of inputs can "
+            "move together like this); make the strongest ones weaker"
+        )
+    return None
+
+
 class Reference(Strict):
     """The document an economics file's figures come from."""
 
@@ -242,6 +323,11 @@ class Economics(Strict):
     risk_adjustment: RiskAdjustment = Field(default_factory=RiskAdjustment)
     contingency: float = Field(0.15, ge=0, description="Budget reserve as a share of costs.")
     benefit_ramp: BenefitRamp = Field(default_factory=BenefitRamp)
+    correlations: list[Correlation] = Field(
+        default_factory=list,
+        description="Pairs of model inputs that move together; none: every input independent.",
+    )
+    gate_pass: GatePass = Field(default_factory=GatePass)
 
     @model_validator(mode="after")
     def _complete(self) -> Economics:
@@ -253,6 +339,14 @@ class Economics(Strict):
             if problem:
                 raise ValueError(problem)
         return self
+
+    @field_validator("correlations")
+    @classmethod
+    def _consistent(cls, value: list[Correlation]) -> list[Correlation]:
+        problem = correlations_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 def find_cycle(graph: Mapping[str, Sequence[str]]) -> list[str] | None:

@@ -169,11 +169,13 @@ class Budget:
             for initiative, costs in amounts.items()
         }
 
-    def monthly(self) -> tuple[float, list[float]]:
-        """The initial investment and the cost of each month of the horizon."""
+    def monthly(self, phase: int | None = None) -> tuple[float, list[float]]:
+        """The initial investment and the cost of each month of the horizon (of one phase)."""
         months = [0.0] * (12 * self.horizon_years)
         initial = 0.0
         for line in self.lines:
+            if phase is not None and line.phase != phase:
+                continue
             if line.month < 0:
                 initial += line.amount
             else:

@@ -8,7 +8,9 @@ without some planning files still gets a plan: the sections those files feed are
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mcpscale.errors import UserError
 from mcpscale.formats.facts import score_facts
@@ -19,7 +21,7 @@ from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
 from mcpscale.inputs.packs import PlanContent
 from mcpscale.plan.budget import Budget, CostInputs, build_budget
-from mcpscale.plan.gates import GateReadiness, gate_readiness
+from mcpscale.plan.gates import GateReadiness, gate_pass_probability, gate_readiness
 from mcpscale.plan.priorities import PhaseTarget, Priority, phase_targets, priorities
 from mcpscale.plan.risks import FiredRisk, fired_risks
 from mcpscale.plan.roadmap import QuestionLinks, Roadmap, build_roadmap, derive_team_size
@@ -28,6 +30,8 @@ from mcpscale.plan.roi import (
     DEFAULT_SIMULATIONS,
     BenefitInputs,
     RoiResult,
+    Stage,
+    Stages,
     project,
     ramp_by_month,
     unit_streams,
@@ -116,20 +120,19 @@ def build_plan(
         ramp = ramp_by_month(roadmap.phases, economics.benefit_ramp, 12 * horizon)
         if not roadmap.initiatives:  # nothing to do: the plan adds no benefit
             ramp = [0.0] * len(ramp)
-        streams = unit_streams(
-            BenefitInputs(
-                ai_developers=ai_developers,
-                developer_annual_cost=profile.developer_annual_cost,
-                salary_inflation=profile.salary_inflation,
-                ai_compute_annual_spend=compute_spend,
-                new_ai_applications_per_year=profile.new_ai_applications_per_year,
-                annual_value_per_application=profile.annual_value_per_application,
-                application_build_months=profile.application_build_months,
-                developers_per_application=profile.developers_per_application,
-            ),
-            ramp,
+        ai_inputs = BenefitInputs(
+            ai_developers=ai_developers,
+            developer_annual_cost=profile.developer_annual_cost,
+            salary_inflation=profile.salary_inflation,
+            ai_compute_annual_spend=compute_spend,
+            new_ai_applications_per_year=profile.new_ai_applications_per_year,
+            annual_value_per_application=profile.annual_value_per_application,
+            application_build_months=profile.application_build_months,
+            developers_per_application=profile.developers_per_application,
         )
+        streams = unit_streams(ai_inputs, ramp)
         initial, monthly = budget.monthly()
+        stages = plan_stages(roadmap, budget, economics, content, facts, ramp, ai_inputs)
         roi = project(
             initial,
             monthly,
@@ -141,6 +144,8 @@ def build_plan(
             adjustment.costs,
             simulations,
             seed,
+            stages,
+            economics.correlations,
         )
     return Plan(
         result=result,
@@ -169,6 +174,55 @@ def build_plan(
         economics=economics,
         priorities=priorities(roadmap, budget) if roadmap and budget else None,
         phase_targets=phase_targets(result, content.gates) if content.gates else None,
+    )
+
+
+def plan_stages(
+    roadmap: Roadmap,
+    budget: Budget,
+    economics: Economics,
+    content: PlanContent,
+    facts: Mapping[str, Any],
+    ramp: Sequence[float],
+    inputs: BenefitInputs,
+) -> Stages:
+    """The phases for the simulation: lengths from the roadmap and the gates' ranges, costs
+    from the budget, and each gate's pass probability from its criteria met today."""
+    readiness = gate_readiness(content.gates, facts) if content.gates else ()
+    by_phase = {gate.phase: gate for gate in readiness}
+    stages = []
+    spans = list(roadmap.phases)
+    for position, span in enumerate(spans):
+        initial, monthly = budget.monthly(span.phase)
+        # A gate before a phase with no work cannot stop anything: it is passed.
+        guards_work = position + 1 < len(spans) and spans[position + 1].duration_months > 0
+        checks: list[bool] = []
+        if span.phase in by_phase and span.phase + 1 in by_phase:
+            checks = [c.met for c in by_phase[span.phase].exit] + [
+                c.met for c in by_phase[span.phase + 1].entry
+            ]
+        stages.append(
+            Stage(
+                span.phase,
+                span.name,
+                span.duration_months,
+                max(span.high, span.duration_months) if span.duration_months else 0,
+                initial,
+                monthly,
+                len(checks),
+                sum(checks),
+                gate_pass_probability(sum(checks), len(checks), economics.gate_pass)
+                if guards_work
+                else 1.0,
+            )
+        )
+    shares = economics.benefit_ramp
+    working = any(ramp)  # no initiative: the plan adds no benefit
+    by_phase_share = (shares.phase_1, shares.phase_2, shares.phase_3, shares.after)
+    return Stages(
+        tuple(stages),
+        by_phase_share if working else (0.0, 0.0, 0.0, 0.0),
+        unit_streams(inputs, [1.0] * len(ramp)),
     )
 
 

@@ -8,7 +8,13 @@ from typing import Any
 from mcpscale.plan.budget import COST_KINDS, Budget, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
 from mcpscale.plan.roadmap import Check
-from mcpscale.plan.roi import citation, cost_bases
+from mcpscale.plan.roi import (
+    Flexibility,
+    RoiResult,
+    Simulation,
+    citation,
+    cost_bases,
+)
 
 PLAN_SCHEMA = "mcpscale/plan@1"
 
@@ -280,11 +286,18 @@ def _roi_dict(plan: Plan) -> dict[str, Any] | None:
             "p50": {"npv": simulation.npv[1], "roi": simulation.roi[1]},
             "p90": {"npv": simulation.npv[2], "roi": simulation.roi[2]},
             "prob_positive": simulation.prob_positive,
+            "payback_months": _payback_dict(simulation, 12 * plan.horizon_years),
+            "schedule": _schedule_dict(roi),
+            "correlations": [
+                {"between": list(c.between), "coefficient": c.coefficient, "source": c.source}
+                for c in simulation.correlations
+            ],
             "cumulative_net": [
                 {"year": year, "p10": band[0], "p50": band[1], "p90": band[2]}
                 for year, band in enumerate(simulation.cumulative)
             ],
         },
+        "flexibility": _flexibility_dict(simulation.flexibility if simulation else None),
         "sensitivity": [
             {
                 "input": s.input,
@@ -307,4 +320,66 @@ def _roi_dict(plan: Plan) -> dict[str, Any] | None:
             }
             for name, e in roi.assumptions.items()
         },
+    }
+
+
+def _payback_dict(simulation: Simulation, horizon_months: int) -> dict[str, Any]:
+    p10, p50, p90 = simulation.payback
+    return {
+        "convention": "percentiles of the months to payback: fewer months is better, so p10 "
+        "is the fast end and p90 the slow (pessimistic) end; null: not paid back within "
+        "the horizon",
+        "p10": p10,
+        "p50": p50,
+        "p90": p90,
+        "prob_within_horizon": simulation.prob_payback,
+        "horizon_months": horizon_months,
+    }
+
+
+def _schedule_dict(roi: RoiResult) -> dict[str, Any] | None:
+    stages, simulation = roi.model.stages, roi.simulation
+    if stages is None or simulation is None or not any(s.name for s in stages.phases):
+        return None
+    p10, p50, p90 = simulation.finish_months
+    return {
+        "phases": [
+            {
+                "phase": s.phase,
+                "name": s.name,
+                "planned_months": s.planned_months,
+                "slowest_months": s.slowest_months,
+            }
+            for s in stages.phases
+        ],
+        "finish_months": {"p10": p10, "p50": p50, "p90": p90},
+        "rule": "each phase's length is drawn from PERT(planned, planned, slowest), whole "
+        "months; benefits follow the phases, later phases' costs move with the slip",
+    }
+
+
+def _flexibility_dict(flexibility: Flexibility | None) -> dict[str, Any] | None:
+    if flexibility is None:
+        return None
+    p10, p50, p90 = flexibility.staged
+    return {
+        "committed_npv": flexibility.committed_npv,
+        "staged_npv": flexibility.staged_npv,
+        "value": flexibility.value,
+        "staged_npv_percentiles": {"p10": p10, "p50": p50, "p90": p90},
+        "meaning": "committed: every phase runs and is paid for whatever the gates show; "
+        "staged: the programme stops at a gate not passed and pays nothing more; value = "
+        "staged - committed (means over the draws), what the right to stop is worth",
+        "gates": [
+            {
+                "after_phase": gate.phase,
+                "name": gate.name,
+                "criteria": gate.criteria,
+                "criteria_met_today": gate.criteria_met,
+                "pass_probability": gate.pass_probability,
+                "reached": gate.reached,
+                "stopped": gate.stopped,
+            }
+            for gate in flexibility.gates
+        ],
     }

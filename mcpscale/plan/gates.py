@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mcpscale.formats.conditions import evaluate, parse_condition
-from mcpscale.formats.pack import GateSet
+from mcpscale.formats.pack import GatePass, GateSet
 
 
 @dataclass(frozen=True)
@@ -49,3 +49,12 @@ def gate_readiness(gates: GateSet, facts: Mapping[str, Any]) -> tuple[GateReadin
         )
         for gate in sorted(gates.phases, key=lambda g: g.phase)
     )
+
+
+def gate_pass_probability(met: int, criteria: int, rule: GatePass) -> float:
+    """The chance of passing a gate: `none_met` with none of its criteria met today,
+    `all_met` with all of them, linear in the share met (a gate without criteria counts as
+    all met). The phase's work is planned to meet the rest; the rule prices the chance
+    that it does not."""
+    share = met / criteria if criteria else 1.0
+    return rule.none_met + (rule.all_met - rule.none_met) * share

@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from mcpscale.formats.results import Result
+from mcpscale.render.finance import sensitivity_label
 from mcpscale.render.style import fmt_score, fmt_thousands, thousands_label
 from mcpscale.render.text import chart_text
 
@@ -507,7 +508,7 @@ def npv_tornado(plan: Plan) -> str:
         )
     axes.axvline(roi.npv, color="#1d2433", linewidth=0.8)
     axes.set_yticks(positions)
-    axes.set_yticklabels([chart_text(row.input.replace("_", " ")) for row in rows], fontsize=7.5)
+    axes.set_yticklabels([chart_text(sensitivity_label(row.input)) for row in rows], fontsize=7.5)
     axes.xaxis.set_major_formatter(formatter)
     axes.set_xlabel(f"NPV ({unit}); line: most likely")
     axes.set_title("Sensitivity of NPV to each input")

@@ -91,6 +91,60 @@ def probability_text(simulation: Simulation) -> str:
     return f"{simulation.draws:,} PERT draws, seed {simulation.seed}; {positive_roi(simulation)}"
 
 
+def payback_range(simulation: Simulation, horizon_months: int) -> str:
+    """The simulated payback in words: median, the 80% range, the chance within the horizon."""
+
+    def months(value: int | None) -> str:
+        return "not within the horizon" if value is None else fmt_months(value)
+
+    fast, median, slow = simulation.payback
+    within = fmt_probability(simulation.prob_payback)
+    return (
+        f"simulated median {months(median)}; 80% of draws between {months(fast)} (fast end) "
+        f"and {months(slow)} (slow end); paid back within the {horizon_months}-month horizon "
+        f"in {within} of draws"
+    )
+
+
+def option_rows(simulation: Simulation, currency: str) -> list[tuple[str, str]]:
+    """Schedule and gates as options, as (measure, value in words) rows."""
+    rows: list[tuple[str, str]] = []
+    fast, median, slow = simulation.finish_months
+    if slow:
+        rows.append(
+            ("Last phase ends", f"month {median} (median); 80% of draws between {fast} and {slow}")
+        )
+    flexibility = simulation.flexibility
+    if flexibility is None:
+        return rows
+    rows += [
+        (
+            "Committed NPV, mean",
+            f"{fmt_money(flexibility.committed_npv, currency)}: every phase runs and is paid for",
+        ),
+        (
+            "Staged NPV, mean",
+            f"{fmt_money(flexibility.staged_npv, currency)}: the programme stops at a gate "
+            "not passed",
+        ),
+        (
+            "Flexibility value",
+            f"{fmt_money(flexibility.value, currency)} (staged - committed): what the right "
+            "to stop at a gate is worth",
+        ),
+    ]
+    for gate in flexibility.gates:
+        rows.append(
+            (
+                f"Gate {gate.phase}: {gate.name}",
+                f"{gate.criteria_met} of {gate.criteria} criteria met today; passed with "
+                f"probability {fmt_probability(gate.pass_probability)} when reached; "
+                f"the programme stops here in {fmt_probability(gate.stopped)} of draws",
+            )
+        )
+    return rows
+
+
 def period(plan_start: dt.date, year: int) -> str:
     """What a plan year covers: year 0 is the start; year 1 the first twelve months."""
     if year == 0:
@@ -205,6 +259,11 @@ def roi_context(plan: Plan, money: Money) -> dict[str, Any]:
         "simulation": probability_text(sim) if sim else "no simulation (--simulations 0)",
         "probability": positive_roi(sim) if sim else "",
         "convention": convention(sim),
+        "payback_range": payback_range(sim, 12 * plan.horizon_years) if sim else "",
+        "options": [
+            {"measure": measure, "value": value}
+            for measure, value in (option_rows(sim, plan.profile.currency) if sim else [])
+        ],
         "benefit_risk": fmt_percent(roi.benefit_risk),
         "cost_risk": fmt_percent(roi.cost_risk),
         "discount_rate": fmt_percent(roi.discount_rate),
@@ -239,7 +298,7 @@ def roi_context(plan: Plan, money: Money) -> dict[str, Any]:
         else "",
         "sensitivity": [
             {
-                "input": s.input.replace("_", " "),
+                "input": sensitivity_label(s.input),
                 "low": f"{s.low:g}",
                 "high": f"{s.high:g}",
                 "npv_at_low": money(s.npv_at_low),
@@ -249,6 +308,15 @@ def roi_context(plan: Plan, money: Money) -> dict[str, Any]:
             for s in roi.sensitivity
         ],
     }
+
+
+def sensitivity_label(name: str) -> str:
+    """A tornado row's name in words: an assumption's name, the schedule or a gate."""
+    if name == "schedule_months":
+        return "schedule (months)"
+    if name.startswith("gate_") and name.endswith("_passed"):
+        return f"gate after phase {name.split('_')[1]} passed"
+    return name.replace("_", " ")
 
 
 def headline(roi: RoiResult, currency: str) -> str:

@@ -14,7 +14,15 @@ from mcpscale.plan.budget import COST_KINDS
 from mcpscale.plan.compose import Plan, add_months
 from mcpscale.plan.document import plan_to_dict
 from mcpscale.plan.roi import cost_bases
-from mcpscale.render.finance import KIND_TITLES, convention, probability_text, reconciliation
+from mcpscale.render.finance import (
+    KIND_TITLES,
+    convention,
+    option_rows,
+    payback_range,
+    probability_text,
+    reconciliation,
+    sensitivity_label,
+)
 from mcpscale.render.results import result_table
 from mcpscale.render.style import fmt_money, fmt_percent
 from mcpscale.render.text import rich_text
@@ -301,14 +309,27 @@ def _roi_tables(plan: Plan) -> list[Any]:
         )
     for s in roi.sensitivity:
         sensitivity.add_row(
-            rich_text(s.input),
+            rich_text(sensitivity_label(s.input)),
             f"{s.low:g}",
             f"{s.high:g}",
             money(s.npv_at_low, currency),
             money(s.npv_at_high, currency),
             money(s.swing, currency),
         )
-    return [flows, headline, sensitivity]
+    tables = [flows, headline]
+    if sim:
+        options = Table(
+            title=rich_text("Schedule, payback and gates as options"),
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+        )
+        options.add_column("Measure")
+        options.add_column("Simulated")
+        options.add_row("Payback", payback_range(sim, 12 * plan.horizon_years))
+        for measure, value in option_rows(sim, currency):
+            options.add_row(rich_text(measure), rich_text(value))
+        tables.append(options)
+    return [*tables, sensitivity]
 
 
 def _risks_table(plan: Plan) -> Any:

@@ -353,4 +353,21 @@ def _cash_flows(
     if simulation:
         figures.append(("P(ROI > 0)", simulation["prob_positive"], RATE))
         figures.append(("Simulated draws", simulation["draws"], None))
+        payback = simulation.get("payback_months") or {}
+        for quantile in ("p10", "p50", "p90"):
+            if quantile in payback:  # an empty cell: not paid back within the horizon
+                figures.append((f"Payback {quantile.upper()} (months)", payback[quantile], None))
+        if payback:
+            figures.append(("P(payback within horizon)", payback["prob_within_horizon"], RATE))
+    flexibility = roi.get("flexibility")
+    if flexibility:
+        figures += [
+            ("Committed NPV (mean)", flexibility["committed_npv"], MONEY),
+            ("Staged NPV (mean)", flexibility["staged_npv"], MONEY),
+            ("Flexibility value", flexibility["value"], MONEY),
+            *(
+                (f"Gate {gate['after_phase']} pass probability", gate["pass_probability"], RATE)
+                for gate in flexibility["gates"]
+            ),
+        ]
     _totals(sheet, figures)
