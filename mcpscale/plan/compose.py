@@ -21,6 +21,7 @@ from mcpscale.inputs.packs import PlanContent
 from mcpscale.plan.budget import Budget, CostInputs, build_budget
 from mcpscale.plan.gates import GateReadiness, gate_readiness
 from mcpscale.plan.priorities import PhaseTarget, Priority, phase_targets, priorities
+from mcpscale.plan.risk_adjustment import RiskBasis, adjusted, assessment_factors
 from mcpscale.plan.risks import FiredRisk, fired_risks
 from mcpscale.plan.roadmap import QuestionLinks, Roadmap, build_roadmap, derive_team_size
 from mcpscale.plan.roi import (
@@ -59,6 +60,7 @@ class Plan:
     economics: Economics | None = None  # the pack's economics.yaml, for the report's appendix
     priorities: tuple[Priority, ...] | None = None  # value against effort, per initiative
     phase_targets: tuple[PhaseTarget, ...] | None = None  # level per dimension by each gate
+    risk_basis: RiskBasis | None = None  # why the ROI's risk adjustment is what it is
 
 
 def build_plan(
@@ -109,10 +111,15 @@ def build_plan(
                 contingency_rate=economics.contingency if economics else 0.0,
             ),
         )
-    roi = None
+    gates = gate_readiness(content.gates, facts) if content.gates else None
+    roi = risk_basis = None
     if roadmap is not None and budget is not None and economics is not None:
         assumptions = merged_assumptions(economics, profile)
-        adjustment = risk_adjustment(economics, profile)
+        risk_basis = adjusted(
+            risk_adjustment(economics, profile),
+            assessment_factors(result, gates),
+            profile.risk_adjustment,
+        )
         ramp = ramp_by_month(roadmap.phases, economics.benefit_ramp, 12 * horizon)
         if not roadmap.initiatives:  # nothing to do: the plan adds no benefit
             ramp = [0.0] * len(ramp)
@@ -137,8 +144,8 @@ def build_plan(
             assumptions,
             horizon,
             profile.discount_rate,
-            adjustment.benefits,
-            adjustment.costs,
+            risk_basis.benefits.result,
+            risk_basis.costs.result,
             simulations,
             seed,
         )
@@ -152,7 +159,7 @@ def build_plan(
         ai_developers=ai_developers,
         ai_compute_annual_spend=compute_spend,
         roadmap=roadmap,
-        gates=gate_readiness(content.gates, facts) if content.gates else None,
+        gates=gates,
         budget=budget,
         roi=roi,
         risks=fired_risks(
@@ -169,6 +176,7 @@ def build_plan(
         economics=economics,
         priorities=priorities(roadmap, budget) if roadmap and budget else None,
         phase_targets=phase_targets(result, content.gates) if content.gates else None,
+        risk_basis=risk_basis,
     )
 
 
@@ -188,6 +196,7 @@ def merged_assumptions(economics: Economics, profile: Profile) -> dict[str, Esti
 
 
 def risk_adjustment(economics: Economics, profile: Profile) -> RiskAdjustment:
+    """The pack's risk adjustment; a side the profile sets is fixed at the profile's figure."""
     try:
         return merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
     except ValueError as exc:

@@ -7,6 +7,7 @@ from typing import Any
 
 from mcpscale.plan.budget import COST_KINDS, Budget, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.risk_adjustment import RULE, SIDES, RiskBasis
 from mcpscale.plan.roadmap import Check
 from mcpscale.plan.roi import citation, cost_bases
 
@@ -220,6 +221,29 @@ def _budget_dict(budget: Budget | None, plan_start: dt.date) -> dict[str, Any] |
     }
 
 
+def _risk_basis_dict(basis: RiskBasis) -> dict[str, Any]:
+    """Why the risk adjustment is what it is: the pack's figure, what each factor of the
+    assessment adds (weight x measure), the pack's maximum and the result."""
+    return {
+        "rule": RULE,
+        "factors": [
+            {"name": f.name, "measure": f.measure, "detail": f.detail} for f in basis.factors
+        ],
+        **{
+            name: {
+                "default": side.default,
+                "contributions": side.contributions,
+                "maximum": side.maximum,
+                "computed": side.computed,
+                "result": side.result,
+                "set_by": side.set_by,
+            }
+            for name in SIDES
+            for side in [basis.side(name)]
+        },
+    }
+
+
 def _roi_dict(plan: Plan) -> dict[str, Any] | None:
     roi = plan.roi
     if roi is None:
@@ -254,7 +278,11 @@ def _roi_dict(plan: Plan) -> dict[str, Any] | None:
         "present_costs": roi.present_costs,
         "present_benefits": roi.present_benefits,
         "discount_rate": roi.discount_rate,
-        "risk_adjustment": {"benefits": roi.benefit_risk, "costs": roi.cost_risk},
+        "risk_adjustment": {
+            "benefits": roi.benefit_risk,
+            "costs": roi.cost_risk,
+            "basis": None if plan.risk_basis is None else _risk_basis_dict(plan.risk_basis),
+        },
         "cash_flows": [
             {
                 "year": c.year,

@@ -13,10 +13,24 @@ from typing import Any
 from mcpscale.formats.pack import BenefitRamp, Reference
 from mcpscale.plan.budget import COST_KINDS, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.risk_adjustment import RiskBasis
 from mcpscale.plan.roi import STREAM_TITLES, CostBases, RoiResult, Simulation, cost_bases
-from mcpscale.render.style import fmt_money, fmt_months, fmt_percent, fmt_probability
+from mcpscale.render.style import (
+    and_list,
+    fmt_money,
+    fmt_months,
+    fmt_percent,
+    fmt_points,
+    fmt_probability,
+)
 
 KIND_TITLES = {"one_off": "One-off (build)", "running": "Running (operate)"}
+RISK_FACTOR_TITLES = {
+    "confidence": "Answer confidence",
+    "disagreement": "Disagreement",
+    "evidence_conflicts": "Evidence conflicts",
+    "blocked_criteria": "Blocked gate criteria",
+}
 Money = Callable[[float | None], str]
 
 
@@ -66,6 +80,74 @@ def reconciliation(bases: CostBases, currency: str) -> str:
         f"{money(bases.roi_costs)} undiscounted ({money(bases.roi_present_costs)} discounted), "
         f"{why}."
     )
+
+
+def risk_basis_rows(basis: RiskBasis) -> list[dict[str, str]]:
+    """The risk adjustment as a table: the pack's figure, what each factor of the assessment
+    adds to benefits and to costs, and the result."""
+    benefits, costs = basis.benefits, basis.costs
+    rows = [
+        {
+            "factor": "The pack's figure",
+            "found": "for an assessment that leaves nothing to doubt",
+            "benefits": fmt_percent(benefits.default),
+            "costs": fmt_percent(costs.default),
+        }
+    ]
+    for factor in basis.factors:
+        rows.append(
+            {
+                "factor": RISK_FACTOR_TITLES[factor.name],
+                "found": factor.detail,
+                "benefits": fmt_points(benefits.contributions.get(factor.name, 0.0)),
+                "costs": fmt_points(costs.contributions.get(factor.name, 0.0)),
+            }
+        )
+    notes = [
+        f"{name} capped at the pack's maximum of {fmt_percent(side.maximum)}"
+        for name in ("benefits", "costs")
+        for side in [basis.side(name)]
+        if side.set_by == "assessment" and side.computed == side.maximum
+    ] + [
+        f"{name} set by the organisation profile (the assessment gives "
+        f"{fmt_percent(side.computed)})"
+        for name in ("benefits", "costs")
+        for side in [basis.side(name)]
+        if side.set_by == "profile"
+    ]
+    rows.append(
+        {
+            "factor": "Risk adjustment",
+            "found": "; ".join(notes),
+            "benefits": f"-{fmt_percent(benefits.result)}",
+            "costs": f"+{fmt_percent(costs.result)}",
+        }
+    )
+    return rows
+
+
+def risk_basis_text(basis: RiskBasis) -> str:
+    """The risk adjustment and where it comes from, in one sentence."""
+    benefits, costs = basis.benefits, basis.costs
+    raised = [
+        RISK_FACTOR_TITLES[f.name].lower()
+        for f in basis.factors
+        if benefits.contributions.get(f.name) or costs.contributions.get(f.name)
+    ]
+    text = (
+        f"Risk adjustment: benefits -{fmt_percent(benefits.result)}, costs "
+        f"+{fmt_percent(costs.result)}; the pack's {fmt_percent(benefits.default)} and "
+        f"{fmt_percent(costs.default)} "
+        + (
+            f"raised by {and_list(raised)} in the assessment"
+            if raised
+            else "unchanged: the assessment leaves nothing to doubt"
+        )
+    )
+    fixed = [name for name in ("benefits", "costs") if basis.side(name).set_by == "profile"]
+    if fixed:
+        text += f"; {and_list(fixed)} set by the organisation profile"
+    return text + "."
 
 
 def convention(simulation: Simulation | None) -> str:
@@ -207,6 +289,8 @@ def roi_context(plan: Plan, money: Money) -> dict[str, Any]:
         "convention": convention(sim),
         "benefit_risk": fmt_percent(roi.benefit_risk),
         "cost_risk": fmt_percent(roi.cost_risk),
+        "risk_basis": risk_basis_rows(plan.risk_basis) if plan.risk_basis else [],
+        "risk_basis_text": risk_basis_text(plan.risk_basis) if plan.risk_basis else "",
         "discount_rate": fmt_percent(roi.discount_rate),
         "cash_flows": [
             {

@@ -14,7 +14,13 @@ from mcpscale.plan.budget import COST_KINDS
 from mcpscale.plan.compose import Plan, add_months
 from mcpscale.plan.document import plan_to_dict
 from mcpscale.plan.roi import cost_bases
-from mcpscale.render.finance import KIND_TITLES, convention, probability_text, reconciliation
+from mcpscale.render.finance import (
+    KIND_TITLES,
+    convention,
+    probability_text,
+    reconciliation,
+    risk_basis_rows,
+)
 from mcpscale.render.results import result_table
 from mcpscale.render.style import fmt_money, fmt_percent
 from mcpscale.render.text import rich_text
@@ -308,7 +314,32 @@ def _roi_tables(plan: Plan) -> list[Any]:
             money(s.npv_at_high, currency),
             money(s.swing, currency),
         )
-    return [flows, headline, sensitivity]
+    tables = [flows, headline, sensitivity]
+    if plan.risk_basis is not None:
+        tables.insert(1, _risk_basis_table(plan))
+    return tables
+
+
+def _risk_basis_table(plan: Plan) -> Any:
+    """The risk adjustment: the pack's figure and what each finding of the assessment adds."""
+    assert plan.risk_basis is not None
+    table = Table(
+        title="Risk adjustment, from the assessment",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+        caption="Each factor adds its weight (economics.yaml) times its share, up to the pack's "
+        "maximum; benefits are cut and costs raised by the result.",
+    )
+    table.add_column("Factor")
+    table.add_column("What the assessment found")
+    table.add_column("Benefits", justify="right", no_wrap=True)
+    table.add_column("Costs", justify="right", no_wrap=True)
+    for row in risk_basis_rows(plan.risk_basis):
+        table.add_row(
+            rich_text(row["factor"]), rich_text(row["found"]), row["benefits"], row["costs"]
+        )
+    return table
 
 
 def _risks_table(plan: Plan) -> Any:
