@@ -76,6 +76,8 @@ class Simulation:
     prob_positive: float  # share of draws with ROI > 0
     # P10, P50, P90 of the undiscounted cumulative net cash flow at the end of each year.
     cumulative: tuple[tuple[float, float, float], ...] = ()
+    npv_mean: float = 0.0
+    roi_mean: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -407,6 +409,8 @@ def simulate(
         roi=(float(roi_p[0]), float(roi_p[1]), float(roi_p[2])),
         prob_positive=float(np.mean(roi_array > 0)),
         cumulative=cumulative_percentiles(model, values),
+        npv_mean=float(np.mean(npv_array)),
+        roi_mean=float(np.mean(roi_array)),
     )
 
 
