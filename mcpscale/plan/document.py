@@ -12,6 +12,12 @@ from mcpscale.plan.roadmap import Check
 from mcpscale.plan.roi import citation, cost_bases
 
 PLAN_SCHEMA = "mcpscale/plan@1"
+# What the simulation's percentiles mean, in the words the JSON, the tables and the report use.
+CONVENTION = (
+    "P10 is the low (pessimistic) end: nine draws in ten do better. P90 is the high "
+    "(optimistic) end: only one draw in ten does better. The median (P50) is the middle "
+    "draw and the mean the average of the draws; 80% of the outcomes lie between P10 and P90."
+)
 
 
 # ---------------------------------------------------------------- JSON
@@ -304,9 +310,11 @@ def _roi_dict(plan: Plan) -> dict[str, Any] | None:
             "draws": simulation.draws,
             "seed": simulation.seed,
             "distribution": "pert",
+            "convention": CONVENTION,
             "p10": {"npv": simulation.npv[0], "roi": simulation.roi[0]},
             "p50": {"npv": simulation.npv[1], "roi": simulation.roi[1]},
             "p90": {"npv": simulation.npv[2], "roi": simulation.roi[2]},
+            "mean": {"npv": simulation.npv_mean, "roi": simulation.roi_mean},
             "prob_positive": simulation.prob_positive,
             "cumulative_net": [
                 {"year": year, "p10": band[0], "p50": band[1], "p90": band[2]}

@@ -13,6 +13,7 @@ from typing import Any
 from mcpscale.formats.pack import BenefitRamp, Reference
 from mcpscale.plan.budget import COST_KINDS, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.document import CONVENTION
 from mcpscale.plan.risk_adjustment import RiskBasis
 from mcpscale.plan.roi import STREAM_TITLES, CostBases, RoiResult, Simulation, cost_bases
 from mcpscale.render.style import (
@@ -135,13 +136,12 @@ def risk_basis_text(basis: RiskBasis) -> str:
         if benefits.contributions.get(f.name) or costs.contributions.get(f.name)
     ]
     text = (
-        f"Risk adjustment: benefits -{fmt_percent(benefits.result)}, costs "
-        f"+{fmt_percent(costs.result)}; the pack's {fmt_percent(benefits.default)} and "
-        f"{fmt_percent(costs.default)} "
+        f"Benefits -{fmt_percent(benefits.result)}, costs +{fmt_percent(costs.result)}: the "
+        f"pack's {fmt_percent(benefits.default)} and {fmt_percent(costs.default)}, "
         + (
-            f"raised by {and_list(raised)} in the assessment"
+            f"raised by {and_list(raised)}"
             if raised
-            else "unchanged: the assessment leaves nothing to doubt"
+            else "as the assessment leaves nothing to doubt"
         )
     )
     fixed = [name for name in ("benefits", "costs") if basis.side(name).set_by == "profile"]
@@ -156,9 +156,7 @@ def convention(simulation: Simulation | None) -> str:
         return "No simulation was run (--simulations 0): the figures are the most likely case."
     return (
         f"Most likely case: every assumption at its most likely value. The simulation draws "
-        f"every assumption {simulation.draws:,} times from its range: P10 is the outcome that "
-        "nine draws in ten beat (the cautious end), P90 the outcome only one in ten beats, and "
-        "the median (P50) the middle outcome; 80% of the outcomes lie between P10 and P90."
+        f"every assumption {simulation.draws:,} times from its range. {CONVENTION}"
     )
 
 
@@ -277,6 +275,8 @@ def roi_context(plan: Plan, money: Money) -> dict[str, Any]:
         "roi": fmt_percent(roi.roi),
         "npv_median": money(sim.npv[1]) if sim else "",
         "roi_median": fmt_percent(sim.roi[1]) if sim else "",
+        "npv_mean": money(sim.npv_mean) if sim else "",
+        "roi_mean": fmt_percent(sim.roi_mean) if sim else "",
         "bcr": "-" if roi.benefit_cost_ratio is None else f"{roi.benefit_cost_ratio:.2f}",
         "irr": fmt_percent(roi.irr),
         "payback": "not within the horizon"

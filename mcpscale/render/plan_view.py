@@ -255,32 +255,37 @@ def _roi_tables(plan: Plan) -> list[Any]:
     )
     headline.add_column("Measure")
     headline.add_column("Most likely", justify="right")
-    headline.add_column("P10", justify="right")
+    headline.add_column("P10 (low)", justify="right")
     headline.add_column("Median (P50)", justify="right")
-    headline.add_column("P90", justify="right")
+    headline.add_column("Mean", justify="right")
+    headline.add_column("P90 (high)", justify="right")
     sim = roi.simulation
     headline.add_row(
         "NPV",
         money(roi.npv, currency),
-        *((money(v, currency) for v in sim.npv) if sim else ("-",) * 3),
+        *(
+            (money(v, currency) for v in (sim.npv[0], sim.npv[1], sim.npv_mean, sim.npv[2]))
+            if sim
+            else ("-",) * 4
+        ),
     )
     headline.add_row(
-        "ROI", fmt_percent(roi.roi), *((fmt_percent(v) for v in sim.roi) if sim else ("-",) * 3)
+        "ROI",
+        fmt_percent(roi.roi),
+        *(
+            (fmt_percent(v) for v in (sim.roi[0], sim.roi[1], sim.roi_mean, sim.roi[2]))
+            if sim
+            else ("-",) * 4
+        ),
     )
     headline.add_row(
         "Benefit-cost ratio",
         "-" if roi.benefit_cost_ratio is None else f"{roi.benefit_cost_ratio:.2f}",
-        "",
-        "",
-        "",
     )
-    headline.add_row("IRR", fmt_percent(roi.irr), "", "", "")
+    headline.add_row("IRR", fmt_percent(roi.irr))
     headline.add_row(
         "Payback",
         "not within the horizon" if roi.payback_months is None else f"{roi.payback_months} months",
-        "",
-        "",
-        "",
     )
     notes = []
     if sim:

@@ -281,6 +281,13 @@ def _planning_inputs(plan: Plan) -> list[dict[str, str]]:
             "Risk adjustment",
             f"benefits -{fmt_percent(roi.benefit_risk)}, costs +{fmt_percent(roi.cost_risk)}",
             (adjustment_source or pack)
+            + (
+                f"; the pack's {fmt_percent(economics.risk_adjustment.benefits)} and "
+                f"{fmt_percent(economics.risk_adjustment.costs)} moved by the assessment "
+                "(Return on investment)"
+                if economics
+                else ""
+            )
             + ("; set by the organisation profile" if profile.risk_adjustment else ""),
         ),
         ("Contingency", fmt_percent(budget.contingency_rate), pack),
