@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from mcpscale.errors import UserError
 from mcpscale.formats.facts import score_facts
 from mcpscale.formats.kinds import PLAN_KINDS
-from mcpscale.formats.pack import Economics, Estimate, RiskAdjustment, merged_risk_adjustment
+from mcpscale.formats.pack import Economics, Estimate, merged_risk_adjustment
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
@@ -115,10 +115,9 @@ def build_plan(
     roi = risk_basis = None
     if roadmap is not None and budget is not None and economics is not None:
         assumptions = merged_assumptions(economics, profile)
+        check_risk_adjustment(economics, profile)
         risk_basis = adjusted(
-            risk_adjustment(economics, profile),
-            assessment_factors(result, gates),
-            profile.risk_adjustment,
+            economics.risk_adjustment, assessment_factors(result, gates), profile.risk_adjustment
         )
         ramp = ramp_by_month(roadmap.phases, economics.benefit_ramp, 12 * horizon)
         if not roadmap.initiatives:  # nothing to do: the plan adds no benefit
@@ -195,10 +194,11 @@ def merged_assumptions(economics: Economics, profile: Profile) -> dict[str, Esti
     return merged
 
 
-def risk_adjustment(economics: Economics, profile: Profile) -> RiskAdjustment:
-    """The pack's risk adjustment; a side the profile sets is fixed at the profile's figure."""
+def check_risk_adjustment(economics: Economics, profile: Profile) -> None:
+    """The profile's risk_adjustment figures are in range (inputs/checks.py has told the user
+    with line numbers already)."""
     try:
-        return merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
+        merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
     except ValueError as exc:
         raise UserError(f"profile '{profile.name}': risk_adjustment: {exc}") from None
 
