@@ -128,10 +128,12 @@ def test_appendix_gives_every_economic_assumption_with_its_source(
         assert name.replace("_", " ") in text
         assert " ".join(estimate["source"].split()) in text, name
     pack = yaml.safe_load((ECONOMICS).read_text())
-    adjustment = pack["risk_adjustment"]
+    adjustment, used = pack["risk_adjustment"], acme_plan["roi"]["risk_adjustment"]
     assert (
-        f"Risk adjustment benefits -{adjustment['benefits']:.0%}, costs +{adjustment['costs']:.0%} "
-        f"{' '.join(adjustment['source'].split())}"
+        f"Risk adjustment benefits -{used['benefits']:.0%}, costs +{used['costs']:.0%} "
+        f"{' '.join(adjustment['source'].split())}; the pack's {adjustment['benefits']:.0%} and "
+        f"{adjustment['costs']:.0%} moved by the assessment (Return on investment); weights: "
+        f"{adjustment['weights_source']}"
     ) in text
     assert (
         f"Contingency {pack['contingency']:.0%} mcpscale assumption in the pack's economics.yaml; "

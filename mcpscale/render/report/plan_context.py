@@ -285,6 +285,11 @@ def _planning_inputs(plan: Plan) -> list[dict[str, str]]:
                 f"; the pack's {fmt_percent(economics.risk_adjustment.benefits)} and "
                 f"{fmt_percent(economics.risk_adjustment.costs)} moved by the assessment "
                 "(Return on investment)"
+                + (
+                    f"; weights: {economics.risk_adjustment.weights_source}"
+                    if economics.risk_adjustment.weights_source
+                    else ""
+                )
                 if economics
                 else ""
             )
