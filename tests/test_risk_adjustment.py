@@ -200,9 +200,7 @@ def test_a_pack_default_above_its_maximum_is_refused_at_its_line(cli: Cli, tmp_p
     economics = pack / "economics.yaml"
     source = economics.read_text(encoding="utf-8")
     economics.write_text(
-        source.replace(
-            "  benefits: 0.15\n", "  benefits: 0.15\n  maximum: {benefits: 0.1, costs: 0.3}\n", 1
-        ),
+        source.replace("maximum: {benefits: 0.40,", "maximum: {benefits: 0.10,"),
         encoding="utf-8",
     )
     result = cli("validate", pack)
