@@ -231,6 +231,7 @@ def test_xlsx_holds_the_figures_of_results_json_and_the_plan_json(acme: dict[str
     figures = sheet_figures(cash)
     assert figures["NPV"] == same(plan["roi"]["npv"]) and figures["ROI"] == same(plan["roi"]["roi"])
     assert figures["NPV P50"] == same(plan["roi"]["simulation"]["p50"]["npv"])
+    assert figures["NPV mean"] == same(plan["roi"]["simulation"]["mean"]["npv"])
 
 
 def test_text_from_outside_stays_text_in_xlsx_and_docx(cli: Cli, tmp_path: Path) -> None:
