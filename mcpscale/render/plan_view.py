@@ -100,6 +100,8 @@ def plan_renderables(plan: Plan) -> list[Any]:
         out.append(_gates_table(plan))
     if plan.budget is not None:
         out.append(_budget_table(plan))
+    if plan.risk_basis is not None:
+        out.append(_risk_basis_table(plan))
     if plan.roi is not None:
         out += _roi_tables(plan)
     if plan.risks is not None:
@@ -319,10 +321,7 @@ def _roi_tables(plan: Plan) -> list[Any]:
             money(s.npv_at_high, currency),
             money(s.swing, currency),
         )
-    tables = [flows, headline, sensitivity]
-    if plan.risk_basis is not None:
-        tables.insert(1, _risk_basis_table(plan))
-    return tables
+    return [flows, headline, sensitivity]
 
 
 def _risk_basis_table(plan: Plan) -> Any:
