@@ -66,14 +66,16 @@ def test_tco_and_roi_costs_reconcile_in_one_line_that_adds_up(
     assert basis["costs"] == pytest.approx(sum(c["costs"] for c in plan["roi"]["cash_flows"]))
     assert basis["present_costs"] == pytest.approx(plan["roi"]["present_costs"])
     difference = rounded(basis["total_cost_of_ownership"]) - rounded(basis["costs"])
-    assert difference > 0  # contingency 15% against a 10% risk adjustment
+    # the assessment raises the pack's 10% cost risk above the 15% contingency
+    risk = f"{basis['risk_adjustment_costs']:.0%}"
+    assert basis["risk_adjustment_costs"] > budget["contingency_rate"] and difference < 0
     line = (
         f"One cost base: the total cost of ownership, {eur(basis['total_cost_of_ownership'])}, "
         f"is the budget {eur(budget['total'])} plus 15% contingency, the sum to approve; the ROI "
-        f"counts the same budget plus a 10% risk adjustment, {eur(basis['costs'])} undiscounted "
-        f"({eur(basis['present_costs'])} discounted), {eur(difference)} below the total cost of "
-        "ownership: the ROI replaces the 15% contingency, a reserve, by its 10% risk "
-        "adjustment, so that the uncertainty is not counted twice."
+        f"counts the same budget plus a {risk} risk adjustment, {eur(basis['costs'])} "
+        f"undiscounted ({eur(basis['present_costs'])} discounted), {eur(-difference)} above "
+        f"the total cost of ownership: the ROI replaces the 15% contingency, a reserve, by its "
+        f"{risk} risk adjustment, so that the uncertainty is not counted twice."
     )
     for text in (reports["text"], reports["md_text"]):
         assert text.count(line) == 2  # on the budget page and on the ROI page
@@ -93,7 +95,7 @@ def test_cumulative_columns_are_labelled_and_the_discounted_one_ends_at_the_npv(
     assert "Cumulative " + "|" not in reports["md"]  # no unlabelled "Cumulative" column
 
 
-def test_headline_shows_the_most_likely_case_and_the_simulated_median(
+def test_headline_shows_the_most_likely_case_and_the_simulated_median_and_mean(
     plan: dict, reports: dict[str, str]
 ) -> None:
     roi = plan["roi"]
@@ -104,14 +106,22 @@ def test_headline_shows_the_most_likely_case_and_the_simulated_median(
         f"Most likely case: NPV **{eur(roi['npv'])}**, ROI **{roi['roi']:.0%}**; simulated "
         f"median: NPV {eur(median['npv'])}, ROI {median['roi']:.0%}"
     ) in markdown
-    assert f"**NPV:** {eur(roi['npv'])}, most likely case (median {eur(median['npv'])};" in (
-        markdown
-    )
+    mean = roi["simulation"]["mean"]
+    assert (
+        f"**NPV:** {eur(roi['npv'])}, most likely case (median {eur(median['npv'])}, mean "
+        f"{eur(mean['npv'])}; P10 (low end) to P90 (high end):"
+    ) in markdown
     text = reports["text"]
-    assert f"NPV, most likely case {eur(roi['npv'])} Median {eur(median['npv'])}" in text
-    assert f"ROI, most likely case {roi['roi']:.0%} Median {median['roi']:.0%}" in text
+    assert (
+        f"NPV, most likely case {eur(roi['npv'])} Median {eur(median['npv'])}, mean "
+        f"{eur(mean['npv'])}"
+    ) in text
+    assert (
+        f"ROI, most likely case {roi['roi']:.0%} Median {median['roi']:.0%}, mean {mean['roi']:.0%}"
+    ) in text
     # the P10/P90 convention, in words
-    assert "P10 is the outcome that nine draws in ten beat" in text
+    assert "P10 is the low (pessimistic) end: nine draws in ten do better." in text
+    assert "P90 is the high (optimistic) end" in markdown
     assert "80% of the outcomes lie between P10 and P90" in markdown
 
 
@@ -230,7 +240,15 @@ def test_the_demo_pdf_shows_no_100_percent_probability(tmp_path: Path, cli: Cli)
         check=True,
     ).stdout
     results = cli.json("score", ACME / "answers", "--profile", ACME / "profile.yaml")
-    chance = cli.json("plan", ACME / "answers", "--profile", ACME / "profile.yaml")["roi"]
+    # the demo plans with its evidence, which now moves the risk adjustment and so the ROI
+    chance = cli.json(
+        "plan",
+        ACME / "answers",
+        "--profile",
+        ACME / "profile.yaml",
+        "--evidence",
+        ACME / "evidence",
+    )["roi"]
     shown = fmt_probability(chance["simulation"]["prob_positive"])
     assert f"P(ROI > 0) {'' if shown[0] in '<>' else '= '}{shown}" in " ".join(layout.split())
     assert layout.count("100%") == coverage_cells(results["dimensions"])

@@ -235,6 +235,7 @@ def test_xlsx_holds_the_figures_of_results_json_and_the_plan_json(acme: dict[str
     assert figures["Payback P50 (months)"] == payback["p50"]
     assert figures["Flexibility value"] == same(flexibility["value"])
     assert figures["Gate 1 pass probability"] == same(flexibility["gates"][0]["pass_probability"])
+    assert figures["NPV mean"] == same(plan["roi"]["simulation"]["mean"]["npv"])
 
 
 def test_text_from_outside_stays_text_in_xlsx_and_docx(cli: Cli, tmp_path: Path) -> None:

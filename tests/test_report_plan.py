@@ -61,7 +61,15 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def acme_plan() -> dict:
-    return Cli().json("plan", ACME / "answers", "--profile", ACME / "profile.yaml")
+    """The demo's plan: its evidence conflicts raise the risk adjustment, so they count."""
+    return Cli().json(
+        "plan",
+        ACME / "answers",
+        "--profile",
+        ACME / "profile.yaml",
+        "--evidence",
+        ACME / "evidence",
+    )
 
 
 @pytest.mark.slow
@@ -93,7 +101,9 @@ def test_demo_pdf_names_the_organisation_each_score_and_the_formatted_npv(
     assert re.fullmatch(r"EUR \d{1,3}(,\d{3})+", npv)  # thousands separators, the currency
     assert npv in text
     p10, p90 = roi["simulation"]["p10"]["npv"], roi["simulation"]["p90"]["npv"]
-    assert f"P10-P90: {fmt_money(p10, 'EUR')} to {fmt_money(p90, 'EUR')}" in text
+    assert (
+        f"P10 (low end) to P90 (high end): {fmt_money(p10, 'EUR')} to {fmt_money(p90, 'EUR')}"
+    ) in text
     assert f"{roi['payback_months']} months" in text
 
 
@@ -128,10 +138,12 @@ def test_appendix_gives_every_economic_assumption_with_its_source(
         assert name.replace("_", " ") in text
         assert " ".join(estimate["source"].split()) in text, name
     pack = yaml.safe_load((ECONOMICS).read_text())
-    adjustment = pack["risk_adjustment"]
+    adjustment, used = pack["risk_adjustment"], acme_plan["roi"]["risk_adjustment"]
     assert (
-        f"Risk adjustment benefits -{adjustment['benefits']:.0%}, costs +{adjustment['costs']:.0%} "
-        f"{' '.join(adjustment['source'].split())}"
+        f"Risk adjustment benefits -{used['benefits']:.0%}, costs +{used['costs']:.0%} "
+        f"{' '.join(adjustment['source'].split())}; the pack's {adjustment['benefits']:.0%} and "
+        f"{adjustment['costs']:.0%} moved by the assessment (Return on investment); weights: "
+        f"{adjustment['weights_source']}"
     ) in text
     assert (
         f"Contingency {pack['contingency']:.0%} mcpscale assumption in the pack's economics.yaml; "

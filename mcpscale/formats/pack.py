@@ -176,10 +176,68 @@ class Estimate(Strict):
         return merged
 
 
+# What the assessment says that moves the risk adjustment (plan/risk_adjustment.py).
+RiskFactor = Literal["confidence", "disagreement", "evidence_conflicts", "blocked_criteria"]
+RISK_FACTORS: tuple[RiskFactor, ...] = (
+    "confidence",
+    "disagreement",
+    "evidence_conflicts",
+    "blocked_criteria",
+)
+
+
+class RiskSides(Strict):
+    """One figure for the benefits' adjustment and one for the costs'."""
+
+    benefits: float = Field(ge=0, lt=1)
+    costs: float = Field(ge=0)
+
+
+def _default_weights() -> dict[RiskFactor, RiskSides]:
+    # mcpscale assumptions (docs/methodology.md, section 6): what each factor adds, at its
+    # worst (every answer held with low confidence, every question in disagreement...).
+    return {
+        "confidence": RiskSides(benefits=0.10, costs=0.05),
+        "disagreement": RiskSides(benefits=0.10, costs=0.05),
+        "evidence_conflicts": RiskSides(benefits=0.25, costs=0.10),
+        "blocked_criteria": RiskSides(benefits=0.05, costs=0.05),
+    }
+
+
 class RiskAdjustment(Strict):
-    benefits: float = Field(0.15, ge=0, lt=1, description="Share by which benefits are reduced.")
-    costs: float = Field(0.10, ge=0, description="Share by which costs are raised.")
+    benefits: float = Field(
+        0.15,
+        ge=0,
+        lt=1,
+        description="Share by which benefits are reduced when the assessment leaves nothing "
+        "to doubt; the assessment's factors add to it.",
+    )
+    costs: float = Field(
+        0.10, ge=0, description="Share by which costs are raised, on the same terms."
+    )
     source: str = ""
+    weights: dict[RiskFactor, RiskSides] = Field(
+        default_factory=_default_weights,
+        description="What each factor of the assessment adds at its worst, to benefits and "
+        "costs: " + ", ".join(RISK_FACTORS) + ". A factor left out adds nothing.",
+    )
+    maximum: RiskSides = Field(
+        default_factory=lambda: RiskSides(benefits=0.40, costs=0.30),
+        description="The largest adjustment the assessment can lead to.",
+    )
+    weights_source: str = Field(
+        "", description="Where the weights and the maximum come from, in words."
+    )
+
+    @model_validator(mode="after")
+    def _within_maximum(self) -> RiskAdjustment:
+        for side in ("benefits", "costs"):
+            if getattr(self, side) > getattr(self.maximum, side):
+                raise ValueError(
+                    f"{side} ({getattr(self, side):g}) is above maximum.{side} "
+                    f"({getattr(self.maximum, side):g}); raise the maximum or lower {side}"
+                )
+        return self
 
 
 def merged_risk_adjustment(
@@ -188,6 +246,10 @@ def merged_risk_adjustment(
     """The pack's risk adjustment with a profile's overrides; ValueError if out of range."""
     fields: dict[str, Any] = default.model_dump()
     fields.update((str(key), value) for key, value in override.items())
+    # A profile's figure fixes that side: the pack's maximum bounds only what the assessment adds.
+    for side, value in override.items():
+        if isinstance(value, int | float):
+            fields["maximum"][str(side)] = max(fields["maximum"][str(side)], value)
     try:
         return RiskAdjustment(**fields)
     except ValidationError as exc:

@@ -15,7 +15,7 @@ from typing import Any
 from mcpscale.errors import UserError
 from mcpscale.formats.facts import score_facts
 from mcpscale.formats.kinds import PLAN_KINDS
-from mcpscale.formats.pack import Economics, Estimate, RiskAdjustment, merged_risk_adjustment
+from mcpscale.formats.pack import Economics, Estimate, merged_risk_adjustment
 from mcpscale.formats.profile import Profile
 from mcpscale.formats.results import Result
 from mcpscale.inputs.clock import today
@@ -23,6 +23,7 @@ from mcpscale.inputs.packs import PlanContent
 from mcpscale.plan.budget import Budget, CostInputs, build_budget
 from mcpscale.plan.gates import GateReadiness, gate_pass_probability, gate_readiness
 from mcpscale.plan.priorities import PhaseTarget, Priority, phase_targets, priorities
+from mcpscale.plan.risk_adjustment import RiskBasis, adjusted, assessment_factors
 from mcpscale.plan.risks import FiredRisk, fired_risks
 from mcpscale.plan.roadmap import QuestionLinks, Roadmap, build_roadmap, derive_team_size
 from mcpscale.plan.roi import (
@@ -63,6 +64,7 @@ class Plan:
     economics: Economics | None = None  # the pack's economics.yaml, for the report's appendix
     priorities: tuple[Priority, ...] | None = None  # value against effort, per initiative
     phase_targets: tuple[PhaseTarget, ...] | None = None  # level per dimension by each gate
+    risk_basis: RiskBasis | None = None  # why the ROI's risk adjustment is what it is
 
 
 def build_plan(
@@ -113,10 +115,14 @@ def build_plan(
                 contingency_rate=economics.contingency if economics else 0.0,
             ),
         )
-    roi = None
+    gates = gate_readiness(content.gates, facts) if content.gates else None
+    roi = risk_basis = None
     if roadmap is not None and budget is not None and economics is not None:
         assumptions = merged_assumptions(economics, profile)
-        adjustment = risk_adjustment(economics, profile)
+        check_risk_adjustment(economics, profile)
+        risk_basis = adjusted(
+            economics.risk_adjustment, assessment_factors(result, gates), profile.risk_adjustment
+        )
         ramp = ramp_by_month(roadmap.phases, economics.benefit_ramp, 12 * horizon)
         if not roadmap.initiatives:  # nothing to do: the plan adds no benefit
             ramp = [0.0] * len(ramp)
@@ -140,8 +146,8 @@ def build_plan(
             assumptions,
             horizon,
             profile.discount_rate,
-            adjustment.benefits,
-            adjustment.costs,
+            risk_basis.benefits.result,
+            risk_basis.costs.result,
             simulations,
             seed,
             stages,
@@ -157,7 +163,7 @@ def build_plan(
         ai_developers=ai_developers,
         ai_compute_annual_spend=compute_spend,
         roadmap=roadmap,
-        gates=gate_readiness(content.gates, facts) if content.gates else None,
+        gates=gates,
         budget=budget,
         roi=roi,
         risks=fired_risks(
@@ -174,6 +180,7 @@ def build_plan(
         economics=economics,
         priorities=priorities(roadmap, budget) if roadmap and budget else None,
         phase_targets=phase_targets(result, content.gates) if content.gates else None,
+        risk_basis=risk_basis,
     )
 
 
@@ -241,9 +248,11 @@ def merged_assumptions(economics: Economics, profile: Profile) -> dict[str, Esti
     return merged
 
 
-def risk_adjustment(economics: Economics, profile: Profile) -> RiskAdjustment:
+def check_risk_adjustment(economics: Economics, profile: Profile) -> None:
+    """The profile's risk_adjustment figures are in range (inputs/checks.py has told the user
+    with line numbers already)."""
     try:
-        return merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
+        merged_risk_adjustment(economics.risk_adjustment, profile.risk_adjustment)
     except ValueError as exc:
         raise UserError(f"profile '{profile.name}': risk_adjustment: {exc}") from None
 

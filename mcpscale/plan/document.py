@@ -7,6 +7,7 @@ from typing import Any
 
 from mcpscale.plan.budget import COST_KINDS, Budget, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.risk_adjustment import RULE, SIDES, RiskBasis
 from mcpscale.plan.roadmap import Check
 from mcpscale.plan.roi import (
     Flexibility,
@@ -17,6 +18,12 @@ from mcpscale.plan.roi import (
 )
 
 PLAN_SCHEMA = "mcpscale/plan@1"
+# What the simulation's percentiles mean, in the words the JSON, the tables and the report use.
+CONVENTION = (
+    "P10 is the low (pessimistic) end: nine draws in ten do better. P90 is the high "
+    "(optimistic) end: only one draw in ten does better. The median (P50) is the middle "
+    "draw and the mean the average of the draws; 80% of the outcomes lie between P10 and P90."
+)
 
 
 # ---------------------------------------------------------------- JSON
@@ -226,6 +233,29 @@ def _budget_dict(budget: Budget | None, plan_start: dt.date) -> dict[str, Any] |
     }
 
 
+def _risk_basis_dict(basis: RiskBasis) -> dict[str, Any]:
+    """Why the risk adjustment is what it is: the pack's figure, what each factor of the
+    assessment adds (weight x measure), the pack's maximum and the result."""
+    return {
+        "rule": RULE,
+        "factors": [
+            {"name": f.name, "measure": f.measure, "detail": f.detail} for f in basis.factors
+        ],
+        **{
+            name: {
+                "default": side.default,
+                "contributions": side.contributions,
+                "maximum": side.maximum,
+                "computed": side.computed,
+                "result": side.result,
+                "set_by": side.set_by,
+            }
+            for name in SIDES
+            for side in [basis.side(name)]
+        },
+    }
+
+
 def _roi_dict(plan: Plan) -> dict[str, Any] | None:
     roi = plan.roi
     if roi is None:
@@ -260,7 +290,11 @@ def _roi_dict(plan: Plan) -> dict[str, Any] | None:
         "present_costs": roi.present_costs,
         "present_benefits": roi.present_benefits,
         "discount_rate": roi.discount_rate,
-        "risk_adjustment": {"benefits": roi.benefit_risk, "costs": roi.cost_risk},
+        "risk_adjustment": {
+            "benefits": roi.benefit_risk,
+            "costs": roi.cost_risk,
+            "basis": None if plan.risk_basis is None else _risk_basis_dict(plan.risk_basis),
+        },
         "cash_flows": [
             {
                 "year": c.year,
@@ -282,9 +316,11 @@ def _roi_dict(plan: Plan) -> dict[str, Any] | None:
             "draws": simulation.draws,
             "seed": simulation.seed,
             "distribution": "pert",
+            "convention": CONVENTION,
             "p10": {"npv": simulation.npv[0], "roi": simulation.roi[0]},
             "p50": {"npv": simulation.npv[1], "roi": simulation.roi[1]},
             "p90": {"npv": simulation.npv[2], "roi": simulation.roi[2]},
+            "mean": {"npv": simulation.npv_mean, "roi": simulation.roi_mean},
             "prob_positive": simulation.prob_positive,
             "payback_months": _payback_dict(simulation, 12 * plan.horizon_years),
             "schedule": _schedule_dict(roi),

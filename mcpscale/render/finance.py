@@ -13,10 +13,25 @@ from typing import Any
 from mcpscale.formats.pack import BenefitRamp, Reference
 from mcpscale.plan.budget import COST_KINDS, by_calendar_year
 from mcpscale.plan.compose import Plan, add_months
+from mcpscale.plan.document import CONVENTION
+from mcpscale.plan.risk_adjustment import RiskBasis
 from mcpscale.plan.roi import STREAM_TITLES, CostBases, RoiResult, Simulation, cost_bases
-from mcpscale.render.style import fmt_money, fmt_months, fmt_percent, fmt_probability
+from mcpscale.render.style import (
+    and_list,
+    fmt_money,
+    fmt_months,
+    fmt_percent,
+    fmt_points,
+    fmt_probability,
+)
 
 KIND_TITLES = {"one_off": "One-off (build)", "running": "Running (operate)"}
+RISK_FACTOR_TITLES = {
+    "confidence": "Answer confidence",
+    "disagreement": "Disagreement",
+    "evidence_conflicts": "Evidence conflicts",
+    "blocked_criteria": "Blocked gate criteria",
+}
 Money = Callable[[float | None], str]
 
 
@@ -68,15 +83,80 @@ def reconciliation(bases: CostBases, currency: str) -> str:
     )
 
 
+def risk_basis_rows(basis: RiskBasis) -> list[dict[str, str]]:
+    """The risk adjustment as a table: the pack's figure, what each factor of the assessment
+    adds to benefits and to costs, and the result."""
+    benefits, costs = basis.benefits, basis.costs
+    rows = [
+        {
+            "factor": "The pack's figure",
+            "found": "for an assessment that leaves nothing to doubt",
+            "benefits": fmt_percent(benefits.default),
+            "costs": fmt_percent(costs.default),
+        }
+    ]
+    for factor in basis.factors:
+        rows.append(
+            {
+                "factor": RISK_FACTOR_TITLES[factor.name],
+                "found": factor.detail,
+                "benefits": fmt_points(benefits.contributions.get(factor.name, 0.0)),
+                "costs": fmt_points(costs.contributions.get(factor.name, 0.0)),
+            }
+        )
+    notes = [
+        f"{name} capped at the pack's maximum of {fmt_percent(side.maximum)}"
+        for name in ("benefits", "costs")
+        for side in [basis.side(name)]
+        if side.set_by == "assessment" and side.computed == side.maximum
+    ] + [
+        f"{name} set by the organisation profile (the assessment gives "
+        f"{fmt_percent(side.computed)})"
+        for name in ("benefits", "costs")
+        for side in [basis.side(name)]
+        if side.set_by == "profile"
+    ]
+    rows.append(
+        {
+            "factor": "Risk adjustment",
+            "found": "; ".join(notes),
+            "benefits": f"-{fmt_percent(benefits.result)}",
+            "costs": f"+{fmt_percent(costs.result)}",
+        }
+    )
+    return rows
+
+
+def risk_basis_text(basis: RiskBasis) -> str:
+    """The risk adjustment and where it comes from, in one sentence."""
+    benefits, costs = basis.benefits, basis.costs
+    raised = [
+        RISK_FACTOR_TITLES[f.name].lower()
+        for f in basis.factors
+        if benefits.contributions.get(f.name) or costs.contributions.get(f.name)
+    ]
+    text = (
+        f"Benefits -{fmt_percent(benefits.result)}, costs +{fmt_percent(costs.result)}: the "
+        f"pack's {fmt_percent(benefits.default)} and {fmt_percent(costs.default)}, "
+        + (
+            f"raised by {and_list(raised)}"
+            if raised
+            else "as the assessment leaves nothing to doubt"
+        )
+    )
+    fixed = [name for name in ("benefits", "costs") if basis.side(name).set_by == "profile"]
+    if fixed:
+        text += f"; {and_list(fixed)} set by the organisation profile"
+    return text + "."
+
+
 def convention(simulation: Simulation | None) -> str:
     """The P10/P90 convention in words."""
     if simulation is None:
         return "No simulation was run (--simulations 0): the figures are the most likely case."
     return (
         f"Most likely case: every assumption at its most likely value. The simulation draws "
-        f"every assumption {simulation.draws:,} times from its range: P10 is the outcome that "
-        "nine draws in ten beat (the cautious end), P90 the outcome only one in ten beats, and "
-        "the median (P50) the middle outcome; 80% of the outcomes lie between P10 and P90."
+        f"every assumption {simulation.draws:,} times from its range. {CONVENTION}"
     )
 
 
@@ -249,6 +329,8 @@ def roi_context(plan: Plan, money: Money) -> dict[str, Any]:
         "roi": fmt_percent(roi.roi),
         "npv_median": money(sim.npv[1]) if sim else "",
         "roi_median": fmt_percent(sim.roi[1]) if sim else "",
+        "npv_mean": money(sim.npv_mean) if sim else "",
+        "roi_mean": fmt_percent(sim.roi_mean) if sim else "",
         "bcr": "-" if roi.benefit_cost_ratio is None else f"{roi.benefit_cost_ratio:.2f}",
         "irr": fmt_percent(roi.irr),
         "payback": "not within the horizon"
@@ -266,6 +348,8 @@ def roi_context(plan: Plan, money: Money) -> dict[str, Any]:
         ],
         "benefit_risk": fmt_percent(roi.benefit_risk),
         "cost_risk": fmt_percent(roi.cost_risk),
+        "risk_basis": risk_basis_rows(plan.risk_basis) if plan.risk_basis else [],
+        "risk_basis_text": risk_basis_text(plan.risk_basis) if plan.risk_basis else "",
         "discount_rate": fmt_percent(roi.discount_rate),
         "cash_flows": [
             {

@@ -21,6 +21,7 @@ from mcpscale.render.finance import (
     payback_range,
     probability_text,
     reconciliation,
+    risk_basis_rows,
     sensitivity_label,
 )
 from mcpscale.render.results import result_table
@@ -102,6 +103,8 @@ def plan_renderables(plan: Plan) -> list[Any]:
         out.append(_gates_table(plan))
     if plan.budget is not None:
         out.append(_budget_table(plan))
+    if plan.risk_basis is not None:
+        out.append(_risk_basis_table(plan))
     if plan.roi is not None:
         out += _roi_tables(plan)
     if plan.risks is not None:
@@ -257,32 +260,37 @@ def _roi_tables(plan: Plan) -> list[Any]:
     )
     headline.add_column("Measure")
     headline.add_column("Most likely", justify="right")
-    headline.add_column("P10", justify="right")
+    headline.add_column("P10 (low)", justify="right")
     headline.add_column("Median (P50)", justify="right")
-    headline.add_column("P90", justify="right")
+    headline.add_column("Mean", justify="right")
+    headline.add_column("P90 (high)", justify="right")
     sim = roi.simulation
     headline.add_row(
         "NPV",
         money(roi.npv, currency),
-        *((money(v, currency) for v in sim.npv) if sim else ("-",) * 3),
+        *(
+            (money(v, currency) for v in (sim.npv[0], sim.npv[1], sim.npv_mean, sim.npv[2]))
+            if sim
+            else ("-",) * 4
+        ),
     )
     headline.add_row(
-        "ROI", fmt_percent(roi.roi), *((fmt_percent(v) for v in sim.roi) if sim else ("-",) * 3)
+        "ROI",
+        fmt_percent(roi.roi),
+        *(
+            (fmt_percent(v) for v in (sim.roi[0], sim.roi[1], sim.roi_mean, sim.roi[2]))
+            if sim
+            else ("-",) * 4
+        ),
     )
     headline.add_row(
         "Benefit-cost ratio",
         "-" if roi.benefit_cost_ratio is None else f"{roi.benefit_cost_ratio:.2f}",
-        "",
-        "",
-        "",
     )
-    headline.add_row("IRR", fmt_percent(roi.irr), "", "", "")
+    headline.add_row("IRR", fmt_percent(roi.irr))
     headline.add_row(
         "Payback",
         "not within the horizon" if roi.payback_months is None else f"{roi.payback_months} months",
-        "",
-        "",
-        "",
     )
     notes = []
     if sim:
@@ -330,6 +338,28 @@ def _roi_tables(plan: Plan) -> list[Any]:
             options.add_row(rich_text(measure), rich_text(value))
         tables.append(options)
     return [*tables, sensitivity]
+
+
+def _risk_basis_table(plan: Plan) -> Any:
+    """The risk adjustment: the pack's figure and what each finding of the assessment adds."""
+    assert plan.risk_basis is not None
+    table = Table(
+        title="Risk adjustment, from the assessment",
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+        caption="Each factor adds its weight (economics.yaml) times its share, up to the pack's "
+        "maximum; benefits are cut and costs raised by the result.",
+    )
+    table.add_column("Factor")
+    table.add_column("What the assessment found")
+    table.add_column("Benefits", justify="right", no_wrap=True)
+    table.add_column("Costs", justify="right", no_wrap=True)
+    for row in risk_basis_rows(plan.risk_basis):
+        table.add_row(
+            rich_text(row["factor"]), rich_text(row["found"]), row["benefits"], row["costs"]
+        )
+    return table
 
 
 def _risks_table(plan: Plan) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 def fmt_score(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
@@ -9,6 +11,17 @@ def fmt_score(value: float | None, digits: int = 2) -> str:
 
 def fmt_percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
+
+
+def fmt_points(share: float) -> str:
+    """A change to a percentage, in percentage points: 0.034 -> "+3.4 points"."""
+    return f"{100 * share:+.1f} points"
+
+
+def and_list(words: Iterable[str]) -> str:
+    """ "a", "a and b", "a, b and c"."""
+    listed = list(words)
+    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
 
 
 def fmt_probability(value: float | None) -> str:

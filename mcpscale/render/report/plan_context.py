@@ -7,7 +7,6 @@ it: a pack with no planning files gets one sentence, not a page per missing file
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from mcpscale.formats.kinds import PLAN_FILES
@@ -21,7 +20,7 @@ from mcpscale.plan.compose import (
 from mcpscale.plan.roi import citation
 from mcpscale.render import finance
 from mcpscale.render.report.plan_fit import fit_context
-from mcpscale.render.style import fmt_money, fmt_months, fmt_percent
+from mcpscale.render.style import and_list, fmt_money, fmt_months, fmt_percent
 
 # (section id, TOC title, the pack's planning files it needs)
 PLAN_SECTIONS = (
@@ -72,13 +71,8 @@ def missing_note(plan: Plan | None, plan_files: tuple[str, ...] | None = None) -
         return NO_PLANNING_FILES
     shown = shown_sections(plan)
     left_out = [title.lower() for section, title, _ in PLAN_SECTIONS if section not in shown]
-    files = _and(PLAN_FILES[name] for name in plan.missing)
-    return f"This pack has no {files}, so the report has no {_and(left_out)}."
-
-
-def _and(words: Iterable[str]) -> str:
-    listed = list(words)
-    return listed[0] if len(listed) == 1 else f"{', '.join(listed[:-1])} and {listed[-1]}"
+    files = and_list(PLAN_FILES[name] for name in plan.missing)
+    return f"This pack has no {files}, so the report has no {and_list(left_out)}."
 
 
 def _unavailable(plan: Plan | None, source: str) -> dict[str, str]:
@@ -287,6 +281,18 @@ def _planning_inputs(plan: Plan) -> list[dict[str, str]]:
             "Risk adjustment",
             f"benefits -{fmt_percent(roi.benefit_risk)}, costs +{fmt_percent(roi.cost_risk)}",
             (adjustment_source or pack)
+            + (
+                f"; the pack's {fmt_percent(economics.risk_adjustment.benefits)} and "
+                f"{fmt_percent(economics.risk_adjustment.costs)} moved by the assessment "
+                "(Return on investment)"
+                + (
+                    f"; weights: {economics.risk_adjustment.weights_source}"
+                    if economics.risk_adjustment.weights_source
+                    else ""
+                )
+                if economics
+                else ""
+            )
             + ("; set by the organisation profile" if profile.risk_adjustment else ""),
         ),
         ("Contingency", fmt_percent(budget.contingency_rate), pack),

@@ -350,6 +350,9 @@ def _cash_flows(
         if quantile in simulation:
             figures.append((f"NPV {quantile.upper()}", simulation[quantile]["npv"], MONEY))
             figures.append((f"ROI {quantile.upper()}", simulation[quantile]["roi"], RATE))
+    if "mean" in simulation:
+        figures.append(("NPV mean", simulation["mean"]["npv"], MONEY))
+        figures.append(("ROI mean", simulation["mean"]["roi"], RATE))
     if simulation:
         figures.append(("P(ROI > 0)", simulation["prob_positive"], RATE))
         figures.append(("Simulated draws", simulation["draws"], None))
