@@ -58,15 +58,18 @@ def test_a_percent_scale_names_the_level_reached_not_the_floor_of_the_score(cli:
 
 
 def test_disagreement_is_relative_to_the_scale(cli: Cli) -> None:
-    # 0-100: the default rule is 40% of the span, 40 points; 25 apart agrees, 100 apart not
+    # 0-100: the default rule is 40% of the span, 40 points, which levels 0/25/50/75/100
+    # can first reach 50 apart; 25 apart agrees, 100 apart not
     percent = scored(cli, "percent")
-    assert percent["disagreement_spread"] == pytest.approx(40)
+    assert percent["disagreement_spread"] == 50
     assert [d["question"] for d in percent["disagreements"]] == ["release.sign"]
     # 0/1: one step apart is the whole span, so it is a disagreement
     binary = scored(cli, "binary")
+    assert binary["disagreement_spread"] == 1
     assert [d["question"] for d in binary["disagreements"]] == ["backup.offsite"]
     # -2..2: 40% of 4 is 1.6, so two levels apart, as on the 1-5 scale
     signed = scored(cli, "signed")
+    assert signed["disagreement_spread"] == 2
     assert [d["question"] for d in signed["disagreements"]] == ["cost.unit"]
 
 

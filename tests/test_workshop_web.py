@@ -176,7 +176,7 @@ def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any)
         board.get_by_role("button", name="Next", exact=True).click()
         expect(board.get_by_role("heading", name="Summary")).to_be_visible()
         expect(board.get_by_role("cell", name="Technology")).to_be_visible()
-        expect(board.get_by_text("No question: no levels spanned 1.2 or more.")).to_be_visible()
+        expect(board.get_by_text("No question: no levels spanned 2 or more.")).to_be_visible()
         expect(board.get_by_text(str(tmp_path / "chloe-muller.yaml"))).to_be_visible()
         expect(ana.get_by_role("heading", name="That's all")).to_be_visible()
         rss = Path(f"/proc/{server.process.pid}/status").read_text().split("VmRSS:")[1]

@@ -231,11 +231,19 @@ class Questionnaire(Strict):
 
     @property
     def disagreement_spread(self) -> float:
-        """Answers to one question whose levels span at least this much disagree."""
+        """Answers to one question whose levels span at least this much disagree.
+
+        By default the smallest spread two scale levels can have that reaches 40% of the
+        span: the same questions as the share itself, said as a spread that can occur
+        (2 on a 1-5 scale, not 1.6; 50 on 0/25/50/75/100, not 40).
+        """
         rule = self.disagreement.min_spread
         if rule is not None:
             return rule
-        return DEFAULT_DISAGREEMENT_SHARE * (self.max_level - self.min_level)
+        least = DEFAULT_DISAGREEMENT_SHARE * (self.max_level - self.min_level)
+        levels = [s.level for s in self.scale]
+        spreads = {abs(a - b) for a in levels for b in levels if abs(a - b) >= least - 1e-9}
+        return float(min(spreads, default=self.max_level - self.min_level))
 
     def level_at(self, score: float) -> int:
         """The highest scale level at or below `score` (the lowest level for a score below it).
