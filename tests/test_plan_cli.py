@@ -327,3 +327,36 @@ def test_a_custom_pack_on_another_scale_gets_a_full_plan(cli: Cli, tmp_path: Pat
     assert data["roi"]["cash_flows"][0]["costs"] == 0
     assert sum(c["costs"] for c in data["roi"]["cash_flows"]) > 0
     assert data["missing"] == []
+
+
+def test_a_question_gap_trigger_is_said_by_the_questions_text(cli: Cli, tmp_path: Path) -> None:
+    # tech.b gets a target of its own; an initiative fires on its gap to it
+    pack = make_custom_pack(tmp_path)
+    questionnaire = pack / "questionnaire.yaml"
+    text = questionnaire.read_text()
+    questionnaire.write_text(
+        text.replace(
+            "  - id: tech.b\n    dimension: tech\n",
+            "  - id: tech.b\n    dimension: tech\n    target: 3\n",
+        )
+    )
+    initiatives = pack / "initiatives.yaml"
+    initiatives.write_text(
+        initiatives.read_text()
+        + """  - {id: watch, title: Watch latency, dimension: tech,
+     triggers: {question_gap.tech.b: "> 0"}, phase: 1, duration_months: {low: 1, high: 2},
+     effort_fte_months: 1}
+"""
+    )
+    assert cli("validate", pack).exit_code == 0
+    args = ("plan", TINY / "answers", "--profile", TINY / "profile.yaml", "--questionnaire", pack)
+    data = cli.json(*args)
+    assert "watch" in [i["id"] for i in data["roadmap"]["initiatives"]]
+    report = tmp_path / "r.md"
+    assert cli("report", *args[1:], "--output", report).exit_code == 0
+    shown = " ".join(report.read_text().split())
+    assert "The gap of “How is latency watched?” to its target scores 1.50, above 0" in shown
+    assert "question_gap" not in shown
+    # it closes the question's whole gap (1.5 levels): it has value, it is no mere enabler
+    value = {p["id"]: p["value"] for p in data["priorities"]}
+    assert value["watch"] == 1.5

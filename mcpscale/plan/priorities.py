@@ -4,8 +4,9 @@ phase should reach per dimension.
 Value is the gap an initiative closes, in maturity levels: for every check of its trigger
 that holds, how far today's score is from the level the check asks for
 (`question.gov.mtls: "< 3"` at 1.75 closes 1.25; `gap.technical: "> 1"` closes the
-dimension's whole gap). A dependency scheduled only because another initiative needs it
-closes no gap of its own: value 0, an *enabler*.
+dimension's whole gap, `question_gap.gov.mtls: "> 0"` the question's own). A dependency
+scheduled only because another initiative needs it closes no gap of its own: value 0, an
+*enabler*.
 
 Effort is what it costs over the horizon: its lines in the budget (one-off, recurring and
 the core team's time at the loaded developer cost), before contingency.
@@ -59,7 +60,7 @@ def gap_closed(check: Check) -> float:
     """How far today's score is from what a holding check asks for, in levels."""
     if not check.holds or check.score is None or not isinstance(check.value, int | float):
         return 0.0
-    if check.fact.startswith("gap."):
+    if check.fact.startswith(("gap.", "question_gap.")):  # the whole gap to a target
         return max(float(check.score), 0.0)
     if check.op in ("<", "<="):
         return max(float(check.value) - float(check.score), 0.0)

@@ -152,7 +152,7 @@ def _roadmap_tables(plan: Plan) -> list[Any]:
         )
     if not roadmap.left_out:
         return [phases, table]
-    from mcpscale.render.report.plan_fit import describe
+    from mcpscale.render.check_words import describe
 
     left_out = Table(
         title="Left out: already in place (not scheduled, not charged)",

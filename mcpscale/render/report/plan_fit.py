@@ -10,17 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from mcpscale.plan.compose import Plan
-from mcpscale.plan.roadmap import Check
+from mcpscale.render.check_words import describe
 from mcpscale.render.style import fmt_money, fmt_score
 
-_RELATION = {
-    "<": ("below", "at or above"),
-    "<=": ("at or below", "above"),
-    ">": ("above", "at or below"),
-    ">=": ("at or above", "below"),
-    "==": ("at", "not at"),
-    "!=": ("not at", "at"),
-}
 QUADRANT_ORDER = ("quick win", "major project", "fill-in", "heavy lift", "enabler")
 QUADRANT_MEANING = {
     "quick win": "closes at least the median gap for at most the median cost",
@@ -29,29 +21,6 @@ QUADRANT_MEANING = {
     "heavy lift": "closes less than the median gap for more than the median cost",
     "enabler": "closes no gap of its own; other initiatives need it",
 }
-
-
-def fact_name(fact: str, plan: Plan) -> str:
-    kind, _, name = fact.partition(".")
-    if kind == "question":
-        text = next((q.text for q in plan.result.questions if q.id == name), name)
-        return f"“{text}”"
-    dimension = next((d.name for d in plan.result.dimensions if d.id == name), name)
-    if kind == "dimension":
-        return f"the {dimension} score"
-    if kind == "gap":
-        return f"the {dimension} gap to target"
-    return "the overall score" if fact == "overall" else fact
-
-
-def describe(check: Check, plan: Plan) -> str:
-    """One check in words: '“How are secrets managed?” scores 1.75, below 3'."""
-    name = fact_name(check.fact, plan)
-    if check.score is None:
-        return f"{name} has no score (unanswered or not applicable)"
-    held, not_held = _RELATION.get(check.op, (check.op, f"not {check.op}"))
-    relation = held if check.holds else not_held
-    return f"{name} scores {fmt_score(check.score)}, {relation} {check.value:g}"
 
 
 def fit_context(plan: Plan) -> dict[str, Any]:
