@@ -5,31 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from .conftest import TINY, Cli
 
 TINY_Q = TINY / "questionnaire.yaml"
 TINY_ARGS = (TINY / "answers", "--questionnaire", TINY_Q, "--profile", TINY / "profile.yaml")
-
-
-def test_help_and_version_do_not_import_heavy_libraries() -> None:
-    code = (
-        "import sys\n"
-        "from typer.testing import CliRunner\n"
-        "from mcpscale.cli import app\n"
-        "for args in (['--help'], ['--version'], ['score', '--help'], ['plan', '--help'],\n"
-        "             ['compare', '--help'], ['trend', '--help'], ['portfolio', '--help'],\n"
-        "             ['init', '--help']):\n"
-        "    assert CliRunner().invoke(app, args).exit_code == 0\n"
-        "heavy = sorted({m.split('.')[0] for m in sys.modules} & "
-        "{'pandas', 'matplotlib', 'weasyprint', 'numpy', 'openpyxl'})\n"
-        "print(heavy)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_version(cli: Cli) -> None:

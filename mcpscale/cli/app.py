@@ -1,5 +1,5 @@
-"""The root `mcpscale` app: every command registered in the order --help lists them, all run
-under the one error policy (mcpscale.cli.errors)."""
+"""The root `mcpscale` app: the commands of registry.py, each built on first use, all run under
+the one error policy (mcpscale.cli.errors)."""
 
 from __future__ import annotations
 
@@ -10,27 +10,18 @@ import typer
 from typer.core import TyperGroup
 
 from mcpscale import __version__
-from mcpscale.cli import (
-    coverage,
-    evidence,
-    files,
-    history,
-    imports,
-    init,
-    interview,
-    migrate,
-    plan,
-    questionnaires,
-    report,
-    score,
-)
-from mcpscale.cli.errors import error_policy
+from mcpscale.cli.registry import LazyCommands
 
 _ARGV = "mcpscale.argv"
 
 
 class _PolicyGroup(TyperGroup):
-    """The root group: whatever a command raises meets the error policy, under every runner."""
+    """The root group: commands imported only when used; whatever one raises meets the error
+    policy, under every runner."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(app)
 
     def make_context(
         self,
@@ -45,9 +36,23 @@ class _PolicyGroup(TyperGroup):
         return ctx
 
     def invoke(self, ctx: Any) -> Any:  # Any: click's Context, vendored by newer typers
+        from mcpscale.cli.errors import error_policy  # not needed by --help and --version
+
         argv: Sequence[str] = ctx.meta.get(_ARGV, ())
         with error_policy(argv):
             return super().invoke(ctx)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with self._lazy_commands().summaries():  # the listing reads registry.py, imports nothing
+            super().format_commands(ctx, formatter)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> Any:
+        with self._lazy_commands().summaries():
+            return super().shell_complete(ctx, incomplete)
+
+    def _lazy_commands(self) -> LazyCommands:
+        assert isinstance(self.commands, LazyCommands)
+        return self.commands
 
 
 app = typer.Typer(
@@ -77,29 +82,6 @@ def root(
     ] = False,
 ) -> None:
     """Assess MCP readiness, score maturity and plan the roadmap."""
-
-
-for command in (
-    files.validate,
-    score.score,
-    report.report,
-    history.compare,
-    history.trend,
-    history.portfolio,
-    migrate.migrate,
-    init.init,
-    report.demo,
-    interview.assess,
-    interview.workshop,
-    plan.plan,
-    coverage.coverage,
-    files.schema,
-):
-    app.command()(command)
-app.add_typer(questionnaires.app, name="questionnaires")
-app.add_typer(interview.form_app, name="form")
-app.add_typer(evidence.app, name="evidence")
-app.add_typer(imports.app, name="import")
 
 
 def main() -> None:
