@@ -22,6 +22,8 @@ import mcpscale.cli
 from mcpscale.cli import app
 from mcpscale.cli.registry import COMMANDS, Entry, LazyCommands, build
 
+from .conftest import Cli
+
 ROOT = Path(__file__).parent.parent
 HEAVY = {
     "pandas", "matplotlib", "weasyprint", "pydantic", "yaml", "jinja2", "mcp", "numpy",
@@ -168,7 +170,7 @@ def test_an_unknown_command_is_a_usage_error_with_suggestions() -> None:
     assert "Error: No such command 'scroe'. Did you mean 'score'?" in typo.stderr
 
 
-def test_version_and_a_commands_own_help(cli: Any) -> None:
+def test_version_and_a_commands_own_help(cli: Cli) -> None:
     assert cli("--version").stdout.startswith("mcpscale ")
     shown = cli("evidence", "scan", "--help")
     assert shown.exit_code == 0 and "Usage: mcpscale evidence scan [OPTIONS]" in shown.stdout

@@ -42,6 +42,9 @@ class _PolicyGroup(TyperGroup):
         with error_policy(argv):
             return super().invoke(ctx)
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # the names alone; typer's own builds every command
+
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         with self._lazy_commands().summaries():  # the listing reads registry.py, imports nothing
             super().format_commands(ctx, formatter)

@@ -165,7 +165,7 @@ class LazyCommands(MutableMapping[str, Any]):
 
     @contextlib.contextmanager
     def summaries(self) -> Iterator[None]:
-        """Within: a command not built yet is a stand-in with its summary for help, unbuilt."""
+        """Inside, a command not built yet is a stand-in holding its summary: for listings."""
         self._summaries_only = True
         try:
             yield
