@@ -9,20 +9,17 @@ exit code, no traceback, a message naming what was wrong, every input file uncha
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
-import subprocess
-import sys
-import tempfile
-import threading
-import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from tests.zygote import Zygote
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 REPO = Path(__file__).parent.parent
@@ -83,70 +80,17 @@ def _fingerprint(folder: Path, outputs: set[str]) -> dict[str, str]:
     return prints
 
 
-class Outcome:
-    def __init__(self, code: int, out: str, err: str, seconds: float, peak_mb: float) -> None:
-        self.code, self.out, self.err, self.seconds, self.peak_mb = code, out, err, seconds, peak_mb
-
-
-# mcpscale runs under this small launcher, which reports its child's peak memory. Measured
-# straight from the test process, ru_maxrss would include the test process's own size: a child
-# forked (or vforked) from it inherits that high-water mark, which Linux keeps across exec.
-_LAUNCHER = """
-import os, resource, signal, subprocess, sys
-code = subprocess.run(sys.argv[2:]).returncode
-with open(sys.argv[1], "w") as report:
-    report.write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
-if code < 0:  # killed by a signal: die of the same one, so the exit status is the same
-    signal.signal(-code, signal.SIG_DFL)
-    os.kill(os.getpid(), -code)
-sys.exit(code)
-"""
-
-
-def _run(args: list[str], cwd: Path, stdin: str | None, env: dict[str, str]) -> Outcome:
-    """Run mcpscale; its own peak memory comes from the launcher, its time from a monotonic
-    clock."""
-    started = time.monotonic()
-    with (
-        tempfile.TemporaryFile() as out,
-        tempfile.TemporaryFile() as err,
-        tempfile.TemporaryDirectory() as scratch,
-    ):
-        peak_file = Path(scratch) / "peak"
-        launcher = [sys.executable, "-c", _LAUNCHER, str(peak_file)]
-        proc = subprocess.Popen(
-            [*launcher, sys.executable, "-m", "mcpscale", *args],
-            cwd=cwd,
-            stdin=subprocess.PIPE,
-            stdout=out,
-            stderr=err,
-            env=env,
-            start_new_session=True,  # the timer kills the launcher and mcpscale together
-        )
-        assert proc.stdin is not None
-        timer = threading.Timer(SECONDS, lambda: os.killpg(proc.pid, 9))
-        timer.start()
-        try:
-            with contextlib.suppress(BrokenPipeError):
-                proc.stdin.write((stdin or "").encode())
-                proc.stdin.close()
-            proc.wait()
-        finally:
-            timer.cancel()
-        out.seek(0)
-        err.seek(0)
-        peak_kb = int(peak_file.read_text() or 0) if peak_file.exists() else 0
-        return Outcome(
-            proc.returncode,
-            out.read().decode(errors="replace"),
-            err.read().decode(errors="replace"),
-            time.monotonic() - started,
-            peak_kb / 1024,
-        )
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[Zygote]:
+    """Each case is a fresh `python -m mcpscale` process forked from one warmed parent: the
+    same process a user starts, without 200 interpreter starts (tests/zygote.py)."""
+    parent = Zygote()
+    yield parent
+    parent.close()
 
 
 @pytest.mark.parametrize("case", cases())
-def test_hostile_case(case: Path, tmp_path: Path) -> None:
+def test_hostile_case(case: Path, tmp_path: Path, zygote: Zygote) -> None:
     spec = yaml.safe_load((case / "case.yaml").read_text())
     work = tmp_path / "case"
     shutil.copytree(case, work, symlinks=True)
@@ -158,7 +102,7 @@ def test_hostile_case(case: Path, tmp_path: Path) -> None:
     args = [
         str(a).replace("{case}", str(work)).replace("{tmp}", str(tmp_path)) for a in spec["args"]
     ]
-    run = _run(args, work, spec.get("stdin"), env)
+    run = zygote.run(args, work, env, spec.get("stdin") or "", timeout=SECONDS)
     code, out, err = run.code, run.out, run.err
     shown = f"exit {code}\n--- stdout\n{out[-2000:]}\n--- stderr\n{err[-2000:]}"
     assert "Traceback" not in out + err, shown
@@ -171,5 +115,5 @@ def test_hostile_case(case: Path, tmp_path: Path) -> None:
     for unexpected in spec.get("never_contains", []):
         assert unexpected not in out + err, f"{unexpected!r} shown\n{shown}"
     assert _fingerprint(work, outputs) == before, "an input file changed"
-    assert run.seconds < SECONDS, f"took {run.seconds:.1f} s"
+    assert not run.killed and run.seconds < SECONDS, f"took {run.seconds:.1f} s"
     assert run.peak_mb < PEAK_MB, f"peak {run.peak_mb:.0f} MB"
