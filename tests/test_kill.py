@@ -2,8 +2,9 @@
 
 `mcpscale score --format json --output X` and `mcpscale report --format html --output X` are
 started over and over and killed at random moments (a seeded random.Random, so a failure can be
-replayed). The only thing a kill may leave besides X is a temporary file the writer names as
-its own (`is_temp_name`): SIGKILL cannot be caught, so nobody is left to delete it. Nothing else.
+replayed); each run is a real process forked from one warmed parent (tests/zygote.py). The only
+thing a kill may leave besides X is a temporary file the writer names as its own
+(`is_temp_name`): SIGKILL cannot be caught, so nobody is left to delete it. Nothing else.
 """
 
 from __future__ import annotations
@@ -12,29 +13,28 @@ import json
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from mcpscale.inputs.write import is_temp_name
+import pytest
 
-from .conftest import ROOT, TINY
+from mcpscale.inputs.write import is_temp_name
+from tests.zygote import Zygote
+
+from .conftest import TINY
 
 SEED = 20240611
 ARGS = [str(TINY / "answers"), "--questionnaire", str(TINY / "questionnaire.yaml")]
-BUDGET_SECONDS = 24  # both tests together; each stops starting runs after half
+BUDGET_SECONDS = 12  # both tests together; each stops starting runs after half
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "MCPSCALE_LOG_DIR": str(cwd / ".log")}
-    return subprocess.Popen(
-        [sys.executable, "-m", "mcpscale", *args],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+@pytest.fixture(scope="module")
+def zygote() -> Iterator[Zygote]:
+    """Each run is a real `python -m mcpscale` process, forked from one warmed parent."""
+    parent = Zygote()
+    yield parent
+    parent.close()
 
 
 def _complete_json(data: bytes) -> bool:
@@ -49,25 +49,32 @@ def _complete_html(data: bytes) -> bool:
 
 
 def _kill_runs(
-    tmp_path: Path, name: str, args: list[str], old: bytes, complete: object, runs: int
+    zygote: Zygote,
+    tmp_path: Path,
+    name: str,
+    args: list[str],
+    old: bytes,
+    complete: object,
+    runs: int,
 ) -> dict[str, int]:
     """Time one whole run; then, each time with the complete `old` content in place, run and
     kill at a random moment around the end (where the writing happens), and check what is left.
     Returns how often each kill left the old content, the new one, or (never) nothing."""
     rng = random.Random(f"{SEED}-{name}")
     output = tmp_path / name
+    env = {**os.environ, "MCPSCALE_LOG_DIR": str(tmp_path / ".log")}
     started = time.monotonic()
-    assert _start([*args, "--output", name], tmp_path).wait() == 0
-    whole_run = time.monotonic() - started
+    whole = zygote.run([*args, "--output", name], tmp_path, env)
+    assert whole.code == 0, whole.err
+    whole_run = whole.seconds
     seen = {"old": 0, "new": 0}
     for run in range(runs):
         if time.monotonic() - started > BUDGET_SECONDS / 2:
             break
         output.write_bytes(old)
-        proc = _start([*args, "--output", name], tmp_path)
-        time.sleep(rng.uniform(0.6 * whole_run, 1.1 * whole_run))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
+        moment = rng.uniform(0.6 * whole_run, 1.1 * whole_run)
+        killed = zygote.run([*args, "--output", name], tmp_path, env, timeout=moment)
+        assert killed.code in (0, -signal.SIGKILL), killed.err
         assert output.exists(), f"run {run}: the old output vanished"
         data = output.read_bytes()
         assert data == old or complete(data), f"run {run}: {name} is half written ({len(data)} B)"  # type: ignore[operator]
@@ -80,14 +87,16 @@ def _kill_runs(
     return seen
 
 
-def test_killed_score_never_leaves_half_a_json_file(tmp_path: Path) -> None:
+def test_killed_score_never_leaves_half_a_json_file(tmp_path: Path, zygote: Zygote) -> None:
     args = ["score", *ARGS, "--format", "json"]
-    seen = _kill_runs(tmp_path, "results.json", args, b'{"old": 1}', _complete_json, runs=20)
+    seen = _kill_runs(
+        zygote, tmp_path, "results.json", args, b'{"old": 1}', _complete_json, runs=20
+    )
     assert sum(seen.values()) >= 5, seen
 
 
-def test_killed_report_never_leaves_half_an_html_file(tmp_path: Path) -> None:
+def test_killed_report_never_leaves_half_an_html_file(tmp_path: Path, zygote: Zygote) -> None:
     args = ["report", *ARGS, "--format", "html"]
     old = b"<!DOCTYPE html><html>old</html>"
-    seen = _kill_runs(tmp_path, "report.html", args, old, _complete_html, runs=10)
+    seen = _kill_runs(zygote, tmp_path, "report.html", args, old, _complete_html, runs=10)
     assert sum(seen.values()) >= 2, seen  # a loaded machine gets few runs into the budget
