@@ -57,3 +57,36 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+# Reports carry this date, so the demo's bytes are the same on every run.
+EPOCH = "1764028800"  # 2025-11-25
+
+
+def run_demo(output_dir: Path) -> Any:
+    """`mcpscale demo --output-dir DIR`: the bundled example, its plan and evidence, as PDF,
+    HTML and results.json, dated EPOCH."""
+    cli = Cli()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        result = cli("demo", "--output-dir", output_dir)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo rendered once for the whole run: every test that reads its PDF or HTML shares
+    it (the tests that use it are in the xdist group "demo", so one worker renders it)."""
+    folder = tmp_path_factory.mktemp("demo")
+    run_demo(folder)
+    return folder
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (`--dist loadgroup`), the tests that read the shared demo run on one
+    worker, so the demo is rendered once, not once per worker."""
+    for item in items:
+        if "demo_dir" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("demo"))
+

@@ -15,8 +15,7 @@ import yaml
 from mcpscale.pipeline import Options, run
 from mcpscale.render import charts
 
-from .conftest import ACME, ROOT, Cli
-from .test_report_plan import EPOCH, run_demo
+from .conftest import ACME, EPOCH, ROOT, Cli
 
 PACK = ROOT / "questionnaires" / "mcp-enterprise-readiness"
 MM = 72 / 25.4
@@ -36,13 +35,6 @@ def svg_labels(svg: str) -> list[str]:
         html.unescape(re.sub(r"<[^>]+>", "", t)).strip()
         for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
     ]
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo-layout")
-    run_demo(folder)
-    return folder
 
 
 def page_fill(pdf: Path) -> list[float]:

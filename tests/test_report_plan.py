@@ -20,11 +20,10 @@ from pypdf import PdfReader
 
 from mcpscale.render.style import fmt_money
 
-from .conftest import ACME, ROOT, TINY, Cli
+from .conftest import ACME, EPOCH, ROOT, TINY, Cli, run_demo
 from .test_plan_cli import make_custom_pack
 from .test_report import HOSTILE_NOTE, TINY_ARGS, pdf_text
 
-EPOCH = "1764028800"  # 2025-11-25
 ECONOMICS = ROOT / "questionnaires" / "mcp-enterprise-readiness" / "economics.yaml"
 PLAN_SECTIONS = (
     "Gate readiness",
@@ -41,22 +40,6 @@ PLAN_CHART_TITLES = (
     "Sensitivity of NPV to each input",
     "Risk heat map: probability x impact",
 )
-
-
-def run_demo(output_dir: Path) -> Cli:
-    cli = Cli()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-        result = cli("demo", "--output-dir", output_dir)
-    assert result.exit_code == 0, result.output
-    return result
-
-
-@pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("demo")
-    run_demo(folder)
-    return folder
 
 
 @pytest.fixture(scope="module")

@@ -72,12 +72,21 @@ class Server:
         return err
 
 
-@pytest.fixture
-def browser() -> Iterator[Any]:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One browser for the file: starting chromium costs a second; each test opens its own
+    contexts (separate cookies and storage, as separate devices), closed after it."""
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=str(CHROMIUM))
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    yield chromium
+    for context in chromium.contexts:
+        context.close()
 
 
 def participant(browser: Any, server: Server, name: str) -> Any:
