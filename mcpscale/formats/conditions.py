@@ -18,6 +18,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import yaml
@@ -125,7 +126,10 @@ def comparisons(condition: Condition) -> Iterator[Compare]:
             yield from comparisons(part)
 
 
+@lru_cache(maxsize=4096)
 def _scalar(text: str) -> Any:
+    """The value a condition compares with, read as YAML reads it (`3` a number, `GDPR` text).
+    Remembered: the same few operands recur in every pack and every run of a long process."""
     loaded = yaml.safe_load(text.strip())
     return loaded if isinstance(loaded, str | int | float) else text.strip()
 

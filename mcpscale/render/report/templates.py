@@ -8,6 +8,7 @@ A broken override in --template-dir is a located user error, never a traceback.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,18 @@ def markdown_cell(value: Any) -> Any:
 
 
 def environment(options: ReportOptions, markdown: bool = False) -> Any:
+    """The environment for these template folders. One per folder list and style for the life
+    of the process, so each template is compiled once, not once per report; jinja still reloads
+    a template whose file changed since (auto_reload)."""
+    return _environment(tuple(str(d) for d in template_dirs(options)), markdown)
+
+
+@lru_cache(maxsize=16)
+def _environment(folders: tuple[str, ...], markdown: bool) -> Any:
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(options)]),
+        loader=jinja2.FileSystemLoader(list(folders)),
         autoescape=True,  # everything, whatever the template's name
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
