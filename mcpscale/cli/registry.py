@@ -8,6 +8,7 @@ checks that its summary here is the first paragraph of its own help, so change b
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 from collections.abc import Iterator, MutableMapping
 from typing import Any, NamedTuple
@@ -138,8 +139,12 @@ COMMANDS: tuple[Entry, ...] = (
 )
 
 
+@functools.cache
 def build(entry: Entry, root: typer.Typer) -> Any:  # Any: click's Command, vendored by typer
-    """The click command of `entry`, built as typer builds a command registered on `root`."""
+    """The click command of `entry`, built as typer builds a command registered on `root`.
+
+    Built once per process: a click command holds no state between invocations, and a process
+    that runs many commands (the API, the tests) would otherwise rebuild its options each time."""
     target = getattr(importlib.import_module(entry.module), entry.attribute)
     holder = typer.Typer(
         add_completion=False,
