@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.zygote import shared
 
 from .conftest import ACME, TINY, Cli
 
@@ -25,17 +24,11 @@ class Run:
 
 
 def mcpscale(*args: str | Path, cwd: Path | None = None) -> Run:
-    """A real process, so a hang is a timeout and not a stuck test run."""
-    started = time.monotonic()
-    proc = subprocess.run(
-        [sys.executable, "-m", "mcpscale", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=SECONDS * 3,
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)},
-    )
-    return Run(proc.returncode, proc.stdout, proc.stderr, time.monotonic() - started)
+    """A real process (forked from the warmed parent in tests/zygote.py), so a hang is a
+    timeout and not a stuck test run."""
+    run = shared().run([str(a) for a in args], cwd or Path.cwd(), dict(os.environ), "", SECONDS * 3)
+    assert not run.killed, f"still running after {SECONDS * 3} s"
+    return Run(run.code, run.out, run.err, run.seconds)
 
 
 def refused(run: Run, *fragments: str) -> None:

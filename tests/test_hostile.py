@@ -12,14 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tests.zygote import Zygote
+from tests.zygote import Zygote, shared
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 REPO = Path(__file__).parent.parent
@@ -80,13 +79,10 @@ def _fingerprint(folder: Path, outputs: set[str]) -> dict[str, str]:
     return prints
 
 
-@pytest.fixture(scope="module")
-def zygote() -> Iterator[Zygote]:
-    """Each case is a fresh `python -m mcpscale` process forked from one warmed parent: the
-    same process a user starts, without 200 interpreter starts (tests/zygote.py)."""
-    parent = Zygote()
-    yield parent
-    parent.close()
+@pytest.fixture
+def zygote() -> Zygote:
+    """Each run is a real `python -m mcpscale` process forked from one warmed parent."""
+    return shared()
 
 
 @pytest.mark.parametrize("case", cases())

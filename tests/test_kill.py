@@ -14,13 +14,12 @@ import os
 import random
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from mcpscale.inputs.write import is_temp_name
-from tests.zygote import Zygote
+from tests.zygote import Zygote, shared
 
 from .conftest import TINY
 
@@ -29,12 +28,10 @@ ARGS = [str(TINY / "answers"), "--questionnaire", str(TINY / "questionnaire.yaml
 BUDGET_SECONDS = 12  # both tests together; each stops starting runs after half
 
 
-@pytest.fixture(scope="module")
-def zygote() -> Iterator[Zygote]:
-    """Each run is a real `python -m mcpscale` process, forked from one warmed parent."""
-    parent = Zygote()
-    yield parent
-    parent.close()
+@pytest.fixture
+def zygote() -> Zygote:
+    """Each run is a real `python -m mcpscale` process forked from one warmed parent."""
+    return shared()
 
 
 def _complete_json(data: bytes) -> bool:

@@ -10,6 +10,7 @@ includes what the parent had loaded), and a run past its deadline is killed with
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import subprocess
@@ -185,3 +186,14 @@ class Zygote:
         self._process.wait(timeout=10)
         self._receive.close()
         self._folder.cleanup()
+
+
+_SHARED: list[Zygote] = []
+
+
+def shared() -> Zygote:
+    """This test process's one zygote, started on first use and stopped at exit."""
+    if not _SHARED:
+        _SHARED.append(Zygote())
+        atexit.register(_SHARED[0].close)
+    return _SHARED[0]
