@@ -83,6 +83,22 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def acme_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The example's report with its plan (answers and profile, as the README's first command
+    writes it), as HTML and Markdown, rendered once per test process and read by many tests."""
+    folder = tmp_path_factory.mktemp("acme-report")
+    cli = Cli()
+    texts = {}
+    for suffix in ("html", "md"):
+        output = folder / f"report.{suffix}"
+        args = (ACME / "answers", "--profile", ACME / "profile.yaml", "--output", output)
+        result = cli("report", *args, "--quiet")
+        assert result.exit_code == 0, result.output
+        texts[suffix] = output.read_text(encoding="utf-8")
+    return texts
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under pytest-xdist (`--dist loadgroup`), the tests that read the shared demo run on one
     worker, so the demo is rendered once, not once per worker."""

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import yaml
 
-from .conftest import ACME, Cli
-
 PACK = Path(__file__).parent.parent / "questionnaires" / "mcp-enterprise-readiness"
 
 
@@ -18,14 +16,10 @@ def _section(html: str, section_id: str) -> str:
     return html[start : html.index("</section>", start)]
 
 
-def test_roadmap_budget_and_risks_name_initiatives_and_questions(cli: Cli, tmp_path: Path) -> None:
-    out = tmp_path / "report.html"
-    result = cli(
-        "report", ACME / "answers", "--profile", ACME / "profile.yaml", "--output", out,
-        "--simulations", "200",
-    )  # fmt: skip
-    assert result.exit_code == 0, result.output
-    html = out.read_text()
+def test_roadmap_budget_and_risks_name_initiatives_and_questions(
+    acme_report: dict[str, str],
+) -> None:
+    html = acme_report["html"]
     initiatives = yaml.safe_load((PACK / "initiatives.yaml").read_text())["initiatives"]
     questions = yaml.safe_load((PACK / "questionnaire.yaml").read_text())["questions"]
     ids = [i["id"] for i in initiatives] + [q["id"] for q in questions]

@@ -31,12 +31,9 @@ def acme() -> Result:
     return run([ACME / "answers"], Options(profile=ACME / "profile.yaml")).result
 
 
-@pytest.fixture(scope="module")
-def acme_html(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("html") / "report.html"
-    result = Cli()("report", *ACME_ARGS, "--output", path, "--quiet")
-    assert result.exit_code == 0, result.output
-    return path.read_text()
+@pytest.fixture
+def acme_html(acme_report: dict[str, str]) -> str:
+    return acme_report["html"]
 
 
 def summary_of(html: str) -> str:
@@ -106,10 +103,8 @@ def test_respondents_section_and_confidence_beside_each_answer(acme_html: str) -
     assert re.search(r"Tomasz Nowak: 1 \(plaintext-config\) · high confidence", acme_html)
 
 
-def test_markdown_carries_the_story_and_the_respondents(cli: Cli, tmp_path: Path) -> None:
-    path = tmp_path / "report.md"
-    assert cli("report", *ACME_ARGS, "--output", path, "--quiet").exit_code == 0
-    text = path.read_text()
+def test_markdown_carries_the_story_and_the_respondents(acme_report: dict[str, str]) -> None:
+    text = acme_report["md"]
     summary = text.split("## Executive summary", 1)[1].split("## Maturity by dimension", 1)[0]
     assert len(re.findall(r"^\d\. \*\*(high|medium|low)\*\*: .* See \*.+\*\.", summary, re.M)) >= 3
     assert "**Decision asked:** Fund phase 1 Foundation" in summary
