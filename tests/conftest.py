@@ -77,7 +77,7 @@ def run_demo(output_dir: Path) -> Any:
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo rendered once for the whole run: every test that reads its PDF or HTML shares
-    it (the tests that use it are in the xdist group "demo", so one worker renders it)."""
+    it (the tests that use it share an xdist group, so one worker renders it)."""
     folder = tmp_path_factory.mktemp("demo")
     run_demo(folder)
     return folder
@@ -99,9 +99,37 @@ def acme_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return texts
 
 
+class PackPdfs:
+    """Each test pack's PDF report (tests/data/generality/NAME, planned with the example's
+    profile), rendered on first request and kept for the rest of the test process."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.rendered: dict[str, Path] = {}
+
+    def __call__(self, name: str) -> Path:
+        if name not in self.rendered:
+            pack = DATA / "generality" / name
+            output = self.folder / f"{name}.pdf"
+            result = Cli()(
+                "report", pack / "answers", "--questionnaire", pack / "questionnaire.yaml",
+                "--profile", ACME / "profile.yaml", "--output", output, "--quiet",
+            )  # fmt: skip
+            assert result.exit_code == 0, result.output
+            self.rendered[name] = output
+        return self.rendered[name]
+
+
+@pytest.fixture(scope="session")
+def pack_pdf(tmp_path_factory: pytest.TempPathFactory) -> PackPdfs:
+    return PackPdfs(tmp_path_factory.mktemp("pack-pdfs"))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), the tests that read the shared demo run on one
-    worker, so the demo is rendered once, not once per worker."""
+    """Under pytest-xdist (`--dist loadgroup`), the tests that read a shared rendering run on one
+    worker, so each PDF is rendered once per run, not once per worker."""
     for item in items:
-        if "demo_dir" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("demo"))
+        for fixture in ("demo_dir", "pack_pdf"):
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(fixture))
+                break

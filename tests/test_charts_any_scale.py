@@ -16,7 +16,7 @@ from mcpscale.formats.results import Result
 from mcpscale.pipeline import Options, run
 from mcpscale.render import charts
 
-from .conftest import DATA, Cli
+from .conftest import DATA, Cli, PackPdfs
 from .test_report_layout import svg_labels
 
 PACKS = DATA / "generality"
@@ -163,18 +163,8 @@ def test_portfolio_of_22_dimensions_has_a_row_per_dimension(cli: Cli, tmp_path: 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("pack", ["percent", "signed", "wide", "features"])
-def test_report_pdf_renders_for_any_scale_and_size(cli: Cli, tmp_path: Path, pack: str) -> None:
-    pdf = tmp_path / "report.pdf"
-    result = cli(
-        "report",
-        PACKS / pack / "answers",
-        "--questionnaire",
-        PACKS / pack / "questionnaire.yaml",
-        "--output",
-        pdf,
-    )
-    assert result.exit_code == 0, result.output
-    lines = pdf_lines(pdf)
+def test_report_pdf_renders_for_any_scale_and_size(pack_pdf: PackPdfs, pack: str) -> None:
+    lines = pdf_lines(pack_pdf(pack))
     chart_title = "Current score and target by dimension" if pack == "wide" else "(level)"
     assert any(chart_title in line for line in lines)
 

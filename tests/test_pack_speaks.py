@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ACME, DATA, ROOT, Cli
+from .conftest import ACME, DATA, ROOT, Cli, PackPdfs
 
 GENERALITY = DATA / "generality"
 MCP = re.compile(r"\bMCP\b")  # the word, case-sensitive: "mcpscale" is the tool's own name
@@ -208,13 +208,10 @@ def test_the_bundled_economics_inputs_appear_nowhere_for_a_pack_without_them(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("pack", PACKS, ids=[p.name for p in PACKS])
-def test_the_pdf_is_titled_and_worded_by_its_pack(cli: Cli, tmp_path: Path, pack: Pack) -> None:
+def test_the_pdf_is_titled_and_worded_by_its_pack(pack_pdf: PackPdfs, pack: Pack) -> None:
     from pypdf import PdfReader
 
-    output = tmp_path / "report.pdf"
-    args = (pack.folder / "answers", "--questionnaire", pack.folder / "questionnaire.yaml")
-    result = cli("report", *args, "--profile", ACME / "profile.yaml", "--output", output)
-    assert result.exit_code == 0, result.output
+    output = pack_pdf(pack.folder.name)
     reader = PdfReader(io.BytesIO(output.read_bytes()))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert not MCP.search(text)
