@@ -19,6 +19,9 @@ from mcpscale.render.style import fmt_money, fmt_probability
 
 from .conftest import ACME, ROOT, Cli
 
+# One worker builds this file's module-wide renderings, not each worker its own.
+pytestmark = pytest.mark.xdist_group("finance-reports")
+
 ECONOMICS = ROOT / "questionnaires" / "mcp-enterprise-readiness" / "economics.yaml"
 ARGS = (ACME / "answers", "--profile", ACME / "profile.yaml", "--simulations", "2000")
 

@@ -16,6 +16,9 @@ import pytest
 
 from .conftest import ACME, DATA, ROOT, Cli, PackPdfs
 
+# One worker builds this file's module-wide renderings, not each worker its own.
+pytestmark = pytest.mark.xdist_group("pack-outputs")
+
 GENERALITY = DATA / "generality"
 MCP = re.compile(r"\bMCP\b")  # the word, case-sensitive: "mcpscale" is the tool's own name
 NO_PLANNING_FILES = (

@@ -22,6 +22,9 @@ from mcpscale.render.report.write import report_format
 
 from .conftest import ACME, TINY, Cli
 
+# One worker builds this file's module-wide renderings, not each worker its own.
+pytestmark = pytest.mark.xdist_group("acme-docx")
+
 EPOCH = "1764028800"  # 2025-11-25
 ACME_ARGS = (
     ACME / "answers",
