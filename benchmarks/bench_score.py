@@ -32,6 +32,7 @@ import yaml  # noqa: E402
 
 from mcpscale.assess.scoring import score_answers  # noqa: E402
 from mcpscale.inputs.answers import load_answer_sets  # noqa: E402
+from mcpscale.inputs.bulk import cycle_collection_paused  # noqa: E402
 from mcpscale.inputs.packs import resolve_pack  # noqa: E402
 from mcpscale.inputs.write import write_atomic  # noqa: E402
 from mcpscale.inputs.yaml import dump_yaml  # noqa: E402
@@ -70,8 +71,11 @@ def generate(folder: Path, respondents: int, seed: int = 7) -> None:
 
 
 def score_json(folder: Path) -> str:
-    """`mcpscale score FOLDER --format json`, in this process: the text it writes."""
-    return result_json(score_files([folder], Options()))
+    """`mcpscale score FOLDER --format json`, in this process: the text it writes, made as
+    mcpscale/cli/score.py makes it."""
+    result = score_files([folder], Options())
+    with cycle_collection_paused():
+        return result_json(result)
 
 
 def best_in_turns(repeat: int, works: dict[str, Callable[[], object]]) -> dict[str, float]:

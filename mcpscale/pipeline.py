@@ -146,10 +146,13 @@ def run(
     step: Step = no_progress,
 ) -> Assessment:
     """load -> score -> plan; without `planning` (or without a profile) there is no plan."""
-    step("load")
-    loaded = load(answer_paths, options, planning)
-    step("score")
-    result = score(loaded, options)
+    from mcpscale.inputs.bulk import cycle_collection_paused
+
+    with cycle_collection_paused():
+        step("load")
+        loaded = load(answer_paths, options, planning)
+        step("score")
+        result = score(loaded, options)
     step("plan")
     built = plan(loaded, result, options) if planning else None
     plan_files = None

@@ -311,19 +311,30 @@ def _score_question(
     combine: Any,
     cap: int | None = None,
 ) -> QuestionScore:
+    # A single choice's level by its id, as answer_level finds it (the first choice with
+    # the id): looked up once per answer, and there is an answer per respondent.
+    choice_levels: dict[str, int | None] = {}
+    for choice in reversed(question.choices):
+        choice_levels[choice.id] = choice.level
+
     def level(choice: str | Sequence[str]) -> int | None:
-        found = answer_level(questionnaire, question, choice)
+        if isinstance(choice, str):
+            found = choice_levels.get(choice)
+        else:
+            found = answer_level(questionnaire, question, choice)
         # trusting the evidence: no answer scores above what it supports
         return found if cap is None or found is None else min(found, cap)
 
     answers = []
+    carried: dict[str, str | list[str]] = {}  # the room's consensus, by respondent
     for answer_set in respondents:
         answer = answer_set.answers.get(question.id)
         if answer is None:
             continue
+        name = answer_set.respondent.name
         answers.append(
             RespondentAnswer(
-                answer_set.respondent.name,
+                name,
                 _frozen(answer.choice),
                 level(answer.choice),
                 answer.confidence,
@@ -332,7 +343,9 @@ def _score_question(
                 tuple(answer.evidence),
             )
         )
-    consensus = _consensus(question, respondents)
+        if answer.consensus is not None:
+            carried[name] = answer.consensus
+    consensus = _consensus(question, carried)
     levels = [a.level for a in answers if a.level is not None]
     status: QuestionStatus
     reason = None
@@ -378,17 +391,14 @@ def _frozen(choice: str | Sequence[str]) -> str | tuple[str, ...]:
     return choice if isinstance(choice, str) else tuple(choice)
 
 
-def _consensus(question: Question, respondents: Sequence[AnswerSet]) -> str | list[str] | None:
-    """The workshop room's agreed choice for `question`, the same in every answer carrying one.
+def _consensus(
+    question: Question, carried: Mapping[str, str | list[str]]
+) -> str | list[str] | None:
+    """The workshop room's agreed choice for `question`, the same in every answer carrying one
+    (`carried`: by respondent, in the respondents' order).
 
     It is shown beside the answers and never changes the score: each person's own answer scores.
     """
-    carried = {
-        answer_set.respondent.name: answer.consensus
-        for answer_set in respondents
-        if (answer := answer_set.answers.get(question.id)) is not None
-        and answer.consensus is not None
-    }
     if len({str(choice) for choice in carried.values()}) > 1:
         says = ", ".join(f"{name} {choice}" for name, choice in carried.items())
         raise UserError(
