@@ -69,16 +69,20 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     return math.fsum(value * weight for value, weight in pairs) / total_weight
 
 
-def is_disagreement(questionnaire: Questionnaire, question: Question, spread: float | None) -> bool:
+def is_disagreement(
+    questionnaire: Questionnaire,
+    question: Question,
+    spread: float | None,
+    least: float | None = None,
+) -> bool:
     """Do answers to `question` whose levels span `spread` disagree? The one rule score, the
     room and the workshop use. An informational question's spread is never flagged:
-    nothing rides on it."""
-    return (
-        question.scored
-        and spread is not None
-        and spread > 0
-        and spread >= questionnaire.disagreement_spread - _TOLERANCE
-    )
+    nothing rides on it. `least` is the questionnaire's disagreement_spread, when the caller
+    has worked it out once for many questions."""
+    if not question.scored or spread is None or spread <= 0:
+        return False
+    least = questionnaire.disagreement_spread if least is None else least
+    return spread >= least - _TOLERANCE
 
 
 def answer_level(
@@ -118,6 +122,7 @@ def score_answers(
         answer_sets, key=lambda a: (a.respondent.name.casefold(), a.respondent.role, a.assessed_at)
     )
     combine = statistics.median if aggregate == "median" else _mean
+    least_spread = questionnaire.disagreement_spread
     question_scores = tuple(
         _score_question(
             questionnaire,
@@ -125,6 +130,7 @@ def score_answers(
             respondents,
             profile,
             combine,
+            least_spread,
             caps[question.id].level if trust == "evidence" and question.id in caps else None,
         )
         for question in questionnaire.questions
@@ -208,7 +214,7 @@ def score_answers(
         disagreements=disagreements,
         evidence_conflicts=_evidence_conflicts(questionnaire, respondents, profile, caps),
         trust=trust,
-        disagreement_spread=questionnaire.disagreement_spread,
+        disagreement_spread=least_spread,
     )
 
 
@@ -309,6 +315,7 @@ def _score_question(
     respondents: Sequence[AnswerSet],
     profile: Profile | None,
     combine: Any,
+    least_spread: float,
     cap: int | None = None,
 ) -> QuestionScore:
     # A single choice's level by its id, as answer_level finds it (the first choice with
@@ -373,7 +380,7 @@ def _score_question(
         level=shown_level,
         level_name=None if shown_level is None else questionnaire.level_name(shown_level),
         spread=spread,
-        disagreement=is_disagreement(questionnaire, question, spread),
+        disagreement=is_disagreement(questionnaire, question, spread, least_spread),
         answers=tuple(answers),
         not_applicable_reason=reason,
         consensus=None if consensus is None else _frozen(consensus),
