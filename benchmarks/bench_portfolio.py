@@ -6,7 +6,8 @@ Generates each portfolio (seeded: every run scores the same answers) in a tempor
 folder, then times `mcpscale portfolio ROOT` end to end in a fresh process, as a user
 runs it (interpreter start, imports, parsing, scoring, CSV/JSON and the heat map), and
 prints the time per unit so growth can be read off: linear growth keeps it flat.
-A second column times the same run on one process (--jobs 1) to show what the pool buys.
+A second column times the same run on one process (--jobs 1) to show what the pool buys,
+and the last libyaml's C loader parsing the same files on one process, the floor.
 The budget is 5 s wall for 1,000 units on two cores; on a machine other work shares, the
 CPU seconds of all processes say more (two cores give at most two CPU seconds a second).
 mcpscale's modules are compiled first, as an installed wheel has them: otherwise every
@@ -28,6 +29,7 @@ from pathlib import Path
 # This checkout's mcpscale, even where another copy is installed; and bench_score beside us.
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).parent)]
 
+import yaml  # noqa: E402
 from bench_score import QUESTIONNAIRE, generate  # noqa: E402
 
 from mcpscale.inputs.packs import resolve_pack  # noqa: E402
@@ -51,6 +53,15 @@ def time_portfolio(root: Path, output_dir: Path, jobs: int | None) -> tuple[floa
     start = time.perf_counter()
     subprocess.run(command, check=True, env=env, capture_output=True)
     return time.perf_counter() - start, _children_cpu() - before
+
+
+def parse_floor(texts: list[str]) -> float:
+    """Seconds libyaml's C loader takes to parse the files' text, in this one process: the
+    floor reading answers has, measured beside each run so the ratio holds under load."""
+    start = time.perf_counter()
+    for text in texts:
+        yaml.load(text, Loader=yaml.CSafeLoader)
+    return time.perf_counter() - start
 
 
 def _children_cpu() -> float:
@@ -114,21 +125,30 @@ def main() -> None:
         f"{os.cpu_count()} CPUs; {args.respondents} respondents per unit; best of {args.repeat}; "
         f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    print(f"{'units':>6} {'answers':>8} {'wall':>7} {'CPU':>7} {'per unit':>9} {'1 process':>10}")
+    print(
+        f"{'units':>6} {'answers':>8} {'wall':>7} {'CPU':>7} {'per unit':>9} {'1 process':>10} "
+        f"{'C parse':>8} {'wall/C parse':>12}"
+    )
     for units in args.units:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp) / "units"
             generate_portfolio(root, units, args.respondents)
-            answers = sum(1 for _ in root.rglob("*.yaml")) * questions
+            texts = [p.read_text(encoding="utf-8") for p in sorted(root.rglob("*.yaml"))]
+            answers = len(texts) * questions
             out = Path(tmp) / "out"
-            wall, cpu = min(time_portfolio(root, out, None) for _ in range(args.repeat))
-            serial, _ = min(time_portfolio(root, out, 1) for _ in range(args.repeat))
+            pooled, serials, floors = [], [], []
+            for _ in range(args.repeat):  # in turns, so all three see the same load
+                pooled.append(time_portfolio(root, out, None))
+                serials.append(time_portfolio(root, out, 1)[0])
+                floors.append(parse_floor(texts))
+            wall, cpu = min(pooled)
+            serial, floor = min(serials), min(floors)
             steps = {}
             if args.phases and units == max(args.units):
                 steps = phases(root, out)
         print(
             f"{units:>6} {answers:>8} {wall:>6.2f}s {cpu:>6.2f}s {wall / units * 1000:>7.1f}ms "
-            f"{serial:>9.2f}s"
+            f"{serial:>9.2f}s {floor:>7.2f}s {wall / floor:>11.2f}x"
         )
         for step, seconds in steps.items():
             print(f"    {step:<45} {seconds:6.2f} s")
