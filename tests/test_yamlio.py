@@ -119,3 +119,31 @@ def test_nesting_too_deep_is_told_before_a_duplicate_key() -> None:
         parse_yaml(text, Path("deep.yaml"))
     with pytest.raises(UserError, match="duplicate key 'a' \\(first defined on line 1\\)"):
         parse_yaml("a: 1\na: 2\nb: [[x]]\n", Path("shallow.yaml"))
+
+
+# ---------------------------------------------------------------- the cycle collector
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_answers_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, enabled: bool
+) -> None:
+    """The collector is paused while answers are read and scored, then put back as it was,
+    also when a file is refused."""
+    import gc
+
+    from mcpscale.pipeline import Options, score_files
+
+    from .conftest import TINY
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: answers\nquestionnaire: tiny\nrespondent: [\n")
+    (gc.enable if enabled else gc.disable)()
+    try:
+        score_files([TINY / "answers"], Options(questionnaire=str(TINY / "questionnaire.yaml")))
+        assert gc.isenabled() is enabled
+        with pytest.raises(UserError, match="bad.yaml:4:1: invalid YAML"):
+            score_files([bad], Options(questionnaire=str(TINY / "questionnaire.yaml")))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()
