@@ -146,10 +146,13 @@ def run(
     step: Step = no_progress,
 ) -> Assessment:
     """load -> score -> plan; without `planning` (or without a profile) there is no plan."""
-    step("load")
-    loaded = load(answer_paths, options, planning)
-    step("score")
-    result = score(loaded, options)
+    from mcpscale.inputs.bulk import cycle_collection_paused
+
+    with cycle_collection_paused():
+        step("load")
+        loaded = load(answer_paths, options, planning)
+        step("score")
+        result = score(loaded, options)
     step("plan")
     built = plan(loaded, result, options) if planning else None
     plan_files = None
@@ -289,8 +292,12 @@ def score_portfolio(
     options: Options = Options(),
     profile_per_unit: bool = False,
     jobs: int | None = None,
+    while_scoring: Callable[[], object] | None = None,
 ) -> Portfolio:
-    """Score every unit under ROOT, in parallel over `jobs` processes (default: the CPUs)."""
+    """Score every unit under ROOT, in parallel over `jobs` processes (default: the CPUs).
+
+    `while_scoring` is work for this process while the pool's processes score the units,
+    such as importing the libraries that writing the outputs needs."""
     if profile_per_unit and options.profile is not None:
         raise UserError("pass either --profile or --profile-per-unit, not both")
     if jobs is not None and jobs < 1:
@@ -314,7 +321,10 @@ def score_portfolio(
     if jobs > 1 and rest:
         chunk = max(1, len(rest) // (jobs * 8))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            outcomes.extend(pool.map(score_unit, rest, chunksize=chunk))
+            scored = pool.map(score_unit, rest, chunksize=chunk)  # every process started
+            if while_scoring is not None:
+                while_scoring()
+            outcomes.extend(scored)
     else:
         outcomes.extend(score_unit(job) for job in rest)
     units = tuple(o for o in outcomes if isinstance(o, UnitScore))

@@ -83,3 +83,67 @@ def test_every_good_yaml_file_in_the_project_builds_the_same() -> None:
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert parse_yaml(text, path).data == reference(text), path
+
+
+# ---------------------------------------------------------------- lines, without the tree
+
+
+def test_values_are_located_though_the_node_tree_is_not_kept() -> None:
+    """A document keeps its text, not its tree; locating a problem composes the tree again."""
+    text = "kind: answers\nanswers:\n  gov.a: most\n  gov.b:\n    choice: some\n"
+    document = parse_yaml(text, Path("ana.yaml"))
+    assert document.locate(["answers", "gov.b", "choice"]) == (5, 13)
+    assert document.locate(["answers", "gov.b"], key=True) == (4, 3)
+    assert document.locate(["answers", "gov.z"]) == (3, 3)  # missing: its parent, the mapping
+
+
+@pytest.mark.parametrize("text", ["~\n", "null\n", "# only a comment\n", ""])
+def test_an_empty_document_points_where_it_always_did(text: str) -> None:
+    document = parse_yaml(text, Path("empty.yaml"))
+    assert document.data is None
+    assert document.locate([]) == ((1, 1) if text.strip() and text[0] != "#" else None)
+
+
+def test_nesting_too_deep_is_found_in_the_same_walk_at_the_same_place() -> None:
+    # Under the size where the event scan runs: the walk that builds the data finds it
+    with pytest.raises(UserError) as raised:
+        parse_yaml("a: " + "[" * 250 + "]" * 250 + "\n", Path("deep.yaml"))
+    (problem,) = raised.value.problems
+    assert (problem.line, problem.column) == (1, 203)  # the 200th bracket: level 200
+    assert problem.message.startswith("YAML nests more than 200 levels deep")
+
+
+def test_nesting_too_deep_is_told_before_a_duplicate_key() -> None:
+    text = "a: 1\na: 2\nb: " + "[" * 250 + "]" * 250 + "\n"
+    with pytest.raises(UserError, match="nests more than 200 levels deep"):
+        parse_yaml(text, Path("deep.yaml"))
+    with pytest.raises(UserError, match="duplicate key 'a' \\(first defined on line 1\\)"):
+        parse_yaml("a: 1\na: 2\nb: [[x]]\n", Path("shallow.yaml"))
+
+
+# ---------------------------------------------------------------- the cycle collector
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reading_answers_leaves_the_cycle_collector_as_it_found_it(
+    tmp_path: Path, enabled: bool
+) -> None:
+    """The collector is paused while answers are read and scored, then put back as it was,
+    also when a file is refused."""
+    import gc
+
+    from mcpscale.pipeline import Options, score_files
+
+    from .conftest import TINY
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: answers\nquestionnaire: tiny\nrespondent: [\n")
+    (gc.enable if enabled else gc.disable)()
+    try:
+        score_files([TINY / "answers"], Options(questionnaire=str(TINY / "questionnaire.yaml")))
+        assert gc.isenabled() is enabled
+        with pytest.raises(UserError, match="bad.yaml:4:1: invalid YAML"):
+            score_files([bad], Options(questionnaire=str(TINY / "questionnaire.yaml")))
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable()

@@ -69,16 +69,20 @@ def weighted_mean(pairs: Sequence[tuple[float, float]]) -> float | None:
     return math.fsum(value * weight for value, weight in pairs) / total_weight
 
 
-def is_disagreement(questionnaire: Questionnaire, question: Question, spread: float | None) -> bool:
+def is_disagreement(
+    questionnaire: Questionnaire,
+    question: Question,
+    spread: float | None,
+    least: float | None = None,
+) -> bool:
     """Do answers to `question` whose levels span `spread` disagree? The one rule score, the
     room and the workshop use. An informational question's spread is never flagged:
-    nothing rides on it."""
-    return (
-        question.scored
-        and spread is not None
-        and spread > 0
-        and spread >= questionnaire.disagreement_spread - _TOLERANCE
-    )
+    nothing rides on it. `least` is the questionnaire's disagreement_spread, when the caller
+    has worked it out once for many questions."""
+    if not question.scored or spread is None or spread <= 0:
+        return False
+    least = questionnaire.disagreement_spread if least is None else least
+    return spread >= least - _TOLERANCE
 
 
 def answer_level(
@@ -118,6 +122,7 @@ def score_answers(
         answer_sets, key=lambda a: (a.respondent.name.casefold(), a.respondent.role, a.assessed_at)
     )
     combine = statistics.median if aggregate == "median" else _mean
+    least_spread = questionnaire.disagreement_spread
     question_scores = tuple(
         _score_question(
             questionnaire,
@@ -125,6 +130,7 @@ def score_answers(
             respondents,
             profile,
             combine,
+            least_spread,
             caps[question.id].level if trust == "evidence" and question.id in caps else None,
         )
         for question in questionnaire.questions
@@ -208,7 +214,7 @@ def score_answers(
         disagreements=disagreements,
         evidence_conflicts=_evidence_conflicts(questionnaire, respondents, profile, caps),
         trust=trust,
-        disagreement_spread=questionnaire.disagreement_spread,
+        disagreement_spread=least_spread,
     )
 
 
@@ -309,21 +315,33 @@ def _score_question(
     respondents: Sequence[AnswerSet],
     profile: Profile | None,
     combine: Any,
+    least_spread: float,
     cap: int | None = None,
 ) -> QuestionScore:
+    # A single choice's level by its id, as answer_level finds it (the first choice with
+    # the id): looked up once per answer, and there is an answer per respondent.
+    choice_levels: dict[str, int | None] = {}
+    for choice in reversed(question.choices):
+        choice_levels[choice.id] = choice.level
+
     def level(choice: str | Sequence[str]) -> int | None:
-        found = answer_level(questionnaire, question, choice)
+        if isinstance(choice, str):
+            found = choice_levels.get(choice)
+        else:
+            found = answer_level(questionnaire, question, choice)
         # trusting the evidence: no answer scores above what it supports
         return found if cap is None or found is None else min(found, cap)
 
     answers = []
+    carried: dict[str, str | list[str]] = {}  # the room's consensus, by respondent
     for answer_set in respondents:
         answer = answer_set.answers.get(question.id)
         if answer is None:
             continue
+        name = answer_set.respondent.name
         answers.append(
             RespondentAnswer(
-                answer_set.respondent.name,
+                name,
                 _frozen(answer.choice),
                 level(answer.choice),
                 answer.confidence,
@@ -332,7 +350,9 @@ def _score_question(
                 tuple(answer.evidence),
             )
         )
-    consensus = _consensus(question, respondents)
+        if answer.consensus is not None:
+            carried[name] = answer.consensus
+    consensus = _consensus(question, carried)
     levels = [a.level for a in answers if a.level is not None]
     status: QuestionStatus
     reason = None
@@ -360,7 +380,7 @@ def _score_question(
         level=shown_level,
         level_name=None if shown_level is None else questionnaire.level_name(shown_level),
         spread=spread,
-        disagreement=is_disagreement(questionnaire, question, spread),
+        disagreement=is_disagreement(questionnaire, question, spread, least_spread),
         answers=tuple(answers),
         not_applicable_reason=reason,
         consensus=None if consensus is None else _frozen(consensus),
@@ -378,17 +398,14 @@ def _frozen(choice: str | Sequence[str]) -> str | tuple[str, ...]:
     return choice if isinstance(choice, str) else tuple(choice)
 
 
-def _consensus(question: Question, respondents: Sequence[AnswerSet]) -> str | list[str] | None:
-    """The workshop room's agreed choice for `question`, the same in every answer carrying one.
+def _consensus(
+    question: Question, carried: Mapping[str, str | list[str]]
+) -> str | list[str] | None:
+    """The workshop room's agreed choice for `question`, the same in every answer carrying one
+    (`carried`: by respondent, in the respondents' order).
 
     It is shown beside the answers and never changes the score: each person's own answer scores.
     """
-    carried = {
-        answer_set.respondent.name: answer.consensus
-        for answer_set in respondents
-        if (answer := answer_set.answers.get(question.id)) is not None
-        and answer.consensus is not None
-    }
     if len({str(choice) for choice in carried.values()}) > 1:
         says = ", ".join(f"{name} {choice}" for name, choice in carried.items())
         raise UserError(

@@ -106,6 +106,13 @@ def trend(
         emit(trend_chart(series, image_format), output)
 
 
+def _import_output_libraries() -> None:
+    """pandas and matplotlib, which the portfolio's CSV and heat map need: imported while the
+    pool's processes score the units (a second of a 1,000-unit run), not after them."""
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+
+
 def portfolio(
     root: Annotated[Path, typer.Argument(help="A folder holding one folder per business unit.")],
     profile_per_unit: Annotated[
@@ -150,7 +157,11 @@ def portfolio(
 
         require_pdf_support()  # before any unit is scored or any file written
     scored = score_portfolio(
-        root, Options(questionnaire, profile, aggregate.value), profile_per_unit, jobs
+        root,
+        Options(questionnaire, profile, aggregate.value),
+        profile_per_unit,
+        jobs,
+        while_scoring=_import_output_libraries,
     )
     if 0 < len(scored.units) <= 50:
         print_renderables([portfolio_table(scored)], None)

@@ -58,6 +58,7 @@ def score(
 ) -> None:
     """Score answers: maturity per dimension, targets, gaps, coverage, disagreements."""
     from mcpscale.assess.thresholds import check_thresholds, parse_dimension_thresholds
+    from mcpscale.inputs.bulk import cycle_collection_paused
     from mcpscale.pipeline import Options, score_files
     from mcpscale.render.results import (
         disagreements_table,
@@ -90,7 +91,9 @@ def score(
             migrations = find_migrations(result.questionnaire_id, questionnaire)
         checks += check_against_baseline(saved_baseline, result, max_drop or 0.0, label, migrations)
     if output_format is TableFormat.json:
-        emit(result_json(result), output)
+        with cycle_collection_paused():
+            text = result_json(result)
+        emit(text, output)
     elif output_format is TableFormat.csv:
         emit(result_csv(result), output)
     else:

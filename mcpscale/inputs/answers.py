@@ -8,10 +8,15 @@ from pathlib import Path
 from mcpscale.errors import Problem, UserError
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.questionnaire import Questionnaire
-from mcpscale.inputs.checks import answers_problems, duplicate_respondent_problems
+from mcpscale.inputs.bulk import cycle_collection_paused
+from mcpscale.inputs.checks import (
+    answers_problems,
+    choice_ids_by_question,
+    duplicate_respondent_problems,
+)
 from mcpscale.inputs.packs import resolve_pack
 from mcpscale.inputs.read import read_model
-from mcpscale.inputs.yaml import YamlDocument, iter_yaml_files, load_yaml
+from mcpscale.inputs.yaml import YamlDocument, load_yaml, resolved_yaml_files
 
 
 def read_answer_documents(paths: Sequence[Path]) -> list[YamlDocument]:
@@ -25,17 +30,19 @@ def read_answer_documents(paths: Sequence[Path]) -> list[YamlDocument]:
     for path in paths:
         if not path.exists():
             raise UserError.at(path, "no such file or directory")
-        for file in iter_yaml_files([path]) if path.is_dir() else [path]:
-            if file.resolve() in documents:
+        is_dir = path.is_dir()
+        files = resolved_yaml_files([path]) if is_dir else [(path, path.resolve())]
+        for file, resolved in files:
+            if resolved in documents:
                 continue
             try:
                 document = load_yaml(file)
             except UserError as exc:
                 problems.extend(exc.problems)
                 continue
-            if path.is_dir() and document.kind not in (None, "answers"):
+            if is_dir and document.kind not in (None, "answers"):
                 continue
-            documents[file.resolve()] = document
+            documents[resolved] = document
     if problems:
         raise UserError.from_problems(problems)
     if not documents:
@@ -51,11 +58,12 @@ def read_answer_sets(paths: Sequence[Path]) -> list[tuple[AnswerSet, YamlDocumen
     every file and line whose shape is wrong."""
     loaded: list[tuple[AnswerSet, YamlDocument]] = []
     problems: list[Problem] = []
-    for document in read_answer_documents(paths):
-        checked = read_model(document, AnswerSet)
-        problems.extend(checked.problems)
-        if isinstance(checked.model, AnswerSet):
-            loaded.append((checked.model, document))
+    with cycle_collection_paused():
+        for document in read_answer_documents(paths):
+            checked = read_model(document, AnswerSet)
+            problems.extend(checked.problems)
+            if isinstance(checked.model, AnswerSet):
+                loaded.append((checked.model, document))
     if problems:
         raise UserError.from_problems(problems)
     return loaded
@@ -89,8 +97,9 @@ def load_answer_sets(
         from mcpscale.inputs.migrations import load_migrations
 
         migrations = load_migrations(pack)
+    choice_ids = choice_ids_by_question(q)
     for answers, document in loaded:
-        problems.extend(answers_problems(answers, document, q, migrations, given_ref))
+        problems.extend(answers_problems(answers, document, q, migrations, given_ref, choice_ids))
     problems.extend(duplicate_respondent_problems(loaded))
     if problems:
         raise UserError.from_problems(problems)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 
 from mcpscale.errors import Problem, did_you_mean
 from mcpscale.formats.answers import AnswerSet
@@ -202,16 +203,23 @@ def _dependency_problems(report: _Reporter, q: Questionnaire, index: dict[str, i
         )
 
 
+def choice_ids_by_question(q: Questionnaire) -> dict[str, frozenset[str]]:
+    """Each question's choice ids, to look an answer's choice up at once."""
+    return {question.id: frozenset(c.id for c in question.choices) for question in q.questions}
+
+
 def answers_problems(
     answers: AnswerSet,
     document: YamlDocument,
     q: Questionnaire,
     migrations: MigrationSet | None = None,
     questionnaire_ref: str | None = None,
+    choice_ids: Mapping[str, AbstractSet[str]] | None = None,
 ) -> list[Problem]:
     """The answers against the questionnaire they are scored with; answers to another version
     that `migrations` lead from are told to migrate (with `--questionnaire questionnaire_ref`
-    when the user named one), and not checked question by question."""
+    when the user named one), and not checked question by question. `choice_ids` is
+    `choice_ids_by_question(q)`, given when many files are checked against one questionnaire."""
     report = _Reporter(document)
     if answers.questionnaire_id != q.id:
         report.add(
@@ -237,18 +245,29 @@ def answers_problems(
             f"questionnaire is version {q.version}; review them, then write "
             f"questionnaire: {q.ref}",
         )
+    questions = q.questions_by_id
+    choice_ids = choice_ids_by_question(q) if choice_ids is None else choice_ids
     for question_id, answer in answers.answers.items():
-        question = q.question(question_id)
+        question = questions.get(question_id)
         if question is None:
             report.add(
                 ["answers", question_id],
                 f"unknown question id '{question_id}'"
-                f"{'' if report.full else did_you_mean(question_id, q.questions_by_id)}",
+                f"{'' if report.full else did_you_mean(question_id, questions)}",
                 key=True,
             )
             continue
+        choice = answer.choice
+        if (
+            isinstance(choice, str)
+            and choice in choice_ids[question_id]
+            and not question.multi
+            and answer.consensus is None
+            and not answer.rounds
+        ):
+            continue  # the everyday answer: one of the question's choices, and nothing more
         where = ["answers", question_id]
-        _check_choice(report, question, answer.choice, [*where, "choice"], "choice")
+        _check_choice(report, question, choice, [*where, "choice"], "choice")
         if answer.consensus is not None:
             _check_choice(report, question, answer.consensus, [*where, "consensus"], "consensus")
         for number, votes in enumerate(answer.rounds):

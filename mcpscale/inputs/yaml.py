@@ -88,16 +88,30 @@ YamlPath = Sequence[str | int]
 
 @dataclass
 class YamlDocument:
-    """A parsed YAML file: its data plus the node tree, kept to point at lines."""
+    """A parsed YAML file: its data, and its text to point at lines.
+
+    The node tree that knows every line is composed again from the text when first needed
+    (to locate a problem, or to edit the file in place): a thousand files' trees, kept
+    alive while they are checked and scored, made the garbage collector cost more than
+    parsing them."""
 
     path: Path
     data: Any
-    root: yaml.Node | None
+    text: str = field(default="", repr=False, compare=False)
+    _root: yaml.Node | None = field(default=None, repr=False, compare=False)
+    _composed: bool = field(default=False, repr=False, compare=False)
     # Each mapping's members by key, built when first located in: one problem per key of a
     # 60,000-key mapping must not scan the mapping each time.
     _member_index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+
+    @property
+    def root(self) -> yaml.Node | None:
+        """The node tree of `text` (None for an empty document), composed on first use."""
+        if not self._composed:
+            self._root, self._composed = _compose(self.text), True
+        return self._root
 
     def _members(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         members = self._member_index.get(id(node))
@@ -167,15 +181,18 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         _check_depth(text, path)
         root = loader.get_single_node()
         if root is None:
-            return YamlDocument(path, None, None)
+            return YamlDocument(path, None, text)
         if "&" in text:  # only anchors make aliases, and only aliases make bombs
             _check_node_tree(root, path)
             data = loader.construct_document(root)
         else:
-            _check_tree_depth(root, path)
             try:
                 data = _construct_plain(loader, root)
-            except _Unusual:
+            except (_Unusual, _DuplicateKey):
+                # Too deep a tree is reported before any other problem, as when the depth
+                # was checked first; PyYAML's constructor builds what _construct_plain
+                # leaves to it, and finds the duplicate key again.
+                _check_tree_depth(root, path)
                 data = loader.construct_document(root)
     except yaml.MarkedYAMLError as exc:
         message, mark = _yaml_problem(exc, text)
@@ -198,7 +215,16 @@ def parse_yaml(text: str, path: Path) -> YamlDocument:
         raise UserError.at(path, _TOO_DEEP) from None
     finally:
         loader.dispose()
-    return YamlDocument(path, data, root)
+    return YamlDocument(path, data, text)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of a text `parse_yaml` has already read without a problem."""
+    loader = SafeLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
 _CONSTRUCTS = {
@@ -283,16 +309,18 @@ def _construct_plain(loader: SafeLoader, root: yaml.Node) -> Any:
     PyYAML's general constructor costs more than parsing itself for an answers file; this
     builds plain mappings, lists and strings directly, and hands every other scalar (dates,
     numbers, booleans) to the loader, so values and errors are the same. Explicit tags,
-    merge keys and unhashable keys raise _Unusual: the caller uses the constructor then.
-    Depth is checked beforehand, so the recursion is bounded.
+    merge keys, unhashable keys and nesting deeper than MAX_DEPTH raise _Unusual: the
+    caller then checks the depth and uses the constructor, so the recursion is bounded.
     """
 
-    def build(node: yaml.Node) -> Any:
+    def build(node: yaml.Node, depth: int = 0) -> Any:
         kind = type(node)
         if kind is yaml.ScalarNode:
             return node.value if node.tag == _STR_TAG else loader.construct_object(node)
+        if depth >= MAX_DEPTH:
+            raise _Unusual
         if kind is yaml.SequenceNode and node.tag == _SEQ_TAG:
-            return [build(item) for item in node.value]
+            return [build(item, depth + 1) for item in node.value]
         if kind is not yaml.MappingNode or node.tag != _MAP_TAG:
             raise _Unusual
         seen: dict[Any, yaml.Node] = {}  # duplicates first, as SafeLoader.construct_mapping
@@ -305,12 +333,12 @@ def _construct_plain(loader: SafeLoader, root: yaml.Node) -> Any:
                 seen[key_node.value] = key_node
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = build(key_node)
+            key = build(key_node, depth + 1)
             try:
                 hash(key)
             except TypeError:
                 raise _Unusual from None
-            mapping[key] = build(value_node)
+            mapping[key] = build(value_node, depth + 1)
         return mapping
 
     return build(root)
@@ -380,6 +408,13 @@ def iter_yaml_files(paths: Sequence[Path]) -> Iterator[Path]:
     and files below a directory (.github/, .gitlab-ci.yml) are tools' configuration, not
     assessment files, and are skipped; name one explicitly to read it.
     """
+    for file, _ in resolved_yaml_files(paths):
+        yield file
+
+
+def resolved_yaml_files(paths: Sequence[Path]) -> Iterator[tuple[Path, Path]]:
+    """`iter_yaml_files`, each file with its resolved path (symlinks followed), resolved once:
+    resolving walks every folder of the path, and took a tenth of reading 1,000 files."""
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
@@ -393,9 +428,10 @@ def iter_yaml_files(paths: Sequence[Path]) -> Iterator[Path]:
         else:
             found = [path]
         for file in found:
-            if file.resolve() not in seen:
-                seen.add(file.resolve())
-                yield file
+            resolved = file.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                yield file, resolved
 
 
 def dump_yaml(data: Any) -> str:
