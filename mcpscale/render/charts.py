@@ -234,7 +234,7 @@ def question_spread(result: Result, dimension_id: str) -> str:
     ticks = scale_ticks(result.scale)
     tick_labels = level_labels(result.scale, ticks)
     # Points; the chart is drawn at the page's text width, so nothing is scaled down.
-    width, row, top, label_size = SPREAD_WIDTH, 14.0, 30.0, 7.0
+    width, row, top, label_size = SPREAD_WIDTH, 12.5, 28.0, 7.0
     labels = [chart_text(_shorten(q.text, 56)) for q in scored]
     widest = max((text_width(label, label_size) for label in labels), default=0.0)
     left = min(max(widest + 10, 60.0), width * 0.55)
@@ -505,17 +505,16 @@ def roadmap_gantt(plan: Plan) -> str:
             },
             zorder=3,
         )
-    for item in items:
-        axes.barh(
-            row[item.id],
-            item.duration_months,
-            left=item.start_month,
-            height=0.62,
-            color=PHASE_COLOURS[item.phase],
-            edgecolor="#1d2433" if item.critical else "none",
-            linewidth=1.2 if item.critical else 0,
-            zorder=2,
-        )
+    axes.barh(  # one call for every bar: a call per bar costs a container each
+        [row[item.id] for item in items],
+        [item.duration_months for item in items],
+        left=[item.start_month for item in items],
+        height=0.62,
+        color=[PHASE_COLOURS[item.phase] for item in items],
+        edgecolor=["#1d2433" if item.critical else "none" for item in items],
+        linewidth=[1.2 if item.critical else 0 for item in items],
+        zorder=2,
+    )
     axes.set_yticks([row[item.id] for item in items])
     axes.set_yticklabels(
         [chart_text(_shorten(item.initiative.title, 48)) for item in items], fontsize=7
