@@ -45,6 +45,10 @@ def test_the_spread_chart_names_every_scored_question_inside_the_chart() -> None
             assert label is not None and label.text
             # right-aligned at x: the text's width fits between the chart's edge and x
             assert charts.text_width(label.text, 7) <= float(label.get("x", "0"))
+        title = next(t for t in root.iter(f"{SVG}text") if t.get("font-weight") == "bold")
+        assert title.text == f"{dimension.name}: scores and spread per question"
+        size = float(title.get("font-size", "0"))
+        assert charts.text_width(title.text, size, bold=True) <= charts.SPREAD_WIDTH + 1
 
 
 def test_a_long_dimension_name_and_text_with_markup_stay_text() -> None:

@@ -237,7 +237,7 @@ def question_spread(result: Result, dimension_id: str) -> str:
     width, row, top, label_size = SPREAD_WIDTH, 12.5, 28.0, 7.0
     labels = [chart_text(_shorten(q.text, 56)) for q in scored]
     widest = max((text_width(label, label_size) for label in labels), default=0.0)
-    left = min(max(widest + 10, 60.0), width * 0.55)
+    left = round(min(max(widest + 10, 60.0), width * 0.55), 2)
     labels = [_fit(label, label_size, left - 10) for label in labels]
     plot_width = width - left - 12
     tick_lines = max((label.count("\n") + 1 for label in tick_labels), default=1)
@@ -287,13 +287,16 @@ def question_spread(result: Result, dimension_id: str) -> str:
         half = min(text_width(text, size, bold), width) / 2
         return round(min(max(left + plot_width / 2, half), width - half), 2)
 
+    # a long dimension name: the title gets smaller until it fits the chart's width
+    title_size = round(max(6.0, min(10.0, 10 * width / text_width(title, 10, True))), 1)
     parts += [
         f'<path d="M {left} {top} V {bottom} H {width - 12:g}" fill="none" stroke="#000000" '
         'stroke-width="0.8"/>',
         f'<text x="{centre_of(xlabel, 9)}" y="{height - 6:g}" text-anchor="middle" '
         f'font-size="9">{escape(xlabel)}</text>',
-        f'<text x="{centre_of(title, 10, True)}" y="{top - 10:g}" text-anchor="middle" '
-        f'font-size="10" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{centre_of(title, title_size, True)}" y="{top - 10:g}" '
+        f'text-anchor="middle" font-size="{title_size:g}" font-weight="bold">'
+        f"{escape(title)}</text>",
         "</g></svg>",
     ]
     return "\n".join(parts)
