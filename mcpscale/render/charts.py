@@ -9,6 +9,7 @@ and no date is written.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -83,11 +84,45 @@ def _svg(figure: Any) -> str:
         figure.savefig(png, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
         plt.close(figure)
         return f'<img src="data:image/png;base64,{base64.b64encode(png.getvalue()).decode()}">'
-    buffer = io.StringIO()
-    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = _svg_drawn_once(figure)
     plt.close(figure)
+    return text
+
+
+def _svg_drawn_once(figure: Any) -> str:
+    """The figure as SVG cropped to its drawn content, as savefig(bbox_inches="tight") gives,
+    from one drawing: savefig lays the figure out twice (once to find the box, once to draw),
+    here the box is read from the drawing itself and the crop is the SVG's viewBox."""
+    import matplotlib
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    buffer = io.StringIO()
+    image_dpi = figure.dpi  # pictures inside a chart (the heat map) keep savefig's resolution
+    figure.dpi = 72  # SVG user units are points
+    width, height = figure.get_size_inches()
+    # No <metadata> block (creator, date, format): nothing a reader sees, and every element of
+    # an inlined chart is one more for WeasyPrint to style.
+    bare = dict.fromkeys(("Creator", "Date", "Format", "Type"))
+    renderer = RendererSVG(width * 72, height * 72, buffer, image_dpi=image_dpi, metadata=bare)
+    figure.draw(renderer)
+    box = figure.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
+    renderer.finalize()
     text = buffer.getvalue()
-    return text[text.index("<svg") :]  # drop the XML prolog and doctype: inlined in HTML
+    text = text[text.index("<svg") :]  # drop the XML prolog and doctype: inlined in HTML
+    crop = (
+        f'width="{_pt(box.width * 72)}pt" height="{_pt(box.height * 72)}pt" '
+        f'viewBox="{_pt(box.x0 * 72)} {_pt((height - box.y1) * 72)} '
+        f'{_pt(box.width * 72)} {_pt(box.height * 72)}"'
+    )
+    return _SVG_FRAME.sub(crop, text, count=1)
+
+
+_SVG_FRAME = re.compile(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"')
+
+
+def _pt(value: float) -> str:
+    """A length as matplotlib writes it in SVG: six decimals at most, no trailing zeros."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 RADAR_DIMENSIONS = range(3, 9)  # fewer: no polygon; more: the spokes' names collide
@@ -183,7 +218,128 @@ def maturity_bars(result: Result) -> str:
 
 
 def question_spread(result: Result, dimension_id: str) -> str:
-    """Per question: the range of respondents' levels and the aggregated score."""
+    """Per question: the range of respondents' levels and the aggregated score.
+
+    One is drawn for every dimension, so it is written as SVG directly: no figure, no second
+    layout pass for a tight box, a few elements per question for WeasyPrint to lay out. Only
+    as_png() (the DOCX report) draws it with matplotlib, as a picture Word shows."""
+    if _PNG_DPI.get() is not None:
+        return _question_spread_png(result, dimension_id)
+    from html import escape
+
+    questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
+    scored = [q for q in questions if q.score is not None]
+    name = next(d.name for d in result.dimensions if d.id == dimension_id)
+    low, high = _span(result)
+    ticks = scale_ticks(result.scale)
+    tick_labels = level_labels(result.scale, ticks)
+    # Points; the chart is drawn at the page's text width, so nothing is scaled down.
+    width, row, top, label_size = SPREAD_WIDTH, 12.5, 28.0, 7.0
+    labels = [chart_text(_shorten(q.text, 56)) for q in scored]
+    widest = max((text_width(label, label_size) for label in labels), default=0.0)
+    left = round(min(max(widest + 10, 60.0), width * 0.55), 2)
+    labels = [_fit(label, label_size, left - 10) for label in labels]
+    plot_width = width - left - 12
+    tick_lines = max((label.count("\n") + 1 for label in tick_labels), default=1)
+    bottom = top + row * max(len(scored), 1)
+    height = bottom + 9 * tick_lines + 24
+    margin = (high - low) * 0.03  # the end dots stay whole
+    span = (high - low + 2 * margin) or 1.0
+
+    def x(value: float) -> float:
+        return round(left + (value - low + margin) / span * plot_width, 2)
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}pt" height="{height:g}pt" '
+        f'viewBox="0 0 {width:g} {height:g}" version="1.1" class="spread">',
+        f'<g font-family="DejaVu Sans" font-size="{label_size:g}" fill="#000000">',
+    ]
+    for index, (tick, tick_label) in enumerate(zip(ticks, tick_labels, strict=True), start=1):
+        at = x(tick)
+        texts = "".join(
+            f'<text x="{at}" y="{bottom + 12 + 8.4 * line:g}" text-anchor="middle">'
+            f"{escape(piece)}</text>"
+            for line, piece in enumerate(tick_label.split("\n"))
+        )
+        parts.append(
+            f'<g id="xtick_{index}"><path d="M {at} {top} V {bottom}" stroke="#dddddd" '
+            f'stroke-width="0.6"/><path d="M {at} {bottom} v 3.5" stroke="#000000" '
+            f'stroke-width="0.8"/>{texts}</g>'
+        )
+    for index, (question, label) in enumerate(zip(scored, labels, strict=True)):
+        centre = round(top + row * (index + 0.5), 2)
+        levels = [a.level for a in question.answers if a.level is not None]
+        colour = PALETTE["warn"] if question.disagreement else PALETTE["neutral"]
+        parts.append(
+            f'<g id="ytick_{index + 1}"><path d="M {left} {centre} h -3.5" stroke="#000000" '
+            f'stroke-width="0.8"/><text x="{left - 6:g}" y="{centre + 2.5:g}" '
+            f'text-anchor="end">{escape(label)}</text></g>'
+            f'<path d="M {x(min(levels))} {centre} H {x(max(levels))}" stroke="{colour}" '
+            'stroke-width="3" stroke-linecap="square"/>'
+            f'<circle cx="{x(question.score or 0)}" cy="{centre}" r="2.5" '
+            f'fill="{PALETTE["current"]}"/>'
+        )
+    xlabel = "Maturity level (dot: aggregated score; bar: respondents' range)"
+    title = chart_text(f"{name}: scores and spread per question")
+
+    def centre_of(text: str, size: float, bold: bool = False) -> float:
+        # over the plot, as matplotlib centres them, but never past the chart's edges
+        half = min(text_width(text, size, bold), width) / 2
+        return round(min(max(left + plot_width / 2, half), width - half), 2)
+
+    # a long dimension name: the title gets smaller until it fits the chart's width
+    title_size = round(max(6.0, min(10.0, 10 * width / text_width(title, 10, True))), 1)
+    parts += [
+        f'<path d="M {left} {top} V {bottom} H {width - 12:g}" fill="none" stroke="#000000" '
+        'stroke-width="0.8"/>',
+        f'<text x="{centre_of(xlabel, 9)}" y="{height - 6:g}" text-anchor="middle" '
+        f'font-size="9">{escape(xlabel)}</text>',
+        f'<text x="{centre_of(title, title_size, True)}" y="{top - 10:g}" '
+        f'text-anchor="middle" font-size="{title_size:g}" font-weight="bold">'
+        f"{escape(title)}</text>",
+        "</g></svg>",
+    ]
+    return "\n".join(parts)
+
+
+SPREAD_WIDTH = 490.0  # points: the A4 page's text width (174 mm), less a hair
+
+
+def _fit(label: str, size: float, room: float) -> str:
+    """The label cut at a word until it fits `room` points."""
+    width = len(label)
+    while width > 12 and text_width(label, size) > room:
+        width -= 4
+        label = _shorten(label, width)
+    return label
+
+
+_ADVANCES: dict[tuple[str, bool], float] = {}
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of one line of `text` in DejaVu Sans (the charts' font) at `size`:
+    the glyphs' unhinted advances, as a PDF sets them, plus 3% for kerning and rounding."""
+    total = 0.0
+    for char in text:
+        advance = _ADVANCES.get((char, bold))
+        if advance is None:
+            glyph = _dejavu(bold).load_char(ord(char))
+            advance = _ADVANCES[char, bold] = glyph.linearHoriAdvance / 65536 / 100
+        total += advance
+    return total * size * 1.03
+
+
+def _dejavu(bold: bool) -> Any:
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties(family="DejaVu Sans", weight=700 if bold else 400)))
+    font.set_size(100, 72)  # advances in hundredths of a point per point of size
+    return font
+
+
+def _question_spread_png(result: Result, dimension_id: str) -> str:
+    """question_spread drawn with matplotlib, for as_png() (a picture in the DOCX report)."""
     plt = report_pyplot()
     questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
     scored = [q for q in questions if q.score is not None]
@@ -352,17 +508,16 @@ def roadmap_gantt(plan: Plan) -> str:
             },
             zorder=3,
         )
-    for item in items:
-        axes.barh(
-            row[item.id],
-            item.duration_months,
-            left=item.start_month,
-            height=0.62,
-            color=PHASE_COLOURS[item.phase],
-            edgecolor="#1d2433" if item.critical else "none",
-            linewidth=1.2 if item.critical else 0,
-            zorder=2,
-        )
+    axes.barh(  # one call for every bar: a call per bar costs a container each
+        [row[item.id] for item in items],
+        [item.duration_months for item in items],
+        left=[item.start_month for item in items],
+        height=0.62,
+        color=[PHASE_COLOURS[item.phase] for item in items],
+        edgecolor=["#1d2433" if item.critical else "none" for item in items],
+        linewidth=[1.2 if item.critical else 0 for item in items],
+        zorder=2,
+    )
     axes.set_yticks([row[item.id] for item in items])
     axes.set_yticklabels(
         [chart_text(_shorten(item.initiative.title, 48)) for item in items], fontsize=7

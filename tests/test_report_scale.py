@@ -1,0 +1,78 @@
+"""Reports that scale with the model: the per-dimension chart is a small SVG whose labels fit,
+charts drawn once are cropped like savefig's tight box and stay byte-identical, and WeasyPrint's
+garbage-collector settings are put back after a PDF."""
+
+from __future__ import annotations
+
+import gc
+import re
+from xml.etree import ElementTree
+
+from mcpscale.pipeline import Options, run
+from mcpscale.render import charts
+from mcpscale.render.report.html import fewer_collections
+
+from .conftest import DATA
+
+PACKS = DATA / "generality"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def scored(pack: str):  # type: ignore[no-untyped-def]
+    return run(
+        [PACKS / pack / "answers"], Options(questionnaire=str(PACKS / pack / "questionnaire.yaml"))
+    ).result
+
+
+def test_the_spread_chart_names_every_scored_question_inside_the_chart() -> None:
+    result = scored("wide")
+    for dimension in result.dimensions:
+        svg = charts.question_spread(result, dimension.id)
+        root = ElementTree.fromstring(svg)  # well-formed, standalone SVG
+        assert root.get("width") == f"{charts.SPREAD_WIDTH:g}pt"  # the page's width: not shrunk
+        scored_questions = [
+            q
+            for q in result.questions
+            if q.dimension == dimension.id and q.answers and q.score is not None
+        ]
+        labels = [
+            group.find(f"{SVG}text")
+            for group in root.iter(f"{SVG}g")
+            if re.fullmatch(r"ytick_\d+", group.get("id", ""))
+        ]
+        assert len(labels) == len(scored_questions)
+        for label in labels:
+            assert label is not None and label.text
+            # right-aligned at x: the text's width fits between the chart's edge and x
+            assert charts.text_width(label.text, 7) <= float(label.get("x", "0"))
+        title = next(t for t in root.iter(f"{SVG}text") if t.get("font-weight") == "bold")
+        assert title.text == f"{dimension.name}: scores and spread per question"
+        size = float(title.get("font-size", "0"))
+        assert charts.text_width(title.text, size, bold=True) <= charts.SPREAD_WIDTH + 1
+
+
+def test_a_long_dimension_name_and_text_with_markup_stay_text() -> None:
+    result = scored("features")  # a dimension named "Controls [/x]", text "[bold]"
+    svg = charts.question_spread(result, "controls")
+    ElementTree.fromstring(svg)
+    assert "Controls [/x]: scores and spread per question" in svg
+
+
+def test_charts_drawn_once_are_cropped_and_the_same_bytes_every_time() -> None:
+    result = scored("wide")
+    first, second = charts.maturity_radar(result), charts.maturity_radar(result)
+    assert first == second
+    root = ElementTree.fromstring(first)
+    x, y, width, height = (float(v) for v in root.get("viewBox", "").split())
+    assert root.get("width") == f"{charts._pt(width)}pt"
+    assert root.get("height") == f"{charts._pt(height)}pt"
+    assert "<metadata" not in first  # nothing a reader sees, nothing for WeasyPrint to style
+
+
+def test_the_collector_settings_come_back_after_weasyprint() -> None:
+    before = gc.get_threshold()
+    with fewer_collections():
+        assert gc.get_threshold()[0] == 10_000
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
