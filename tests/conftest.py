@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
-from collections.abc import Iterator
+import os
+import pickle
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,20 +77,37 @@ def run_demo(output_dir: Path) -> Any:
     return result
 
 
+def once(factory: pytest.TempPathFactory, name: str, build: Callable[[Path], Any]) -> Any:
+    """`build(folder)`'s value, built once per test run and shared by every xdist worker.
+
+    Workers share the parent of their temporary folders; the first to take the lock builds
+    into NAME/ there and keeps the value beside it (pickled), the others wait and read it."""
+    base = factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, kept = root / name, root / f"{name}.pickle"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if kept.exists():
+            return pickle.loads(kept.read_bytes())
+        folder.mkdir(exist_ok=True)
+        value = build(folder)
+        kept.write_bytes(pickle.dumps(value))
+        return value
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo rendered once for the whole run: every test that reads its PDF or HTML shares
-    it (the tests that use it share an xdist group, so one worker renders it)."""
-    folder = tmp_path_factory.mktemp("demo")
-    run_demo(folder)
-    return folder
+    it."""
+
+    def build(folder: Path) -> Path:
+        run_demo(folder)
+        return folder
+
+    return Path(once(tmp_path_factory, "demo", build))
 
 
-@pytest.fixture(scope="session")
-def acme_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """The example's report with its plan (answers and profile, as the README's first command
-    writes it), as HTML and Markdown, rendered once per test process and read by many tests."""
-    folder = tmp_path_factory.mktemp("acme-report")
+def _acme_report(folder: Path) -> dict[str, str]:
     cli = Cli()
     texts = {}
     for suffix in ("html", "md"):
@@ -99,37 +119,34 @@ def acme_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return texts
 
 
+@pytest.fixture(scope="session")
+def acme_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The example's report with its plan (answers and profile, as the README's first command
+    writes it), as HTML and Markdown, rendered once per run and read by many tests."""
+    return dict(once(tmp_path_factory, "acme-report", _acme_report))
+
+
 class PackPdfs:
     """Each test pack's PDF report (tests/data/generality/NAME, planned with the example's
-    profile), rendered on first request and kept for the rest of the test process."""
+    profile), rendered on first request, once per run."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.rendered: dict[str, Path] = {}
+    def __init__(self, factory: pytest.TempPathFactory) -> None:
+        self.factory = factory
 
     def __call__(self, name: str) -> Path:
-        if name not in self.rendered:
+        def build(folder: Path) -> Path:
             pack = DATA / "generality" / name
-            output = self.folder / f"{name}.pdf"
+            output = folder / f"{name}.pdf"
             result = Cli()(
                 "report", pack / "answers", "--questionnaire", pack / "questionnaire.yaml",
                 "--profile", ACME / "profile.yaml", "--output", output, "--quiet",
             )  # fmt: skip
             assert result.exit_code == 0, result.output
-            self.rendered[name] = output
-        return self.rendered[name]
+            return output
+
+        return Path(once(self.factory, f"pack-pdf-{name}", build))
 
 
 @pytest.fixture(scope="session")
 def pack_pdf(tmp_path_factory: pytest.TempPathFactory) -> PackPdfs:
-    return PackPdfs(tmp_path_factory.mktemp("pack-pdfs"))
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist (`--dist loadgroup`), the tests that read a shared rendering run on one
-    worker, so each PDF is rendered once per run, not once per worker."""
-    for item in items:
-        for fixture in ("demo_dir", "pack_pdf"):
-            if fixture in getattr(item, "fixturenames", ()):
-                item.add_marker(pytest.mark.xdist_group(fixture))
-                break
+    return PackPdfs(tmp_path_factory)

@@ -17,10 +17,7 @@ import yaml
 
 from mcpscale.render.style import fmt_money, fmt_probability
 
-from .conftest import ACME, ROOT, Cli
-
-# One worker builds this file's module-wide renderings, not each worker its own.
-pytestmark = pytest.mark.xdist_group("finance-reports")
+from .conftest import ACME, ROOT, Cli, once
 
 ECONOMICS = ROOT / "questionnaires" / "mcp-enterprise-readiness" / "economics.yaml"
 ARGS = (ACME / "answers", "--profile", ACME / "profile.yaml", "--simulations", "2000")
@@ -34,7 +31,10 @@ def plan() -> dict:
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The demo's report as Markdown and as the text of its HTML (markup and styles removed)."""
-    folder = tmp_path_factory.mktemp("finance")
+    return dict(once(tmp_path_factory, "finance-reports", _reports))
+
+
+def _reports(folder: Path) -> dict[str, str]:
     cli = Cli()
     texts = {}
     for suffix in ("md", "html"):

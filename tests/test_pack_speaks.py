@@ -14,10 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ACME, DATA, ROOT, Cli, PackPdfs
-
-# One worker builds this file's module-wide renderings, not each worker its own.
-pytestmark = pytest.mark.xdist_group("pack-outputs")
+from .conftest import ACME, DATA, ROOT, Cli, PackPdfs, once
 
 GENERALITY = DATA / "generality"
 MCP = re.compile(r"\bMCP\b")  # the word, case-sensitive: "mcpscale" is the tool's own name
@@ -105,8 +102,13 @@ def pack_outputs(
 ) -> tuple[Pack, Outputs]:
     """score, plan, report (md, html, docx, xlsx), portfolio and init for one pack."""
     pack: Pack = request.param
+    return pack, once(
+        tmp_path_factory, f"pack-outputs-{pack.name}", lambda out: _outputs(pack, out)
+    )
+
+
+def _outputs(pack: Pack, out: Path) -> Outputs:
     cli = Cli()
-    out = tmp_path_factory.mktemp(pack.name)
     outputs = Outputs(folder=out)
     questionnaire = pack.folder / "questionnaire.yaml"
     answers = pack.folder / "answers"
@@ -149,7 +151,7 @@ def pack_outputs(
     run("init", "init", out / "workspace", "--questionnaire", questionnaire)
     for name in ("profile.yaml", "answers/README.md"):
         outputs.texts[f"init {name}"] = (out / "workspace" / name).read_text()
-    return pack, outputs
+    return outputs
 
 
 def test_no_output_of_another_model_says_mcp(pack_outputs: tuple[Pack, Outputs]) -> None:

@@ -20,10 +20,7 @@ import pytest
 
 from mcpscale.render.report.write import report_format
 
-from .conftest import ACME, TINY, Cli
-
-# One worker builds this file's module-wide renderings, not each worker its own.
-pytestmark = pytest.mark.xdist_group("acme-docx")
+from .conftest import ACME, TINY, Cli, once
 
 EPOCH = "1764028800"  # 2025-11-25
 ACME_ARGS = (
@@ -54,7 +51,10 @@ SHEETS = [
 @pytest.fixture(scope="module")
 def acme(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The bundled example with its evidence: DOCX, xlsx and HTML reports, score and plan JSON."""
-    folder = tmp_path_factory.mktemp("acme")
+    return dict(once(tmp_path_factory, "acme-docx", _acme))
+
+
+def _acme(folder: Path) -> dict[str, Any]:
     cli = Cli()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
