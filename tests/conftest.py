@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import functools
+import io
 import json
 import os
 import pickle
@@ -60,6 +62,20 @@ class Cli:
 @pytest.fixture
 def cli() -> Cli:
     return Cli()
+
+
+@functools.lru_cache(maxsize=32)
+def _pdf_pages(path: Path, stamp: tuple[int, int]) -> tuple[str, ...]:
+    from pypdf import PdfReader
+
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
+
+
+def pdf_pages(path: Path) -> list[str]:
+    """The text of each page, as pypdf extracts it; read once per file and version, since
+    several tests read the same shared rendering."""
+    stat = path.stat()
+    return list(_pdf_pages(path.resolve(), (stat.st_mtime_ns, stat.st_size)))
 
 
 # Reports carry this date, so the demo's bytes are the same on every run.

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from mcpscale.render.report.html import locked_url_fetcher
 from mcpscale.render.report.options import ReportOptions
 from mcpscale.render.report.templates import template_dirs
 
-from .conftest import TINY, Cli
+from .conftest import TINY, Cli, pdf_pages
 
 TINY_ARGS = (
     TINY / "answers",
@@ -27,7 +25,7 @@ HOSTILE_NOTE = '<img src="file:///etc/passwd"> <script>alert(1)</script> <b>bold
 
 
 def pdf_text(path: Path) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
+    return "\n".join(pdf_pages(path))
 
 
 @pytest.fixture

@@ -16,11 +16,10 @@ from pathlib import Path
 import pexpect
 import pytest
 import yaml
-from pypdf import PdfReader
 
 from mcpscale.render.style import fmt_money
 
-from .conftest import ACME, EPOCH, ROOT, TINY, Cli, run_demo
+from .conftest import ACME, EPOCH, ROOT, TINY, Cli, pdf_pages, run_demo
 from .test_plan_cli import make_custom_pack
 from .test_report import HOSTILE_NOTE, TINY_ARGS, pdf_text
 
@@ -94,7 +93,7 @@ def test_demo_pdf_names_the_organisation_each_score_and_the_formatted_npv(
 def test_executive_summary_fits_on_one_page_with_the_plan_headlines(
     demo_dir: Path, acme_plan: dict
 ) -> None:
-    pages = [p.extract_text() for p in PdfReader(demo_dir / "report.pdf").pages]
+    pages = pdf_pages(demo_dir / "report.pdf")
     summary = next(i for i, p in enumerate(pages) if "Executive summary" in p and i > 1)
     page = " ".join(pages[summary].split())  # a criterion may wrap across lines
     blocked = next(g for g in acme_plan["gates"] if not g["ready"])

@@ -4,7 +4,6 @@ and overrides, and a bad one is refused in one line."""
 
 from __future__ import annotations
 
-import io
 import random
 import re
 from pathlib import Path
@@ -12,7 +11,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from pypdf import PdfReader
 
 from mcpscale.assess.findings import KeyFinding, rank
 from mcpscale.assess.respondents import overall_without, read_respondents
@@ -21,7 +19,7 @@ from mcpscale.formats.schemas import schema_dict
 from mcpscale.pipeline import Options, plan_files, run
 from mcpscale.render.style import fmt_money
 
-from .conftest import ACME, TINY, Cli
+from .conftest import ACME, TINY, Cli, pdf_pages
 
 ACME_ARGS = (ACME / "answers", "--profile", ACME / "profile.yaml")
 
@@ -182,7 +180,7 @@ def test_narrative_schema_accepts_the_example_and_catches_typos(cli: Cli) -> Non
 @pytest.mark.slow
 def test_pdf_summary_names_the_page_of_each_finding(demo_dir: Path) -> None:
     path = demo_dir / "report.pdf"
-    pages = [p.extract_text() for p in PdfReader(io.BytesIO(path.read_bytes())).pages]
+    pages = pdf_pages(path)
     summary_page = next(i for i, text in enumerate(pages) if "Key findings" in text)
     summary = pages[summary_page]
     assert "Decision asked" in summary and "What it costs and returns" in summary  # one page
