@@ -123,16 +123,20 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return Path(once(tmp_path_factory, "demo", build))
 
 
-def _acme_report(folder: Path) -> dict[str, str]:
+def report_texts(folder: Path, *args: str | Path) -> dict[str, str]:
+    """`mcpscale report ARGS` as HTML and Markdown into FOLDER: each file's text by suffix."""
     cli = Cli()
     texts = {}
     for suffix in ("html", "md"):
         output = folder / f"report.{suffix}"
-        args = (ACME / "answers", "--profile", ACME / "profile.yaml", "--output", output)
-        result = cli("report", *args, "--quiet")
+        result = cli("report", *args, "--output", output, "--quiet")
         assert result.exit_code == 0, result.output
         texts[suffix] = output.read_text(encoding="utf-8")
     return texts
+
+
+def _acme_report(folder: Path) -> dict[str, str]:
+    return report_texts(folder, ACME / "answers", "--profile", ACME / "profile.yaml")
 
 
 @pytest.fixture(scope="session")

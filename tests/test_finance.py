@@ -17,7 +17,7 @@ import yaml
 
 from mcpscale.render.style import fmt_money, fmt_probability
 
-from .conftest import ACME, ROOT, Cli, once
+from .conftest import ACME, ROOT, Cli, once, report_texts
 
 ECONOMICS = ROOT / "questionnaires" / "mcp-enterprise-readiness" / "economics.yaml"
 ARGS = (ACME / "answers", "--profile", ACME / "profile.yaml", "--simulations", "2000")
@@ -35,13 +35,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def _reports(folder: Path) -> dict[str, str]:
-    cli = Cli()
-    texts = {}
-    for suffix in ("md", "html"):
-        output = folder / f"report.{suffix}"
-        result = cli("report", *ARGS, "--output", output)
-        assert result.exit_code == 0, result.output
-        texts[suffix] = output.read_text()
+    texts = report_texts(folder, *ARGS)
     markup = re.sub(r"<style>.*?</style>|<svg.*?</svg>", " ", texts["html"], flags=re.S)
     texts["text"] = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
     texts["md_text"] = " ".join(html.unescape(texts["md"].replace("\\", "")).split())
