@@ -4,6 +4,7 @@ the demo with its evidence, and regulations the questionnaire does not cover nam
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import subprocess
@@ -57,13 +58,18 @@ def page_fill(pdf: Path) -> list[float]:
 
 
 def page_lines(pdf: Path, number: int) -> list[str]:
+    """The non-blank lines of page NUMBER (from 1), as pdftotext lays them out."""
+    return _layout_pages(pdf)[number - 1]
+
+
+@functools.lru_cache(maxsize=8)
+def _layout_pages(pdf: Path) -> list[list[str]]:
+    # One pdftotext run for the whole file: it ends each page with a form feed.
     text = subprocess.run(
-        ["pdftotext", "-layout", "-f", str(number), "-l", str(number), str(pdf), "-"],
-        capture_output=True,
-        text=True,
-        check=True,
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    pages = text.split("\f")[:-1] if text.endswith("\f") else text.split("\f")
+    return [[line.strip() for line in page.splitlines() if line.strip()] for page in pages]
 
 
 @pytest.mark.slow
