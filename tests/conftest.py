@@ -8,6 +8,7 @@ import io
 import json
 import os
 import pickle
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,13 @@ DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
 TINY = DATA / "tiny"
 ACME = ROOT / "examples" / "acme"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A test run started as a background job ignores Ctrl-C, and the programs the tests start
+    would inherit that: the tests that press Ctrl-C in a pseudo-terminal need it back."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True, scope="session")
