@@ -318,17 +318,8 @@ def _score_question(
     least_spread: float,
     cap: int | None = None,
 ) -> QuestionScore:
-    # A single choice's level by its id, as answer_level finds it (the first choice with
-    # the id): looked up once per answer, and there is an answer per respondent.
-    choice_levels: dict[str, int | None] = {}
-    for choice in reversed(question.choices):
-        choice_levels[choice.id] = choice.level
-
     def level(choice: str | Sequence[str]) -> int | None:
-        if isinstance(choice, str):
-            found = choice_levels.get(choice)
-        else:
-            found = answer_level(questionnaire, question, choice)
+        found = answer_level(questionnaire, question, choice)
         # trusting the evidence: no answer scores above what it supports
         return found if cap is None or found is None else min(found, cap)
 

@@ -150,7 +150,19 @@ class Question(Strict):
     _ids = field_validator("id", mode="before")(_text_id)
 
     def choice(self, choice_id: str) -> Choice | None:
-        return next((c for c in self.choices if c.id == choice_id), None)
+        return self.choices_by_id.get(choice_id)
+
+    @property
+    def choices_by_id(self) -> dict[str, Choice]:
+        """Each choice by its id (the first, should an id repeat), built once: answers look a
+        choice up for every respondent."""
+        cached = self.__dict__.get("_choices_by_id")
+        if cached is None:
+            cached = {}
+            for choice in self.choices:
+                cached.setdefault(choice.id, choice)
+            self.__dict__["_choices_by_id"] = cached
+        return cached
 
     @property
     def multi(self) -> bool:

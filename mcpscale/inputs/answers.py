@@ -9,11 +9,7 @@ from mcpscale.errors import Problem, UserError
 from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.questionnaire import Questionnaire
 from mcpscale.inputs.bulk import cycle_collection_paused
-from mcpscale.inputs.checks import (
-    answers_problems,
-    choice_ids_by_question,
-    duplicate_respondent_problems,
-)
+from mcpscale.inputs.checks import answers_problems, duplicate_respondent_problems
 from mcpscale.inputs.packs import resolve_pack
 from mcpscale.inputs.read import read_model
 from mcpscale.inputs.yaml import YamlDocument, load_yaml, resolved_yaml_files
@@ -97,9 +93,8 @@ def load_answer_sets(
         from mcpscale.inputs.migrations import load_migrations
 
         migrations = load_migrations(pack)
-    choice_ids = choice_ids_by_question(q)
     for answers, document in loaded:
-        problems.extend(answers_problems(answers, document, q, migrations, given_ref, choice_ids))
+        problems.extend(answers_problems(answers, document, q, migrations, given_ref))
     problems.extend(duplicate_respondent_problems(loaded))
     if problems:
         raise UserError.from_problems(problems)

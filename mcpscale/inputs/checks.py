@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from collections.abc import Set as AbstractSet
+from collections.abc import Sequence
 
 from mcpscale.errors import Problem, did_you_mean
 from mcpscale.formats.answers import AnswerSet
@@ -203,23 +202,16 @@ def _dependency_problems(report: _Reporter, q: Questionnaire, index: dict[str, i
         )
 
 
-def choice_ids_by_question(q: Questionnaire) -> dict[str, frozenset[str]]:
-    """Each question's choice ids, to look an answer's choice up at once."""
-    return {question.id: frozenset(c.id for c in question.choices) for question in q.questions}
-
-
 def answers_problems(
     answers: AnswerSet,
     document: YamlDocument,
     q: Questionnaire,
     migrations: MigrationSet | None = None,
     questionnaire_ref: str | None = None,
-    choice_ids: Mapping[str, AbstractSet[str]] | None = None,
 ) -> list[Problem]:
     """The answers against the questionnaire they are scored with; answers to another version
     that `migrations` lead from are told to migrate (with `--questionnaire questionnaire_ref`
-    when the user named one), and not checked question by question. `choice_ids` is
-    `choice_ids_by_question(q)`, given when many files are checked against one questionnaire."""
+    when the user named one), and not checked question by question."""
     report = _Reporter(document)
     if answers.questionnaire_id != q.id:
         report.add(
@@ -246,7 +238,6 @@ def answers_problems(
             f"questionnaire: {q.ref}",
         )
     questions = q.questions_by_id
-    choice_ids = choice_ids_by_question(q) if choice_ids is None else choice_ids
     for question_id, answer in answers.answers.items():
         question = questions.get(question_id)
         if question is None:
@@ -260,7 +251,7 @@ def answers_problems(
         choice = answer.choice
         if (
             isinstance(choice, str)
-            and choice in choice_ids[question_id]
+            and choice in question.choices_by_id
             and not question.multi
             and answer.consensus is None
             and not answer.rounds
