@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mcpscale.formats.results import Result
+from mcpscale.render.drawing import Drawing, Linear, fit, png_dpi, text_width
 from mcpscale.render.finance import sensitivity_label
 from mcpscale.render.style import fmt_score, fmt_thousands, thousands_label
 from mcpscale.render.text import chart_text
@@ -58,25 +57,10 @@ def report_pyplot() -> Any:
     return plt
 
 
-# Set by as_png(): the DOCX report needs pictures Word shows, not SVG text.
-_PNG_DPI: ContextVar[int | None] = ContextVar("png_dpi", default=None)
-
-
-@contextmanager
-def as_png(dpi: int = 150) -> Iterator[None]:
-    """Within it every chart function returns `<img src="data:image/png;base64,...">`
-    instead of SVG text, drawn from the same figure (the DOCX report walks that HTML)."""
-    token = _PNG_DPI.set(dpi)
-    try:
-        yield
-    finally:
-        _PNG_DPI.reset(token)
-
-
 def _svg(figure: Any) -> str:
     import matplotlib.pyplot as plt
 
-    dpi = _PNG_DPI.get()
+    dpi = png_dpi()
     if dpi is not None:
         import base64
 
@@ -220,149 +204,56 @@ def maturity_bars(result: Result) -> str:
 def question_spread(result: Result, dimension_id: str) -> str:
     """Per question: the range of respondents' levels and the aggregated score.
 
-    One is drawn for every dimension, so it is written as SVG directly: no figure, no second
-    layout pass for a tight box, a few elements per question for WeasyPrint to lay out. Only
-    as_png() (the DOCX report) draws it with matplotlib, as a picture Word shows."""
-    if _PNG_DPI.get() is not None:
-        return _question_spread_png(result, dimension_id)
-    from html import escape
-
+    One is drawn for every dimension, at the page's text width, so nothing is scaled down."""
     questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
     scored = [q for q in questions if q.score is not None]
     name = next(d.name for d in result.dimensions if d.id == dimension_id)
     low, high = _span(result)
     ticks = scale_ticks(result.scale)
     tick_labels = level_labels(result.scale, ticks)
-    # Points; the chart is drawn at the page's text width, so nothing is scaled down.
     width, row, top, label_size = SPREAD_WIDTH, 12.5, 28.0, 7.0
     labels = [chart_text(_shorten(q.text, 56)) for q in scored]
     widest = max((text_width(label, label_size) for label in labels), default=0.0)
     left = round(min(max(widest + 10, 60.0), width * 0.55), 2)
-    labels = [_fit(label, label_size, left - 10) for label in labels]
+    labels = [fit(label, label_size, left - 10) for label in labels]
     plot_width = width - left - 12
     tick_lines = max((label.count("\n") + 1 for label in tick_labels), default=1)
     bottom = top + row * max(len(scored), 1)
     height = bottom + 9 * tick_lines + 24
     margin = (high - low) * 0.03  # the end dots stay whole
-    span = (high - low + 2 * margin) or 1.0
-
-    def x(value: float) -> float:
-        return round(left + (value - low + margin) / span * plot_width, 2)
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}pt" height="{height:g}pt" '
-        f'viewBox="0 0 {width:g} {height:g}" version="1.1" class="spread">',
-        f'<g font-family="DejaVu Sans" font-size="{label_size:g}" fill="#000000">',
-    ]
+    x = Linear(low - margin, high + margin, left, left + plot_width)
+    drawing = Drawing(width, height, css_class="spread")
     for index, (tick, tick_label) in enumerate(zip(ticks, tick_labels, strict=True), start=1):
-        at = x(tick)
-        texts = "".join(
-            f'<text x="{at}" y="{bottom + 12 + 8.4 * line:g}" text-anchor="middle">'
-            f"{escape(piece)}</text>"
-            for line, piece in enumerate(tick_label.split("\n"))
-        )
-        parts.append(
-            f'<g id="xtick_{index}"><path d="M {at} {top} V {bottom}" stroke="#dddddd" '
-            f'stroke-width="0.6"/><path d="M {at} {bottom} v 3.5" stroke="#000000" '
-            f'stroke-width="0.8"/>{texts}</g>'
-        )
-    for index, (question, label) in enumerate(zip(scored, labels, strict=True)):
-        centre = round(top + row * (index + 0.5), 2)
+        with drawing.group(f"xtick_{index}"):
+            drawing.line([(x(tick), top), (x(tick), bottom)], "#dddddd", 0.6)
+            drawing.line([(x(tick), bottom), (x(tick), bottom + 3.5)], "#000000")
+            drawing.text(x(tick), bottom + 12, tick_label, label_size, "middle")
+    for index, (question, label) in enumerate(zip(scored, labels, strict=True), start=1):
+        centre = top + row * (index - 0.5)
         levels = [a.level for a in question.answers if a.level is not None]
         colour = PALETTE["warn"] if question.disagreement else PALETTE["neutral"]
-        parts.append(
-            f'<g id="ytick_{index + 1}"><path d="M {left} {centre} h -3.5" stroke="#000000" '
-            f'stroke-width="0.8"/><text x="{left - 6:g}" y="{centre + 2.5:g}" '
-            f'text-anchor="end">{escape(label)}</text></g>'
-            f'<path d="M {x(min(levels))} {centre} H {x(max(levels))}" stroke="{colour}" '
-            'stroke-width="3" stroke-linecap="square"/>'
-            f'<circle cx="{x(question.score or 0)}" cy="{centre}" r="2.5" '
-            f'fill="{PALETTE["current"]}"/>'
-        )
+        with drawing.group(f"ytick_{index}"):
+            drawing.line([(left, centre), (left - 3.5, centre)], "#000000")
+            drawing.text(left - 6, centre + 2.5, label, label_size, "end")
+        drawing.line([(x(min(levels)), centre), (x(max(levels)), centre)], colour, 3, cap="square")
+        drawing.circle(x(question.score or 0), centre, 2.5, PALETTE["current"])
+    drawing.line([(left, top), (left, bottom), (width - 12, bottom)], "#000000")
     xlabel = "Maturity level (dot: aggregated score; bar: respondents' range)"
     title = chart_text(f"{name}: scores and spread per question")
 
     def centre_of(text: str, size: float, bold: bool = False) -> float:
-        # over the plot, as matplotlib centres them, but never past the chart's edges
+        # over the plot, as the other charts centre them, but never past the chart's edges
         half = min(text_width(text, size, bold), width) / 2
-        return round(min(max(left + plot_width / 2, half), width - half), 2)
+        return min(max(left + plot_width / 2, half), width - half)
 
     # a long dimension name: the title gets smaller until it fits the chart's width
     title_size = round(max(6.0, min(10.0, 10 * width / text_width(title, 10, True))), 1)
-    parts += [
-        f'<path d="M {left} {top} V {bottom} H {width - 12:g}" fill="none" stroke="#000000" '
-        'stroke-width="0.8"/>',
-        f'<text x="{centre_of(xlabel, 9)}" y="{height - 6:g}" text-anchor="middle" '
-        f'font-size="9">{escape(xlabel)}</text>',
-        f'<text x="{centre_of(title, title_size, True)}" y="{top - 10:g}" '
-        f'text-anchor="middle" font-size="{title_size:g}" font-weight="bold">'
-        f"{escape(title)}</text>",
-        "</g></svg>",
-    ]
-    return "\n".join(parts)
+    drawing.text(centre_of(xlabel, 9), height - 6, xlabel, 9, "middle")
+    drawing.text(centre_of(title, title_size, True), top - 10, title, title_size, "middle", True)
+    return drawing.html()
 
 
 SPREAD_WIDTH = 490.0  # points: the A4 page's text width (174 mm), less a hair
-
-
-def _fit(label: str, size: float, room: float) -> str:
-    """The label cut at a word until it fits `room` points."""
-    width = len(label)
-    while width > 12 and text_width(label, size) > room:
-        width -= 4
-        label = _shorten(label, width)
-    return label
-
-
-_ADVANCES: dict[tuple[str, bool], float] = {}
-
-
-def text_width(text: str, size: float, bold: bool = False) -> float:
-    """Width in points of one line of `text` in DejaVu Sans (the charts' font) at `size`:
-    the glyphs' unhinted advances, as a PDF sets them, plus 3% for kerning and rounding."""
-    total = 0.0
-    for char in text:
-        advance = _ADVANCES.get((char, bold))
-        if advance is None:
-            glyph = _dejavu(bold).load_char(ord(char))
-            advance = _ADVANCES[char, bold] = glyph.linearHoriAdvance / 65536 / 100
-        total += advance
-    return total * size * 1.03
-
-
-def _dejavu(bold: bool) -> Any:
-    from matplotlib.font_manager import FontProperties, findfont, get_font
-
-    font = get_font(findfont(FontProperties(family="DejaVu Sans", weight=700 if bold else 400)))
-    font.set_size(100, 72)  # advances in hundredths of a point per point of size
-    return font
-
-
-def _question_spread_png(result: Result, dimension_id: str) -> str:
-    """question_spread drawn with matplotlib, for as_png() (a picture in the DOCX report)."""
-    plt = report_pyplot()
-    questions = [q for q in result.questions if q.dimension == dimension_id and q.answers]
-    scored = [q for q in questions if q.score is not None]
-    figure, axes = plt.subplots(figsize=(6.9, 0.24 * max(len(scored), 1) + 1.1))
-    positions = list(range(len(scored)))[::-1]
-    for position, question in zip(positions, scored, strict=True):
-        levels = [a.level for a in question.answers if a.level is not None]
-        colour = PALETTE["warn"] if question.disagreement else PALETTE["neutral"]
-        axes.plot([min(levels), max(levels)], [position, position], color=colour, linewidth=3)
-        axes.plot(question.score, position, "o", color=PALETTE["current"], markersize=5)
-    axes.set_yticks(positions)
-    axes.set_yticklabels([chart_text(_shorten(q.text, 56)) for q in scored], fontsize=7)
-    low, high = _span(result)
-    margin = (high - low) * 0.03  # the end dots stay whole
-    axes.set_xlim(low - margin, high + margin)
-    ticks = scale_ticks(result.scale)
-    axes.set_xticks(ticks)
-    axes.set_xticklabels(level_labels(result.scale, ticks), fontsize=7)
-    axes.set_xlabel("Maturity level (dot: aggregated score; bar: respondents' range)")
-    name = next(d.name for d in result.dimensions if d.id == dimension_id)
-    axes.set_title(chart_text(f"{name}: scores and spread per question"))
-    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
-    return _svg(figure)
 
 
 def _span(result: Result) -> tuple[int, int]:

@@ -454,7 +454,7 @@ def _styles(document: Any, brand: str) -> None:
 
 
 def render_docx(html: str, context: dict[str, Any], options: ReportOptions) -> bytes:
-    """The report's HTML (drawn with PNG charts, see charts.as_png) as DOCX bytes, the same
+    """The report's HTML (drawn with PNG charts, see drawing.as_png) as DOCX bytes, the same
     for the same input and SOURCE_DATE_EPOCH."""
     import docx
     import tinyhtml5

@@ -79,7 +79,7 @@ def write_reports(
 
 def _docx_bytes(assessment: Assessment, options: ReportOptions) -> bytes:
     """The DOCX walks the HTML report itself, drawn again with its charts as PNG pictures."""
-    from mcpscale.render.charts import as_png
+    from mcpscale.render.drawing import as_png
     from mcpscale.render.report.docx import render_docx
 
     with as_png():

@@ -1,0 +1,435 @@
+"""Charts drawn as shapes in points, written as SVG text or, for DOCX, painted as PNG.
+
+A chart function places lines, boxes, dots and text on a `Drawing` (x to the right, y down,
+one unit a point) and returns `drawing.html()`: inline SVG for the HTML and PDF reports, or,
+within `as_png()`, an `<img>` of the same shapes painted by matplotlib, because Word shows
+pictures, not SVG. One description of each chart, two ways out; no figure is laid out, so a
+chart costs a few milliseconds and WeasyPrint gets a few dozen elements, not hundreds.
+
+Text is measured with DejaVu Sans' glyph advances (`text_width`), the font the report's SVG
+names, so labels can be placed, cut and centred before anything is drawn.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any, Literal
+
+Point = tuple[float, float]
+Anchor = Literal["start", "middle", "end"]
+FONT = "DejaVu Sans"
+LINE_HEIGHT = 1.2  # a line of text, in sizes: the next line of a label starts this far below
+
+# Set by as_png(): the DOCX report needs pictures Word shows, not SVG text.
+_PNG_DPI: ContextVar[int | None] = ContextVar("png_dpi", default=None)
+
+
+@contextmanager
+def as_png(dpi: int = 150) -> Iterator[None]:
+    """Within it every chart returns `<img src="data:image/png;base64,...">` instead of SVG
+    text, drawn from the same shapes (the DOCX report walks that HTML)."""
+    token = _PNG_DPI.set(dpi)
+    try:
+        yield
+    finally:
+        _PNG_DPI.reset(token)
+
+
+def png_dpi() -> int | None:
+    """The resolution as_png() asked for, or None when charts are SVG."""
+    return _PNG_DPI.get()
+
+
+def num(value: float) -> str:
+    """A coordinate as SVG gets it: two decimals at most, no trailing zeros, no "-0"."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Maps a value between `low` and `high` onto a length between `start` and `end`."""
+
+    low: float
+    high: float
+    start: float
+    end: float
+
+    def __call__(self, value: float) -> float:
+        span = (self.high - self.low) or 1.0
+        return self.start + (value - self.low) / span * (self.end - self.start)
+
+
+@dataclass(frozen=True)
+class _Shape:
+    kind: str  # "path", "circle", "text"
+    points: tuple[Point, ...] = ()
+    closed: bool = False
+    fill: str = "none"
+    stroke: str | None = None
+    width: float = 0.0
+    opacity: float = 1.0
+    dash: tuple[float, ...] = ()
+    cap: str | None = None
+    radius: float = 0.0
+    text: str = ""
+    size: float = 0.0
+    anchor: Anchor = "start"
+    bold: bool = False
+    rotate: float = 0.0
+    group: str | None = None
+
+
+@dataclass
+class Drawing:
+    """Shapes on a canvas `width` x `height` points; see the module's docstring."""
+
+    width: float
+    height: float
+    css_class: str | None = None
+    shapes: list[_Shape] = field(default_factory=list)
+    _group: str | None = None
+
+    @contextmanager
+    def group(self, group_id: str) -> Iterator[None]:
+        """Shapes drawn inside share one `<g id=...>`: a tick and its label, say."""
+        previous, self._group = self._group, group_id
+        try:
+            yield
+        finally:
+            self._group = previous
+
+    def line(
+        self,
+        points: Sequence[Point],
+        stroke: str,
+        width: float = 0.8,
+        dash: Sequence[float] = (),
+        cap: str | None = None,
+        opacity: float = 1.0,
+    ) -> None:
+        """A line through `points`; `dash` as SVG's stroke-dasharray, in points."""
+        self.shapes.append(
+            _Shape(
+                "path",
+                tuple(points),
+                stroke=stroke,
+                width=width,
+                dash=tuple(dash),
+                cap=cap,
+                opacity=opacity,
+                group=self._group,
+            )  # fmt: skip
+        )
+
+    def polygon(
+        self,
+        points: Sequence[Point],
+        fill: str,
+        opacity: float = 1.0,
+        stroke: str | None = None,
+        width: float = 0.0,
+    ) -> None:
+        """A closed, filled shape (a band, a diamond, an arrow head)."""
+        self.shapes.append(
+            _Shape(
+                "path",
+                tuple(points),
+                closed=True,
+                fill=fill,
+                stroke=stroke,
+                width=width,
+                opacity=opacity,
+                group=self._group,
+            )  # fmt: skip
+        )
+
+    def rect(
+        self,
+        x: float,
+        y: float,
+        width: float,
+        height: float,
+        fill: str,
+        opacity: float = 1.0,
+        stroke: str | None = None,
+        stroke_width: float = 0.0,
+    ) -> None:
+        """A box from its top-left corner; a negative width or height grows the other way."""
+        x0, x1 = sorted((x, x + width))
+        y0, y1 = sorted((y, y + height))
+        corners = ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+        self.polygon(corners, fill, opacity, stroke, stroke_width)
+
+    def circle(self, x: float, y: float, radius: float, fill: str) -> None:
+        self.shapes.append(_Shape("circle", ((x, y),), fill=fill, radius=radius, group=self._group))
+
+    def text(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        size: float = 9.0,
+        anchor: Anchor = "start",
+        bold: bool = False,
+        colour: str = "#000000",
+        rotate: float = 0.0,
+    ) -> None:
+        """Text whose first line sits on the baseline `y`; each "\\n" starts a line below
+        (LINE_HEIGHT sizes on). `rotate` turns it counter-clockwise about (x, y)."""
+        self.shapes.append(
+            _Shape(
+                "text",
+                ((x, y),),
+                fill=colour,
+                text=text,
+                size=size,
+                anchor=anchor,
+                bold=bold,
+                rotate=rotate,
+                group=self._group,
+            )  # fmt: skip
+        )
+
+    def html(self) -> str:
+        """SVG text, or within as_png() an `<img>` of the same shapes for the DOCX report."""
+        dpi = png_dpi()
+        if dpi is None:
+            return self.svg()
+        return f'<img src="data:image/png;base64,{base64.b64encode(self.png(dpi)).decode()}">'
+
+    # -- SVG --------------------------------------------------------------------------------
+
+    def svg(self) -> str:
+        css = f' class="{self.css_class}"' if self.css_class else ""
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{num(self.width)}pt" '
+            f'height="{num(self.height)}pt" viewBox="0 0 {num(self.width)} {num(self.height)}" '
+            f'version="1.1"{css}>',
+            f'<g font-family="{FONT}" fill="#000000">',
+        ]
+        group: str | None = None
+        for shape in self.shapes:
+            if shape.group != group:
+                if group is not None:
+                    parts.append("</g>")
+                if shape.group is not None:
+                    parts.append(f'<g id="{escape(shape.group)}">')
+                group = shape.group
+            parts.append(_svg_shape(shape))
+        if group is not None:
+            parts.append("</g>")
+        parts.append("</g></svg>")
+        return "\n".join(parts)
+
+    # -- PNG --------------------------------------------------------------------------------
+
+    def png(self, dpi: int = 150) -> bytes:
+        """The same shapes painted by matplotlib (Agg), `dpi` pixels an inch."""
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Circle, Polygon
+
+        from mcpscale.render.figures import pyplot
+
+        pyplot()  # the backend and the text settings every mcpscale picture uses
+        figure = Figure(figsize=(self.width / 72, self.height / 72), dpi=72)
+        axes = figure.add_axes((0, 0, 1, 1))
+        axes.set_xlim(0, self.width)
+        axes.set_ylim(self.height, 0)
+        axes.set_axis_off()
+        for order, shape in enumerate(self.shapes):
+            common: dict[str, Any] = {"alpha": shape.opacity, "zorder": order}
+            if shape.kind == "circle":
+                ((x, y),) = shape.points
+                axes.add_patch(Circle((x, y), shape.radius, color=shape.fill, **common))
+            elif shape.kind == "path" and (shape.closed or shape.fill != "none"):
+                axes.add_patch(
+                    Polygon(
+                        shape.points,
+                        closed=True,
+                        facecolor=shape.fill if shape.fill != "none" else "none",
+                        edgecolor=shape.stroke or "none",
+                        linewidth=shape.width,
+                        **common,
+                    )  # fmt: skip
+                )
+            elif shape.kind == "path":
+                xs, ys = zip(*shape.points, strict=True)
+                dashes: dict[str, Any] = {"dashes": shape.dash} if shape.dash else {}
+                cap = {"square": "projecting"}.get(shape.cap or "", shape.cap or "butt")
+                axes.plot(
+                    xs, ys, color=shape.stroke, linewidth=shape.width,
+                    solid_capstyle=cap, **dashes, **common,
+                )  # fmt: skip
+            else:
+                ((x, y),) = shape.points
+                for line, piece in enumerate(shape.text.split("\n")):
+                    axes.text(
+                        x, y + line * shape.size * LINE_HEIGHT, piece,
+                        fontsize=shape.size, family=FONT, color=shape.fill,
+                        fontweight="bold" if shape.bold else "normal",
+                        ha={"start": "left", "middle": "center", "end": "right"}[shape.anchor],
+                        va="baseline", rotation=shape.rotate, rotation_mode="anchor",
+                        **common,
+                    )  # fmt: skip
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        return buffer.getvalue()
+
+
+def _svg_shape(shape: _Shape) -> str:
+    opacity = f' opacity="{num(shape.opacity)}"' if shape.opacity != 1 else ""
+    if shape.kind == "circle":
+        ((x, y),) = shape.points
+        return (
+            f'<circle cx="{num(x)}" cy="{num(y)}" r="{num(shape.radius)}" '
+            f'fill="{shape.fill}"{opacity}/>'
+        )
+    if shape.kind == "path":
+        (x, y), *rest = shape.points
+        d = f"M {num(x)} {num(y)}" + "".join(f" L {num(x)} {num(y)}" for x, y in rest)
+        if shape.closed:
+            d += " Z"
+        stroke = ""
+        if shape.stroke:
+            stroke = f' stroke="{shape.stroke}" stroke-width="{num(shape.width)}"'
+        if shape.dash:
+            stroke += f' stroke-dasharray="{" ".join(num(d) for d in shape.dash)}"'
+        if shape.cap:
+            stroke += f' stroke-linecap="{shape.cap}"'
+        return f'<path d="{d}" fill="{shape.fill}"{stroke}{opacity}/>'
+    ((x, y),) = shape.points
+    attributes = f' font-size="{num(shape.size)}"'
+    if shape.anchor != "start":
+        attributes += f' text-anchor="{shape.anchor}"'
+    if shape.bold:
+        attributes += ' font-weight="bold"'
+    if shape.fill != "#000000":
+        attributes += f' fill="{shape.fill}"'
+    if shape.rotate:
+        attributes += f' transform="rotate({num(-shape.rotate)} {num(x)} {num(y)})"'
+    # one <text> a line: every SVG reader places it the same way, and each line is a label
+    return "".join(
+        f'<text x="{num(x)}" y="{num(y + index * shape.size * LINE_HEIGHT)}"{attributes}>'
+        f"{escape(piece)}</text>"
+        for index, piece in enumerate(shape.text.split("\n"))
+    )
+
+
+# -- text metrics -----------------------------------------------------------------------------
+
+_ADVANCES: dict[tuple[str, bool], float] = {}
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width in points of the longest line of `text` in DejaVu Sans at `size`: the glyphs'
+    unhinted advances, as a PDF sets them, plus 3% for kerning and rounding."""
+    widest = 0.0
+    for line in text.split("\n"):
+        total = 0.0
+        for char in line:
+            advance = _ADVANCES.get((char, bold))
+            if advance is None:
+                glyph = _dejavu(bold).load_char(ord(char))
+                advance = _ADVANCES[char, bold] = glyph.linearHoriAdvance / 65536 / 100
+            total += advance
+        widest = max(widest, total)
+    return widest * size * 1.03
+
+
+def _dejavu(bold: bool) -> Any:
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties(family=FONT, weight=700 if bold else 400)))
+    font.set_size(100, 72)  # advances in hundredths of a point per point of size
+    return font
+
+
+def text_height(text: str, size: float) -> float:
+    """Height in points of `text`'s lines: the first line's size, then LINE_HEIGHT a line."""
+    return size * (1 + LINE_HEIGHT * text.count("\n"))
+
+
+def fit(label: str, size: float, room: float, bold: bool = False) -> str:
+    """The label cut at a word, with an ellipsis, until it fits `room` points."""
+    import textwrap
+
+    width = len(label)
+    while width > 12 and text_width(label, size, bold) > room:
+        width -= 4
+        label = textwrap.shorten(" ".join(label.split()), width, placeholder="…")
+    return label
+
+
+# -- axes -------------------------------------------------------------------------------------
+
+
+def nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round numbers from at or below `low` to at or above `high`, at most `most`+1 of them
+    (matplotlib's MaxNLocator: steps of 1, 2, 2.5 or 5 times a power of ten)."""
+    from matplotlib.ticker import MaxNLocator
+
+    if low == high:
+        low, high = low - 1, high + 1
+    locator = MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10])
+    return [float(tick) for tick in locator.tick_values(low, high)]
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One line of a legend: a swatch ("box", "line", "dashed", "dot", "diamond", "outline"
+    or "arrow") in `colour`, and its label."""
+
+    swatch: str
+    colour: str
+    label: str
+
+
+def legend(
+    drawing: Drawing,
+    x: float,
+    y: float,
+    entries: Sequence[LegendEntry],
+    size: float = 7.5,
+    columns: int = 1,
+    column_width: float | None = None,
+) -> float:
+    """Draws a legend whose first row's text sits on baseline `y`, from `x`; returns the
+    height used. Columns are `column_width` apart, by default the widest entry's width."""
+    row = size * 1.6
+    swatch = size * 1.8
+    widest = max((text_width(e.label, size) for e in entries), default=0.0)
+    step = column_width or swatch + 4 + widest + 12
+    for index, entry in enumerate(entries):
+        left = x + (index % columns) * step
+        base = y + (index // columns) * row
+        middle = base - size * 0.35
+        if entry.swatch in ("line", "dashed", "arrow"):
+            dash = (3.0, 2.0) if entry.swatch == "dashed" else ()
+            drawing.line([(left, middle), (left + swatch, middle)], entry.colour, 1.6, dash)
+            if entry.swatch == "arrow":
+                tip = left + swatch
+                head = ((tip, middle), (tip - 4, middle - 2.5), (tip - 4, middle + 2.5))
+                drawing.polygon(head, entry.colour)
+        elif entry.swatch == "dot":
+            drawing.circle(left + swatch / 2, middle, size * 0.3, entry.colour)
+        elif entry.swatch == "diamond":
+            drawing.polygon(diamond(left + swatch / 2, middle, size * 0.4), entry.colour)
+        elif entry.swatch == "outline":
+            drawing.rect(left, base - size * 0.8, swatch, size * 0.9, "#ffffff", 1, entry.colour, 1)
+        else:
+            drawing.rect(left, base - size * 0.8, swatch, size * 0.9, entry.colour)
+        drawing.text(left + swatch + 4, base, entry.label, size)
+    rows = (len(entries) + columns - 1) // columns
+    return rows * row
+
+
+def diamond(x: float, y: float, half: float) -> tuple[Point, ...]:
+    """The corners of a diamond centred on (x, y), `half` points from centre to corner."""
+    return ((x, y - half), (x + half, y), (x, y + half), (x - half, y))
