@@ -11,10 +11,23 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mcpscale.formats.results import Result
-from mcpscale.render.drawing import Drawing, Linear, fit, png_dpi, text_width
+from mcpscale.render.drawing import (
+    LINE_HEIGHT,
+    Drawing,
+    LegendEntry,
+    Linear,
+    diamond,
+    fit,
+    legend,
+    nice_ticks,
+    png_dpi,
+    text_height,
+    text_width,
+)
 from mcpscale.render.finance import sensitivity_label
 from mcpscale.render.style import fmt_score, fmt_thousands, thousands_label
 from mcpscale.render.text import chart_text
@@ -315,26 +328,131 @@ def series_colours(count: int) -> list[str]:
     return [to_hex(turbo(0.05 + 0.9 * index / (count - 1))) for index in range(count)]
 
 
-def _thousands(currency: str) -> tuple[Any, str]:
-    """Tick formatter and axis label for amounts shown in thousands of the currency."""
-    from matplotlib.ticker import FuncFormatter
+_INK = "#1d2433"  # zero lines, the NPV line, the net's diamonds, the risks' ids
+_GRID = "#e4e7ec"  # a money axis' lines across the plot, under the data
+_MONEY_WIDTH = 460.8  # points: 6.4 inches, the money charts' width on the page
+_TICK = 8.0  # a tick label's size
 
-    return FuncFormatter(lambda value, _: fmt_thousands(value)), chart_text(
-        thousands_label(currency)
+
+def _thousands(currency: str) -> str:
+    """The unit of a money axis whose amounts are shown in thousands of the currency."""
+    return chart_text(thousands_label(currency))
+
+
+def _money_axis(
+    amounts: Sequence[float],
+    length: float,
+    with_zero: bool = True,
+    room: float = 0.05,
+    room_above: float = 0.05,
+) -> tuple[float, float, list[float], list[str]]:
+    """An axis' view (lowest, highest) and its ticks and labels for `amounts`: the data's
+    range (with zero) plus `room` of it below and `room_above` above, as matplotlib's margins;
+    a side that ends at zero gets no room, so bars stand on the axis. Ticks are round
+    (nice_ticks), as many as matplotlib's automatic count gives an axis `length` points
+    long along which the labels stack (two label sizes a tick, nine at most), and labelled
+    in thousands; an axis along which labels sit side by side passes a third less."""
+    low, high = min(amounts, default=0.0), max(amounts, default=0.0)
+    if with_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    span = high - low or max(abs(high), 1000.0)  # nothing to span: a thousand around it
+    low -= span * room if low < 0 or not with_zero else 0.0
+    high += span * room_above if high > 0 or not with_zero else 0.0
+    if low == high:
+        high = low + span
+    most = min(max(int(length / (2 * _TICK)), 1), 9)
+    ticks = [
+        round(t, 6) + 0.0 for t in nice_ticks(low, high, most) if low - 1e-9 <= t <= high + 1e-9
+    ]
+    return low, high, ticks, _money_labels(ticks)
+
+
+def _money_labels(ticks: Sequence[float]) -> list[str]:
+    """fmt_thousands per tick; steps under a thousand get the decimals that tell them apart."""
+    decimals = next(
+        (d for d in range(4) if all(abs(round(t / 1e3, d) - t / 1e3) < 1e-9 for t in ticks)), 3
     )
+    if decimals == 0:
+        return [fmt_thousands(t) for t in ticks]
+    return [f"{t / 1e3:,.{decimals}f}" for t in ticks]
+
+
+def _on_white(colour: str, opacity: float) -> str:
+    """The solid colour `colour` shows at `opacity` on white: a legend swatch for a band."""
+    channels = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 - (255 - c) * opacity):02x}" for c in channels)
+
+
+def _title(drawing: Drawing, text: str, centre: float, baseline: float = 14.0) -> None:
+    """A chart's title, bold, centred over its plot but never past the canvas' edges; a
+    long one gets smaller until it fits."""
+    size = round(max(6.0, min(10.0, 10 * drawing.width / text_width(text, 10, True))), 1)
+    half = min(text_width(text, size, True), drawing.width) / 2
+    x = min(max(centre, half), drawing.width - half)
+    drawing.text(x, baseline, text, size, "middle", True)
+
+
+@dataclass(frozen=True)
+class _MoneyPlot:
+    """Where a money chart's data goes: amounts map to y, categories sit in equal slots."""
+
+    drawing: Drawing
+    y: Linear
+    left: float
+    right: float
+    slot: float  # a category's width
+
+    def centre(self, index: int) -> float:
+        return self.left + self.slot * (index + 0.5)
+
+    def zero_line(self) -> None:
+        """Drawn after the data, over the bars' feet, as matplotlib's axhline was."""
+        self.drawing.line([(self.left, self.y(0)), (self.right, self.y(0))], _INK, 0.8)
+
+
+def _money_by_year(
+    title: str,
+    amounts: Sequence[float],
+    categories: Sequence[str],
+    axis_title: str,
+    xlabel: str,
+    entries: Sequence[LegendEntry],
+    height: float,
+    room_above: float = 0.05,
+) -> _MoneyPlot:
+    """The shared frame of the budget and cash-flow charts: amounts in thousands up the left
+    (round ticks, light lines across), a category per slot along the bottom (a year or a
+    phase), the title above and the legend to the right, clear of the data."""
+    width, top, bottom, legend_size = _MONEY_WIDTH, 28.0, height - 32, 7.5
+    low, high, ticks, labels = _money_axis(amounts, bottom - top, room_above=room_above)
+    widest = max(text_width(label, _TICK) for label in labels)
+    left = round(widest + 23, 2)  # the axis title, a gap, the labels, the tick marks
+    legend_width = legend_size * 1.8 + 4 + max(text_width(e.label, legend_size) for e in entries)
+    right = round(width - legend_width - 20, 2)
+    drawing = Drawing(width, height, css_class="money")
+    y = Linear(low, high, bottom, top)
+    for index, (tick, label) in enumerate(zip(ticks, labels, strict=True), start=1):
+        with drawing.group(f"ytick_{index}"):
+            drawing.line([(left, y(tick)), (right, y(tick))], _GRID, 0.6)
+            drawing.line([(left - 3.5, y(tick)), (left, y(tick))], "#000000")
+            drawing.text(left - 6, y(tick) + _TICK * 0.35, label, _TICK, "end")
+    slot = (right - left) / max(len(categories), 1)
+    for index, category in enumerate(categories, start=1):
+        centre = left + slot * (index - 0.5)
+        with drawing.group(f"xtick_{index}"):
+            drawing.line([(centre, bottom), (centre, bottom + 3.5)], "#000000")
+            drawing.text(centre, bottom + 13, category, _TICK, "middle")
+    drawing.line([(left, top), (left, bottom), (right, bottom)], "#000000")
+    middle = (left + right) / 2
+    axis_title = fit(axis_title, 9, bottom - top + 20)  # a long currency name is cut
+    drawing.text(11, (top + bottom) / 2, axis_title, 9, "middle", rotate=90)
+    drawing.text(middle, height - 6, xlabel, 9, "middle")
+    legend(drawing, width - legend_width - 8, top + legend_size, entries, legend_size)
+    _title(drawing, title, middle)
+    return _MoneyPlot(drawing, y, left, right, slot)
 
 
 PHASE_COLOURS = {1: SERIES[0], 2: SERIES[1], 3: SERIES[2]}
-
-
-def _money_by_year(axes: Any, plan: Plan, ylabel: str, xlabel: str) -> None:
-    """The shared frame of the cash-flow charts: a zero line, amounts in thousands, legend."""
-    formatter, _ = _thousands(plan.profile.currency)
-    axes.axhline(0, color="#1d2433", linewidth=0.8)
-    axes.yaxis.set_major_formatter(formatter)
-    axes.set_ylabel(ylabel)
-    axes.set_xlabel(xlabel)
-    axes.legend(loc="upper left", frameon=False, fontsize=8)
 
 
 def roadmap_gantt(plan: Plan) -> str:
@@ -437,170 +555,229 @@ def roadmap_gantt(plan: Plan) -> str:
 
 
 def budget_by_phase(plan: Plan) -> str:
-    """Stacked bars: each phase's cost by category."""
+    """Stacked bars: each phase's cost by category, its total above it."""
     from mcpscale.formats.pack import COST_CATEGORIES
 
-    plt = report_pyplot()
     budget = plan.budget
     assert budget is not None
-    formatter, unit = _thousands(plan.profile.currency)
-    figure, axes = plt.subplots(figsize=(6.4, 3.4))
     phases = [1, 2, 3]
-    labels = [f"Phase {phase}" for phase in phases]
-    bottoms = [0.0, 0.0, 0.0]
     colours = series_colours(len(COST_CATEGORIES))
-    for colour, category in zip(colours, COST_CATEGORIES, strict=True):
-        values = [sum(budget.cell(category, phase, y) for y in budget.years) for phase in phases]
-        axes.bar(
-            labels, values, bottom=bottoms, color=colour, width=0.55, label=chart_text(category)
-        )
-        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    for index, total in enumerate(bottoms):
-        axes.text(index, total, fmt_thousands(total), ha="center", va="bottom", fontsize=8)
-    axes.yaxis.set_major_formatter(formatter)
-    axes.set_ylabel(f"Cost ({unit})")
-    axes.set_xlabel("Phase")
-    axes.set_title("Budget by phase and category (before contingency)")
-    axes.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7.5)
-    axes.margins(y=0.12)
-    return _svg(figure)
+    costs = [
+        [sum(budget.cell(category, phase, y) for y in budget.years) for phase in phases]
+        for category in COST_CATEGORIES
+    ]
+    totals = [sum(column) for column in zip(*costs, strict=True)]
+    # a stack grows up from zero with the costs, and down with any credit (a negative cost)
+    ups = [sum(c for c in column if c > 0) for column in zip(*costs, strict=True)]
+    downs = [sum(c for c in column if c < 0) for column in zip(*costs, strict=True)]
+    plot = _money_by_year(
+        "Budget by phase and category (before contingency)",
+        [*ups, *downs],
+        [f"Phase {phase}" for phase in phases],
+        f"Cost ({_thousands(plan.profile.currency)})",
+        "Phase",
+        [
+            LegendEntry("box", c, chart_text(n))
+            for c, n in zip(colours, COST_CATEGORIES, strict=True)
+        ],
+        245.0,
+        room_above=0.12,  # the totals above the bars
+    )
+    drawing, y = plot.drawing, plot.y
+    bar = plot.slot * 0.55
+    for index in range(len(phases)):
+        up = down = 0.0
+        x = plot.centre(index) - bar / 2
+        for colour, values in zip(colours, costs, strict=True):
+            value = values[index]
+            base = up if value > 0 else down
+            if value:
+                drawing.rect(x, y(base), bar, y(base + value) - y(base), colour)
+            if value > 0:
+                up += value
+            else:
+                down += value
+        label_at = y(up) - 3 if totals[index] >= 0 or not down else y(down) + _TICK + 2
+        drawing.text(plot.centre(index), label_at, fmt_thousands(totals[index]), _TICK, "middle")
+    return drawing.html()
 
 
 def yearly_cash_flows(plan: Plan) -> str:
-    """Risk-adjusted costs (down) and benefits (up) per year, with the net as a marker."""
-    plt = report_pyplot()
+    """Risk-adjusted costs (down) and benefits (up) per year, with the net as a diamond."""
     roi = plan.roi
     assert roi is not None
-    _, unit = _thousands(plan.profile.currency)
-    figure, axes = plt.subplots(figsize=(6.4, 3.2))
-    years = [f"Year {c.year}" for c in roi.cash_flows]
-    axes.bar(
+    flows = roi.cash_flows
+    years = [f"Year {c.year}" for c in flows]
+    slot_guess = (_MONEY_WIDTH - 160) / max(len(flows), 1)
+    if max((text_width(y, _TICK) for y in years), default=0.0) > slot_guess - 4:
+        years = [str(c.year) for c in flows]  # "Year 10" does not fit its slot: the number
+    plot = _money_by_year(
+        "Risk-adjusted cash flows per year",
+        [value for c in flows for value in (c.benefits, -c.costs, c.net)],
         years,
-        [c.benefits for c in roi.cash_flows],
-        color=PALETTE["good"],
-        width=0.55,
-        label="Benefits",
+        f"Cash flow ({_thousands(plan.profile.currency)})",
+        "Year (0 = initial investment)",
+        [
+            LegendEntry("box", PALETTE["good"], "Benefits"),
+            LegendEntry("box", PALETTE["warn"], "Costs"),
+            LegendEntry("diamond", _INK, "Net"),
+        ],
+        230.0,
     )
-    axes.bar(
-        years, [-c.costs for c in roi.cash_flows], color=PALETTE["warn"], width=0.55, label="Costs"
-    )
-    axes.plot(
-        years, [c.net for c in roi.cash_flows], "D", color="#1d2433", markersize=5, label="Net"
-    )
-    _money_by_year(axes, plan, f"Cash flow ({unit})", "Year (0 = initial investment)")
-    axes.set_title("Risk-adjusted cash flows per year")
-    return _svg(figure)
+    drawing, y = plot.drawing, plot.y
+    bar = plot.slot * 0.55
+    for index, flow in enumerate(flows):
+        x = plot.centre(index) - bar / 2
+        if flow.benefits:
+            drawing.rect(x, y(0), bar, y(flow.benefits) - y(0), PALETTE["good"])
+        if flow.costs:
+            drawing.rect(x, y(0), bar, y(-flow.costs) - y(0), PALETTE["warn"])
+    plot.zero_line()
+    for index, flow in enumerate(flows):
+        drawing.polygon(diamond(plot.centre(index), y(flow.net), 3.5), _INK)
+    return drawing.html()
 
 
 def cumulative_cash_flow(plan: Plan) -> str:
     """Cumulative net cash flow at most likely values, with the simulated P10-P90 band."""
-    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
-    _, unit = _thousands(plan.profile.currency)
-    figure, axes = plt.subplots(figsize=(6.4, 3.2))
-    years = [c.year for c in roi.cash_flows]
+    flows = roi.cash_flows
     band = roi.simulation.cumulative if roi.simulation else ()
+    band_colour, band_opacity = PALETTE["sky"], 0.35
+    entries = [LegendEntry("line", PALETTE["current"], "Most likely")]
     if band:
-        axes.fill_between(
-            years,
-            [b[0] for b in band],
-            [b[2] for b in band],
-            color=PALETTE["sky"],
-            alpha=0.35,
-            linewidth=0,
-            label="P10-P90",
-        )
-    axes.plot(
-        years,
-        [c.cumulative_net for c in roi.cash_flows],
-        "-o",
-        color=PALETTE["current"],
-        linewidth=2,
-        markersize=4,
-        label="Most likely",
+        entries.insert(0, LegendEntry("box", _on_white(band_colour, band_opacity), "P10-P90"))
+    title = "Cumulative net cash flow" + (" with its P10-P90 range" if band else "")
+    plot = _money_by_year(
+        title,
+        [c.cumulative_net for c in flows] + [value for b in band for value in (b[0], b[2])],
+        [str(c.year) for c in flows],
+        f"Cumulative net ({_thousands(plan.profile.currency)})",
+        "End of year (0 = initial investment)",
+        entries,
+        230.0,
     )
-    axes.set_xticks(years)
-    _money_by_year(axes, plan, f"Cumulative net ({unit})", "End of year (0 = initial investment)")
-    axes.set_title("Cumulative net cash flow with its P10-P90 range")
-    return _svg(figure)
+    drawing, y = plot.drawing, plot.y
+    xs = [plot.centre(index) for index in range(len(flows))]
+    if len(band) > 1:
+        outline = [(x, y(b[2])) for x, b in zip(xs, band, strict=False)]
+        outline += [(x, y(b[0])) for x, b in reversed(list(zip(xs, band, strict=False)))]
+        drawing.polygon(outline, band_colour, band_opacity)
+    elif band:  # a single year: the band is a bar from P10 to P90
+        drawing.rect(
+            xs[0] - 6, y(band[0][2]), 12, y(band[0][0]) - y(band[0][2]), band_colour, band_opacity
+        )
+    plot.zero_line()
+    points = [(x, y(c.cumulative_net)) for x, c in zip(xs, flows, strict=True)]
+    if len(points) > 1:
+        drawing.line(points, PALETTE["current"], 2)
+    for x, at in points:
+        drawing.circle(x, at, 2.5, PALETTE["current"])
+    return drawing.html()
 
 
 def npv_tornado(plan: Plan) -> str:
     """How far NPV moves when each input goes to its low and its high; largest swing on top."""
-    plt = report_pyplot()
     roi = plan.roi
     assert roi is not None
-    rows = list(roi.sensitivity)[::-1]
-    formatter, unit = _thousands(plan.profile.currency)
-    figure, axes = plt.subplots(figsize=(6.4, 0.36 * len(rows) + 1.3))
-    positions = list(range(len(rows)))
-    for position, row in zip(positions, rows, strict=True):
-        axes.barh(
-            position,
-            row.npv_at_low - roi.npv,
-            left=roi.npv,
-            color=PALETTE["warn"],
-            height=0.6,
-            label="Input at low" if position == 0 else None,
-        )
-        axes.barh(
-            position,
-            row.npv_at_high - roi.npv,
-            left=roi.npv,
-            color=PALETTE["current"],
-            height=0.6,
-            label="Input at high" if position == 0 else None,
-        )
-    axes.axvline(roi.npv, color="#1d2433", linewidth=0.8)
-    axes.set_yticks(positions)
-    axes.set_yticklabels([chart_text(sensitivity_label(row.input)) for row in rows], fontsize=7.5)
-    axes.xaxis.set_major_formatter(formatter)
-    axes.set_xlabel(f"NPV ({unit}); line: most likely")
-    axes.set_title("Sensitivity of NPV to each input")
-    axes.legend(loc="lower right", frameon=False, fontsize=7.5)
-    return _svg(figure)
+    rows = list(roi.sensitivity)
+    width, row_height, label_size, top = 490.0, 26.0, 7.5, 44.0
+    names = [chart_text(sensitivity_label(r.input)) for r in rows]
+    widest = max((text_width(name, label_size) for name in names), default=0.0)
+    left = round(min(max(widest + 12, 60.0), width * 0.45), 2)
+    npvs = [roi.npv, *(r.npv_at_low for r in rows), *(r.npv_at_high for r in rows)]
+    # labels side by side need more room than stacked ones: the axis counts as two thirds
+    low, high, ticks, labels = _money_axis(npvs, (width - left) * 2 / 3, with_zero=False)
+    names = [fit(name, label_size, left - 10) for name in names]
+    # the last tick label is centred on its tick: it keeps inside the canvas
+    right = round(width - max(text_width(labels[-1], _TICK) / 2 + 4, 12), 2)
+    bottom = top + row_height * max(len(rows), 1)
+    height = bottom + 34
+    x = Linear(low, high, left, right)
+    drawing = Drawing(width, height, css_class="money")
+    for index, (tick, label) in enumerate(zip(ticks, labels, strict=True), start=1):
+        with drawing.group(f"xtick_{index}"):
+            drawing.line([(x(tick), top), (x(tick), bottom)], _GRID, 0.6)
+            drawing.line([(x(tick), bottom), (x(tick), bottom + 3.5)], "#000000")
+            drawing.text(x(tick), bottom + 13, label, _TICK, "middle")
+    for index, (row, name) in enumerate(zip(rows, names, strict=True), start=1):
+        centre = top + row_height * (index - 0.5)
+        with drawing.group(f"ytick_{index}"):
+            drawing.line([(left - 3.5, centre), (left, centre)], "#000000")
+            drawing.text(left - 6, centre + label_size * 0.35, name, label_size, "end")
+        bar = row_height * 0.6
+        for value, colour in (
+            (row.npv_at_low, PALETTE["warn"]),
+            (row.npv_at_high, PALETTE["current"]),
+        ):
+            if value != roi.npv:
+                drawing.rect(x(roi.npv), centre - bar / 2, x(value) - x(roi.npv), bar, colour)
+    drawing.line([(x(roi.npv), top), (x(roi.npv), bottom)], _INK, 0.8)
+    drawing.line([(left, top), (left, bottom), (right, bottom)], "#000000")
+    middle = (left + right) / 2
+    unit = _thousands(plan.profile.currency)
+    drawing.text(middle, height - 6, f"NPV ({unit}); line: most likely", 9, "middle")
+    entries = [
+        LegendEntry("box", PALETTE["warn"], "Input at low"),
+        LegendEntry("box", PALETTE["current"], "Input at high"),
+    ]
+    legend_width = 2 * (label_size * 1.8 + 4 + text_width("Input at high", label_size) + 12) - 12
+    legend(drawing, middle - legend_width / 2, 31, entries, label_size, columns=2)
+    _title(drawing, "Sensitivity of NPV to each input", middle)
+    return drawing.html()
+
+
+RISK_BANDS = ((4, "good"), (9, "yellow"), (15, "target"), (25, "warn"))  # score up to: colour
 
 
 def risk_heat_map(plan: Plan) -> str:
     """Probability x impact grid with the live risks' ids in their cells."""
-    from matplotlib.colors import ListedColormap
-
-    plt = report_pyplot()
-    figure, axes = plt.subplots(figsize=(6.4, 4.4))
-    grid = [[probability * impact for probability in range(1, 6)] for impact in range(1, 6)]
-    colours = ListedColormap(
-        [PALETTE["good"], PALETTE["yellow"], PALETTE["target"], PALETTE["warn"]]
-    )
-    bands = [[0 if v <= 4 else 1 if v <= 9 else 2 if v <= 15 else 3 for v in row] for row in grid]
-    axes.imshow(
-        bands, origin="lower", cmap=colours, alpha=0.55, extent=(0.5, 5.5, 0.5, 5.5), vmin=0, vmax=3
-    )
     cells: dict[tuple[int, int], list[str]] = {}
     for number, fired in enumerate(plan.risks or (), start=1):
         cells.setdefault((fired.risk.probability, fired.risk.impact), []).append(f"R{number}")
-    for (probability, impact), labels in sorted(cells.items()):
-        lines = [", ".join(labels[i : i + 3]) for i in range(0, len(labels), 3)]
-        axes.text(
-            probability,
-            impact,
-            "\n".join(lines),
-            ha="center",
-            va="center",
-            fontsize=7,
-            color="#1d2433",
-            fontweight="bold",
-        )
-    axes.set_xticks(range(1, 6))
-    axes.set_yticks(range(1, 6))
-    axes.set_xlabel("Probability (1 rare - 5 almost certain)")
-    axes.set_ylabel("Impact (1 minor - 5 severe)")
-    axes.set_title("Risk heat map: probability x impact")
-    axes.spines[["top", "right"]].set_visible(True)
+    texts = {
+        cell: "\n".join(", ".join(ids[i : i + 3]) for i in range(0, len(ids), 3))
+        for cell, ids in cells.items()
+    }
+    lines = max((text.count("\n") + 1 for text in texts.values()), default=1)
+    size = 7.0 if lines <= 4 else 6.0  # many risks in one cell: smaller, and the cells grow
+    cell_width = max(52.0, max((text_width(t, size, True) for t in texts.values()), default=0) + 6)
+    cell_height = max(44.0, text_height("\n" * (lines - 1), size) + 8)
+    left, top = 44.0, 26.0
+    right, bottom = left + 5 * cell_width, top + 5 * cell_height
+    width, height = max(right + 12, 0), bottom + 34
+    x = Linear(0.5, 5.5, left, right)
+    y = Linear(0.5, 5.5, bottom, top)
+    drawing = Drawing(width, height, css_class="heatmap")
+    for impact in range(1, 6):
+        for probability in range(1, 6):
+            colour = next(PALETTE[c] for limit, c in RISK_BANDS if probability * impact <= limit)
+            drawing.rect(
+                x(probability - 0.5), y(impact + 0.5), cell_width, cell_height, colour, 0.55
+            )
     for edge in range(1, 5):
-        axes.axhline(edge + 0.5, color="white", linewidth=1)
-        axes.axvline(edge + 0.5, color="white", linewidth=1)
-    return _svg(figure)
+        drawing.line([(x(edge + 0.5), top), (x(edge + 0.5), bottom)], "#ffffff", 1)
+        drawing.line([(left, y(edge + 0.5)), (right, y(edge + 0.5))], "#ffffff", 1)
+    for (probability, impact), text in sorted(texts.items()):
+        count = text.count("\n")
+        first = y(impact) - count * size * LINE_HEIGHT / 2 + size * 0.36
+        drawing.text(x(probability), first, text, size, "middle", True, _INK)
+    for index in range(1, 6):
+        with drawing.group(f"xtick_{index}"):
+            drawing.line([(x(index), bottom), (x(index), bottom + 3.5)], "#000000")
+            drawing.text(x(index), bottom + 13, str(index), _TICK, "middle")
+        with drawing.group(f"ytick_{index}"):
+            drawing.line([(left - 3.5, y(index)), (left, y(index))], "#000000")
+            drawing.text(left - 6, y(index) + _TICK * 0.35, str(index), _TICK, "end")
+    drawing.polygon(
+        ((left, top), (right, top), (right, bottom), (left, bottom)), "none", 1, "#000000", 0.8
+    )
+    middle = (left + right) / 2
+    drawing.text(middle, height - 6, "Probability (1 rare - 5 almost certain)", 9, "middle")
+    drawing.text(20, (top + bottom) / 2, "Impact (1 minor - 5 severe)", 9, "middle", rotate=90)
+    _title(drawing, "Risk heat map: probability x impact", middle)
+    return drawing.html()
 
 
 def _shorten(text: str, width: int) -> str:
