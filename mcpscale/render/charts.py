@@ -451,8 +451,9 @@ def _money_by_year(
             drawing.text(centre, bottom + 13, category, _TICK, "middle")
     drawing.line([(left, top), (left, bottom), (right, bottom)], "#000000")
     middle = (left + right) / 2
-    axis_title = fit(axis_title, 9, bottom - top + 20)  # a long currency name is cut
-    drawing.text(11, (top + bottom) / 2, axis_title, 9, "middle", rotate=90)
+    level = (top + bottom) / 2  # a long currency name is cut to the canvas' height
+    axis_title = fit(axis_title, 9, 2 * min(level, height - level) - 8)
+    drawing.text(11, level, axis_title, 9, "middle", rotate=90)
     drawing.text(middle, height - 6, xlabel, 9, "middle")
     legend(drawing, width - legend_width - 8, top + legend_size, entries, legend_size)
     _title(drawing, title, middle)
