@@ -351,9 +351,9 @@ def _money_axis(
     """An axis' view (lowest, highest) and its ticks and labels for `amounts`: the data's
     range (with zero) plus `room` of it below and `room_above` above, as matplotlib's margins;
     a side that ends at zero gets no room, so bars stand on the axis. Ticks are round
-    (nice_ticks), as many as matplotlib's automatic count gives an axis `length` points
-    long along which the labels stack (two label sizes a tick, nine at most), and labelled
-    in thousands; an axis along which labels sit side by side passes a third less."""
+    (nice_ticks), as many as matplotlib's automatic count gives an axis `length` points long
+    (two label sizes a tick, nine at most: an axis whose labels sit side by side, the
+    tornado's, passes two thirds of its length), and labelled in thousands."""
     low, high = min(amounts, default=0.0), max(amounts, default=0.0)
     if with_zero:
         low, high = min(low, 0.0), max(high, 0.0)
@@ -426,10 +426,12 @@ def _money_by_year(
     entries: Sequence[LegendEntry],
     height: float,
     room_above: float = 0.05,
+    short: Sequence[str] = (),
 ) -> _MoneyPlot:
     """The shared frame of the budget and cash-flow charts: amounts in thousands up the left
     (round ticks, light lines across), a category per slot along the bottom (a year or a
-    phase), the title above and the legend to the right, clear of the data."""
+    phase; the `short` names when one would not fit its slot), the title above and the
+    legend to the right, clear of the data."""
     width, top, bottom, legend_size = _MONEY_WIDTH, 28.0, height - 32, 7.5
     low, high, ticks, labels = _money_axis(amounts, bottom - top, room_above=room_above)
     widest = max(text_width(label, _TICK) for label in labels)
@@ -444,6 +446,8 @@ def _money_by_year(
             drawing.line([(left - 3.5, y(tick)), (left, y(tick))], "#000000")
             drawing.text(left - 6, y(tick) + _TICK * 0.35, label, _TICK, "end")
     slot = (right - left) / max(len(categories), 1)
+    if short and max(text_width(c, _TICK) for c in categories) > slot - 4:
+        categories = short
     for index, category in enumerate(categories, start=1):
         centre = left + slot * (index - 0.5)
         with drawing.group(f"xtick_{index}"):
@@ -617,14 +621,10 @@ def yearly_cash_flows(plan: Plan) -> str:
     roi = plan.roi
     assert roi is not None
     flows = roi.cash_flows
-    years = [f"Year {c.year}" for c in flows]
-    slot_guess = (_MONEY_WIDTH - 160) / max(len(flows), 1)
-    if max((text_width(y, _TICK) for y in years), default=0.0) > slot_guess - 4:
-        years = [str(c.year) for c in flows]  # "Year 10" does not fit its slot: the number
     plot = _money_by_year(
         "Risk-adjusted cash flows per year",
         [value for c in flows for value in (c.benefits, -c.costs, c.net)],
-        years,
+        [f"Year {c.year}" for c in flows],
         f"Cash flow ({_thousands(plan.profile.currency)})",
         "Year (0 = initial investment)",
         [
@@ -633,6 +633,7 @@ def yearly_cash_flows(plan: Plan) -> str:
             LegendEntry("diamond", _INK, "Net"),
         ],
         230.0,
+        short=[str(c.year) for c in flows],  # when "Year 10" would not fit its slot
     )
     drawing, y = plot.drawing, plot.y
     bar = plot.bar
