@@ -35,8 +35,9 @@ def ticks(svg: str, axis: str) -> dict[str, float]:
     for group in ElementTree.fromstring(svg).iter(f"{SVG}g"):
         if re.fullmatch(rf"{axis}tick_\d+", group.get("id", "")):
             label = " ".join("".join(t.itertext()).strip() for t in group.iter(f"{SVG}text"))
-            mark = next(group.iter(f"{SVG}use"), None)
-            found[label] = float(mark.get("x", "nan")) if mark is not None else float("nan")
+            mark = next(group.iter(f"{SVG}path"), None)  # the tick's line, from its first point
+            start = re.match(r"M ([-\d.]+)", mark.get("d", "")) if mark is not None else None
+            found[label] = float(start.group(1)) if start else float("nan")
     return found
 
 
@@ -69,11 +70,14 @@ def test_bars_of_a_signed_scale_grow_from_its_minimum() -> None:
     svg = charts.maturity_bars(result)
     x_ticks = ticks(svg, "x")
     assert list(x_ticks) == ["-2 Far behind", "-1 Behind", "0 On par", "1 Ahead", "2 Far ahead"]
-    # the bars in the plot (clipped to it), not the legend's swatch
-    bars = re.findall(r'<path d="M ([-\d.]+) [^"]*" clip-path="[^"]*" style="fill: #0072b2"', svg)
-    assert len(bars) == len(result.dimensions)
+    # the boxes in the current score's colour: a bar per dimension, and the legend's swatch
+    boxes = [
+        round(float(x)) for x in re.findall(r'<path d="M ([-\d.]+) [^"]*" fill="#0072B2"', svg)
+    ]
+    assert len(boxes) == len(result.dimensions) + 1
     # every bar starts at the tick labelled -2, none at 0 (the middle of the axis)
-    assert {round(float(x)) for x in bars} == {round(x_ticks["-2 Far behind"])}
+    assert boxes.count(round(x_ticks["-2 Far behind"])) == len(result.dimensions)
+    assert round(x_ticks["0 On par"]) not in boxes
 
 
 def test_many_dimensions_get_bars_with_every_name_whole_not_a_radar() -> None:
