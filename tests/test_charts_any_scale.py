@@ -4,6 +4,7 @@ radar, 22 colours in a trend, and a portfolio table whose columns do not run tog
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from mcpscale.formats.results import Result
 from mcpscale.pipeline import Options, run
 from mcpscale.render import charts
 
-from .conftest import DATA, Cli, PackPdfs
+from .conftest import ACME, DATA, Cli, PackPdfs
 from .test_report_layout import svg_labels
 
 PACKS = DATA / "generality"
@@ -183,3 +184,38 @@ def test_portfolio_of_22_dimensions_prints_a_row_per_dimension(cli: Cli, tmp_pat
     assert "Respondents 1 1 2" in rows and "Overall 2.41 2.41 2.41" in rows
     assert "Risk assessment 4.00 3.00 3.50" in rows
     assert "…" not in result.stdout  # no column squeezed to an ellipsis
+
+
+def labels_off_the_canvas(svg: str) -> list[str]:
+    """The labels that would stick out of the chart's canvas, measured as the PDF sets them."""
+    root = ElementTree.fromstring(svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+    outside = []
+    for text in root.iter(f"{SVG}text"):
+        x, y, size = (float(text.get(k, "0")) for k in ("x", "y", "font-size"))
+        wide = charts.text_width(text.text or "", size, text.get("font-weight") == "bold")
+        left = {"start": x, "middle": x - wide / 2, "end": x - wide}[
+            text.get("text-anchor", "start")
+        ]
+        if left < 0 or left + wide > width or y - 0.8 * size < 0 or y + 0.25 * size > height:
+            outside.append(text.text or "")
+    return outside
+
+
+@pytest.mark.parametrize("spokes", [3, 5, 8])
+def test_radar_names_of_any_length_stay_whole_on_the_canvas(spokes: int) -> None:
+    wide = scored("wide")  # long names: "Identity management and access control", ...
+    result = dataclasses.replace(wide, dimensions=wide.dimensions[4 : 4 + spokes])
+    svg = charts.maturity_radar(result)
+    assert "Maturity by dimension (level)" in svg_labels(svg)
+    assert labels_off_the_canvas(svg) == []
+    text = " ".join(svg_labels(svg))
+    assert all(d.name in text for d in result.dimensions)  # wrapped, never cut
+    assert svg == charts.maturity_radar(result)  # the same bytes every time
+
+
+def test_bars_and_gantt_keep_every_label_on_the_canvas() -> None:
+    assert labels_off_the_canvas(charts.maturity_bars(scored("wide"))) == []
+    assessment = run([ACME / "answers"], Options(profile=ACME / "profile.yaml", simulations=200))
+    assert assessment.plan is not None
+    assert labels_off_the_canvas(charts.roadmap_gantt(assessment.plan)) == []

@@ -262,7 +262,7 @@ def maturity_bars(result: Result) -> str:
     # the last tick's label on the right
     widest = max((text_width(name, size) for name in names), default=0.0)
     first_tick = text_width(tick_labels[0], size) / 2 + 4
-    left = round(min(max(widest + 10, first_tick, 40.0), width * 0.45), 2)
+    left = round(min(max(widest + 12, first_tick, 40.0), width * 0.45), 2)
     names = ["\n".join(fit(line, size, left - 8) for line in n.split("\n")) for n in names]
     numbers = [
         text_width(v, value_size)
@@ -456,7 +456,7 @@ def roadmap_gantt(plan: Plan) -> str:
     width, size, row = SPREAD_WIDTH, 6.5, 10.5  # the page's text width: not scaled down
     labels = [chart_text(_shorten(item.initiative.title, 48)) for item in items]
     widest = max((text_width(label, size) for label in labels), default=0.0)
-    left = round(min(max(widest + 10, 40.0), width * 0.45), 2)
+    left = round(min(max(widest + 12, 40.0), width * 0.45), 2)
     labels = [fit(label, size, left - 8) for label in labels]
     months = roadmap.total_months
     right = width - 10
