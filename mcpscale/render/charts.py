@@ -168,11 +168,11 @@ def maturity_radar(result: Result) -> str:
     ]
     legend_width = legend_size * 1.8 + 4 + max(text_width(e.label, legend_size) for e in entries)
     legend_height = len(entries) * legend_size * 1.6
-    legend_box = (radius + 18, -radius - 10, radius + 18 + legend_width, -radius - 10)
-    legend_box = (*legend_box[:3], legend_box[1] + legend_height)
+    left, top = radius + 18, -radius - 10
+    legend_box = (left, top, left + legend_width, top + legend_height)
     if any(_overlap(legend_box, box) for box in boxes):
         top = min(box[1] for box in boxes) - legend_height - 4
-        legend_box = (legend_box[0], top, legend_box[2], top + legend_height)
+        legend_box = (left, top, left + legend_width, top + legend_height)
     boxes.append(legend_box)
     title = "Maturity by dimension (level)"
     title_base = min(box[1] for box in boxes[:-1]) - 12
