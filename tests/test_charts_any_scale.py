@@ -4,6 +4,7 @@ radar, 22 colours in a trend, and a portfolio table whose columns do not run tog
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from mcpscale.formats.results import Result
 from mcpscale.pipeline import Options, run
 from mcpscale.render import charts
 
-from .conftest import DATA, Cli, PackPdfs
+from .conftest import ACME, DATA, Cli, PackPdfs
 from .test_report_layout import svg_labels
 
 PACKS = DATA / "generality"
@@ -35,8 +36,9 @@ def ticks(svg: str, axis: str) -> dict[str, float]:
     for group in ElementTree.fromstring(svg).iter(f"{SVG}g"):
         if re.fullmatch(rf"{axis}tick_\d+", group.get("id", "")):
             label = " ".join("".join(t.itertext()).strip() for t in group.iter(f"{SVG}text"))
-            mark = next(group.iter(f"{SVG}use"), None)
-            found[label] = float(mark.get("x", "nan")) if mark is not None else float("nan")
+            mark = next(group.iter(f"{SVG}path"), None)  # the tick's line, from its first point
+            start = re.match(r"M ([-\d.]+)", mark.get("d", "")) if mark is not None else None
+            found[label] = float(start.group(1)) if start else float("nan")
     return found
 
 
@@ -69,11 +71,14 @@ def test_bars_of_a_signed_scale_grow_from_its_minimum() -> None:
     svg = charts.maturity_bars(result)
     x_ticks = ticks(svg, "x")
     assert list(x_ticks) == ["-2 Far behind", "-1 Behind", "0 On par", "1 Ahead", "2 Far ahead"]
-    # the bars in the plot (clipped to it), not the legend's swatch
-    bars = re.findall(r'<path d="M ([-\d.]+) [^"]*" clip-path="[^"]*" style="fill: #0072b2"', svg)
-    assert len(bars) == len(result.dimensions)
+    # the boxes in the current score's colour: a bar per dimension, and the legend's swatch
+    boxes = [
+        round(float(x)) for x in re.findall(r'<path d="M ([-\d.]+) [^"]*" fill="#0072B2"', svg)
+    ]
+    assert len(boxes) == len(result.dimensions) + 1
     # every bar starts at the tick labelled -2, none at 0 (the middle of the axis)
-    assert {round(float(x)) for x in bars} == {round(x_ticks["-2 Far behind"])}
+    assert boxes.count(round(x_ticks["-2 Far behind"])) == len(result.dimensions)
+    assert round(x_ticks["0 On par"]) not in boxes
 
 
 def test_many_dimensions_get_bars_with_every_name_whole_not_a_radar() -> None:
@@ -179,3 +184,38 @@ def test_portfolio_of_22_dimensions_prints_a_row_per_dimension(cli: Cli, tmp_pat
     assert "Respondents 1 1 2" in rows and "Overall 2.41 2.41 2.41" in rows
     assert "Risk assessment 4.00 3.00 3.50" in rows
     assert "…" not in result.stdout  # no column squeezed to an ellipsis
+
+
+def labels_off_the_canvas(svg: str) -> list[str]:
+    """The labels that would stick out of the chart's canvas, measured as the PDF sets them."""
+    root = ElementTree.fromstring(svg)
+    _, _, width, height = (float(v) for v in root.get("viewBox", "").split())
+    outside = []
+    for text in root.iter(f"{SVG}text"):
+        x, y, size = (float(text.get(k, "0")) for k in ("x", "y", "font-size"))
+        wide = charts.text_width(text.text or "", size, text.get("font-weight") == "bold")
+        left = {"start": x, "middle": x - wide / 2, "end": x - wide}[
+            text.get("text-anchor", "start")
+        ]
+        if left < 0 or left + wide > width or y - 0.8 * size < 0 or y + 0.25 * size > height:
+            outside.append(text.text or "")
+    return outside
+
+
+@pytest.mark.parametrize("spokes", [3, 5, 8])
+def test_radar_names_of_any_length_stay_whole_on_the_canvas(spokes: int) -> None:
+    wide = scored("wide")  # long names: "Identity management and access control", ...
+    result = dataclasses.replace(wide, dimensions=wide.dimensions[4 : 4 + spokes])
+    svg = charts.maturity_radar(result)
+    assert "Maturity by dimension (level)" in svg_labels(svg)
+    assert labels_off_the_canvas(svg) == []
+    text = " ".join(svg_labels(svg))
+    assert all(d.name in text for d in result.dimensions)  # wrapped, never cut
+    assert svg == charts.maturity_radar(result)  # the same bytes every time
+
+
+def test_bars_and_gantt_keep_every_label_on_the_canvas() -> None:
+    assert labels_off_the_canvas(charts.maturity_bars(scored("wide"))) == []
+    assessment = run([ACME / "answers"], Options(profile=ACME / "profile.yaml", simulations=200))
+    assert assessment.plan is not None
+    assert labels_off_the_canvas(charts.roadmap_gantt(assessment.plan)) == []

@@ -155,7 +155,7 @@ def test_gantt_draws_arrows_only_along_real_dependencies_of_the_critical_path() 
     # held up by a real dependency)
     svg = charts.roadmap_gantt(plan)
     # one arrow line per real dependency on the path, in the arrows' colour and width
-    assert svg.count("fill: none; stroke: #d55e00; stroke-width: 1.2") == len(real)
+    assert svg.count('fill="none" stroke="#D55E00" stroke-width="1.2"') == len(real)
 
 
 def test_markdown_has_every_section_of_the_html(

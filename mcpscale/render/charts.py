@@ -19,9 +19,12 @@ from typing import TYPE_CHECKING, Any
 from mcpscale.formats.results import Result
 from mcpscale.render.drawing import (
     LINE_HEIGHT,
+    Anchor,
     Drawing,
     LegendEntry,
     Linear,
+    Point,
+    centred,
     diamond,
     fit,
     legend,
@@ -125,95 +128,192 @@ def _pt(value: float) -> str:
 
 
 RADAR_DIMENSIONS = range(3, 9)  # fewer: no polygon; more: the spokes' names collide
+RADAR_RADIUS = 110.0  # points: the outer ring; print.css keeps a radar to 110 mm high
 
 
 def maturity_radar(result: Result) -> str:
     """The maturity chart of the report (HTML, PDF, Markdown, DOCX): a radar of current score
-    against target for 3 to 8 dimensions, horizontal bars for any other number."""
+    against target for 3 to 8 dimensions, horizontal bars for any other number.
+
+    The first dimension points right, the others follow counter-clockwise; a ring per tick
+    of the scale, the lowest level at the centre. Everything is placed around the centre
+    first, so the canvas is cut to what is drawn, whatever the names' lengths."""
     if len(result.dimensions) not in RADAR_DIMENSIONS:
         return maturity_bars(result)
-    import numpy as np
-
-    plt = report_pyplot()
     dimensions = list(result.dimensions)
-    names = [chart_text(d.name) for d in dimensions]
     low, high = _span(result)
-    current = [low if d.score is None else d.score for d in dimensions]
-    target = [d.target for d in dimensions]
-    angles = np.linspace(0, 2 * np.pi, len(dimensions), endpoint=False).tolist()
-    figure = plt.figure(figsize=(5.2, 4.4))
-    axes = figure.add_subplot(polar=True)
-    for values, label, colour, style in (
-        (target, "Target", PALETTE["target"], "--"),
-        (current, "Current", PALETTE["current"], "-"),
-    ):
-        closed = [*values, values[0]]
-        axes.plot([*angles, angles[0]], closed, style, color=colour, linewidth=2, label=label)
-        if label == "Current":
-            axes.fill([*angles, angles[0]], closed, color=colour, alpha=0.15)
-    axes.set_xticks(angles)
-    axes.set_xticklabels(wrap_labels(names, 16))
-    axes.tick_params(axis="x", pad=14)  # long names clear the outer ring
-    axes.set_ylim(low, high)
+    radius, name_size, ring_size, legend_size = RADAR_RADIUS, 9.0, 7.0, 8.0
+    distance = Linear(low, high, 0, radius)
+    angles = [2 * math.pi * index / len(dimensions) for index in range(len(dimensions))]
+    boxes: list[_Box] = [(-radius, -radius, radius, radius)]
+    # a spoke's name just outside the ring, on the side the spoke points to
+    names = []
+    labels = wrap_labels([chart_text(d.name) for d in dimensions], 16)
+    for angle, name in zip(angles, labels, strict=True):
+        x, y = _polar(angle, radius + 6)
+        anchor: Anchor = "middle"
+        if abs(math.cos(angle)) > 0.25:
+            anchor = "start" if math.cos(angle) > 0 else "end"
+        box = _text_box(x, y, name, name_size, anchor, _vertical(math.sin(angle)))
+        names.append((x, box[1] + 0.76 * name_size, anchor, name))
+        boxes.append(box)
+    # the rings' levels along the line between the first two spokes, clear of the names
     ticks = scale_ticks(result.scale)
-    axes.set_yticks(ticks)
-    axes.set_yticklabels(level_labels(result.scale, ticks, " "), fontsize=7, color="#475467")
-    axes.set_rlabel_position(180 / len(dimensions))  # between two spokes, clear of the names
-    axes.set_title("Maturity by dimension (level)", pad=18)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.08, 1.1), frameon=False)
-    return _svg(figure)
+    rings = []
+    for tick, label in zip(ticks, level_labels(result.scale, ticks, " "), strict=True):
+        x, y = _polar(math.pi / len(dimensions), distance(tick))
+        rings.append((tick, x, y + 0.35 * ring_size, label))
+        if distance(tick) > 0:  # the centre's level stays unwritten, under the polygons
+            boxes.append(_text_box(x, y, label, ring_size, "middle", "centre"))
+    # the legend at the top right; above every name it would cover
+    entries = [
+        LegendEntry("dashed", PALETTE["target"], "Target"),
+        LegendEntry("line", PALETTE["current"], "Current"),
+    ]
+    legend_width = legend_size * 1.8 + 4 + max(text_width(e.label, legend_size) for e in entries)
+    legend_height = len(entries) * legend_size * 1.6
+    left, top = radius + 18, -radius - 10
+    legend_box = (left, top, left + legend_width, top + legend_height)
+    if any(_overlap(legend_box, box) for box in boxes):
+        top = min(box[1] for box in boxes) - legend_height - 4
+        legend_box = (left, top, left + legend_width, top + legend_height)
+    boxes.append(legend_box)
+    title = "Maturity by dimension (level)"
+    title_base = min(box[1] for box in boxes[:-1]) - 12
+    boxes.append(_text_box(0, title_base - 7.6, title, 10, "middle", "below", bold=True))
+    # the canvas: everything drawn, the circle in the middle across, 4 points to spare
+    half = max(max(-box[0], box[2]) for box in boxes) + 4
+    top = min(box[1] for box in boxes) - 4
+    height = max(box[3] for box in boxes) + 4 - top
+    drawing = Drawing(round(2 * half, 2), round(height, 2))
+
+    def at(point: Point) -> Point:
+        return (point[0] + half, point[1] - top)
+
+    centre = at((0, 0))
+    for index, (angle, (x, y, anchor, name)) in enumerate(zip(angles, names, strict=True), 1):
+        with drawing.group(f"xtick_{index}"):
+            drawing.line([centre, at(_polar(angle, radius))], RADAR_GRID, 0.6)
+            drawing.text(*at((x, y)), name, name_size, anchor)
+    scores = [low if d.score is None else d.score for d in dimensions]
+    current = [at(_polar(a, distance(s))) for a, s in zip(angles, scores, strict=True)]
+    target = [at(_polar(a, distance(d.target))) for a, d in zip(angles, dimensions, strict=True)]
+    drawing.polygon(current, PALETTE["current"], opacity=0.15)
+    for index, (tick, x, y, label) in enumerate(rings, start=1):
+        if distance(tick) > 0:
+            with drawing.group(f"ytick_{index}"):
+                drawing.line(_ring(centre, distance(tick)), RADAR_GRID, 0.6)
+                drawing.text(*at((x, y)), label, ring_size, "middle", colour="#475467")
+    drawing.line(_ring(centre, radius), "#000000", 0.8)
+    drawing.line([*target, target[0]], PALETTE["target"], 2, dash=(7.4, 3.2))
+    drawing.line([*current, current[0]], PALETTE["current"], 2)
+    drawing.text(half, title_base - top, title, 10, "middle", bold=True)
+    legend(drawing, *at((legend_box[0], legend_box[1] + 0.8 * legend_size)), entries, legend_size)
+    return drawing.html()
+
+
+RADAR_GRID = "#b0b0b0"
+_Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _polar(angle: float, distance: float) -> Point:
+    """A point `distance` from the centre, `angle` radians counter-clockwise from the right."""
+    return (distance * math.cos(angle), -distance * math.sin(angle))
+
+
+def _ring(centre: Point, radius: float) -> list[Point]:
+    """A circle as a closed line: 72 straight pieces, a tenth of a point off at 110 points."""
+    x, y = centre
+    steps = [2 * math.pi * step / 72 for step in range(73)]
+    return [(x + radius * math.cos(a), y - radius * math.sin(a)) for a in steps]
+
+
+def _vertical(upward: float) -> str:
+    """Where a label sits from its point, for a spoke pointing `upward` (the sine)."""
+    return "above" if upward > 0.25 else "below" if upward < -0.25 else "centre"
+
+
+def _text_box(
+    x: float, y: float, text: str, size: float, anchor: Anchor, place: str, bold: bool = False
+) -> _Box:
+    """The box `text` covers when it sits "above", "below" or "centre"d on the point (x, y)."""
+    width, height = text_width(text, size, bold), text_height(text, size)
+    left = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+    top = {"above": y - height, "below": y, "centre": y - height / 2}[place]
+    return (left, top, left + width, top + height)
+
+
+def _overlap(one: _Box, other: _Box) -> bool:
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
 
 
 def maturity_bars(result: Result) -> str:
-    """Per dimension a bar from the scale's minimum to the current score, and the target."""
-    plt = report_pyplot()
+    """Per dimension a bar from the scale's minimum to the current score, and the target.
+
+    As wide as the page's text, so nothing is scaled down; a row is as tall as its name,
+    wrapped whole onto lines."""
     dimensions = list(result.dimensions)
     low, high = _span(result)
+    width, size, value_size = SPREAD_WIDTH, 7.0, 7.0
     names = wrap_labels([chart_text(d.name) for d in dimensions], 34)
     lines = max((name.count("\n") + 1 for name in names), default=1)
-    row = max(0.3, 0.15 * lines + 0.06)  # inches: room for a wrapped name
-    figure, axes = plt.subplots(figsize=(6.2, row * len(dimensions) + 1.2))
-    positions = list(range(len(dimensions)))[::-1]
-    scores = [low if d.score is None else d.score for d in dimensions]
-    # A bar grows from the bottom of the scale, which is not 0 on a -2..2 scale.
-    axes.barh(
-        positions,
-        [score - low for score in scores],
-        left=low,
-        color=PALETTE["current"],
-        height=0.55,
-        label="Current score",
-    )
-    axes.scatter(
-        [d.target for d in dimensions],
-        positions,
-        marker="|",
-        s=(row * 72 * 0.8) ** 2,  # as tall as a bar
-        linewidths=3,
-        color=PALETTE["target"],
-        label="Target",
-        zorder=3,
-        clip_on=False,  # a target at the top of the scale is drawn whole
-    )
-    for position, score, dimension in zip(positions, scores, dimensions, strict=True):
-        text = "not scored" if dimension.score is None else fmt_score(score)
-        axes.text(score, position, f"  {text}", va="center", fontsize=8, clip_on=False)
-    axes.set_yticks(positions)
-    axes.set_yticklabels(names)
-    axes.set_ylim(-0.6, len(dimensions) - 0.4)
-    axes.set_xlim(low, high)
+    row = max(13.0, text_height("\n" * (lines - 1), size) + 3)
+    bar = min(0.55 * row, 11.0)
     ticks = scale_ticks(result.scale)
-    axes.set_xticks(ticks)
-    axes.set_xticklabels(level_labels(result.scale, ticks))
-    axes.grid(axis="x", color="#dddddd", linewidth=0.6)
-    axes.set_axisbelow(True)
-    axes.set_xlabel("Maturity level")
-    axes.set_title("Current score and target by dimension")
-    axes.legend(
-        loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False, fontsize=8, markerscale=0.5
-    )
-    # print.css lets a chart of many rows take the page's height, where a radar keeps to a third
-    return _svg(figure).replace("<svg ", '<svg class="rows" ', 1)
+    tick_labels = level_labels(result.scale, ticks)
+    values = ["not scored" if d.score is None else fmt_score(d.score) for d in dimensions]
+    # names on the left, whole (a word longer than the room is cut); the scores' numbers and
+    # the last tick's label on the right
+    widest = max((text_width(name, size) for name in names), default=0.0)
+    first_tick = text_width(tick_labels[0], size) / 2 + 4
+    left = round(min(max(widest + 12, first_tick, 40.0), width * 0.45), 2)
+    names = ["\n".join(fit(line, size, left - 8) for line in n.split("\n")) for n in names]
+    numbers = [
+        text_width(v, value_size)
+        for v, d in zip(values, dimensions, strict=True)
+        if d.score is not None
+    ]
+    right = round(max(max(numbers, default=0.0) + 6, text_width(tick_labels[-1], size) / 2 + 4), 2)
+    top = 40.0
+    bottom = top + row * max(len(dimensions), 1)
+    tick_lines = max(label.count("\n") + 1 for label in tick_labels)
+    x = Linear(low, high, left, width - right)
+    xlabel_base = bottom + 12 + text_height("\n" * (tick_lines - 1), size) + 10
+    drawing = Drawing(width, round(xlabel_base + 5, 2), css_class="rows")
+    for index, (tick, label) in enumerate(zip(ticks, tick_labels, strict=True), start=1):
+        with drawing.group(f"xtick_{index}"):
+            drawing.line([(x(tick), top), (x(tick), bottom)], "#dddddd", 0.6)
+            drawing.line([(x(tick), bottom), (x(tick), bottom + 3.5)], "#000000")
+            drawing.text(x(tick), bottom + 12, label, size, "middle")
+    for index, (dimension, name, value) in enumerate(
+        zip(dimensions, names, values, strict=True), start=1
+    ):
+        centre = top + row * (index - 0.5)
+        score = low if dimension.score is None else dimension.score
+        with drawing.group(f"ytick_{index}"):
+            drawing.line([(left, centre), (left - 3.5, centre)], "#000000")
+            first = centre + 0.35 * size - text_height(name, size) / 2 + size / 2
+            drawing.text(left - 6, first, name, size, "end")
+        # a bar grows from the bottom of the scale, which is not 0 on a -2..2 scale
+        drawing.rect(x(low), centre - bar / 2, x(score) - x(low), bar, PALETTE["current"])
+        mark = 0.8 * row / 2
+        target = x(dimension.target)
+        drawing.line([(target, centre - mark), (target, centre + mark)], PALETTE["target"], 3)
+        drawing.text(x(score) + 3, centre + 0.35 * value_size, value, value_size)
+    drawing.line([(left, top), (left, bottom), (width - right, bottom)], "#000000")
+    title, xlabel = "Current score and target by dimension", "Maturity level"
+    middle = left + (width - right - left) / 2
+    drawing.text(centred(middle, title, 10, width, True), 14, title, 10, "middle", True)
+    drawing.text(centred(middle, xlabel, 9, width), xlabel_base, xlabel, 9, "middle")
+    # the legend over the plot's right end: a box for the bars, an upright line for the mark
+    swatch, gap = 8 * 1.8, 12
+    widths = [text_width(label, 8) for label in ("Current score", "Target")]
+    start = width - right - (swatch + 4 + widths[0] + gap + 3 + 4 + widths[1])
+    legend(drawing, start, 31, [LegendEntry("box", PALETTE["current"], "Current score")], 8)
+    mark_x = start + swatch + 4 + widths[0] + gap + 1.5
+    drawing.line([(mark_x, 23), (mark_x, 32)], PALETTE["target"], 3)
+    drawing.text(mark_x + 5.5, 31, "Target", 8)
+    return drawing.html()
 
 
 def question_spread(result: Result, dimension_id: str) -> str:
@@ -469,101 +569,103 @@ PHASE_COLOURS = {1: SERIES[0], 2: SERIES[1], 3: SERIES[2]}
 
 def roadmap_gantt(plan: Plan) -> str:
     """Initiatives by month, coloured by phase, with gate milestones and dependency arrows."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    plt = report_pyplot()
     roadmap = plan.roadmap
     assert roadmap is not None
     items = list(roadmap.initiatives)
-    figure, axes = plt.subplots(figsize=(7.2, 0.21 * len(items) + 1.6))
-    row = {item.id: len(items) - 1 - index for index, item in enumerate(items)}
+    width, size, row = SPREAD_WIDTH, 6.5, 10.5  # the page's text width: not scaled down
+    labels = [chart_text(_shorten(item.initiative.title, 48)) for item in items]
+    widest = max((text_width(label, size) for label in labels), default=0.0)
+    left = round(min(max(widest + 12, 40.0), width * 0.45), 2)
+    labels = [fit(label, size, left - 8) for label in labels]
+    months = roadmap.total_months
+    right = width - 10
+    top = 38.0  # under the title and the gates' names
+    bottom = top + row * (len(items) + 0.6)  # the gates' diamonds sit in the first 0.6 row
+    x = Linear(0, months + 1, left, right)
+
+    def y(index: int) -> float:  # the middle of the row of items[index]
+        return top + row * (index + 1.1)
+
+    # the legend under the axis' name, in as many columns (up to 3) as the width takes
+    entries = [
+        *(
+            LegendEntry("box", PHASE_COLOURS[p.phase], chart_text(f"Phase {p.phase} {p.name}"))
+            for p in roadmap.phases
+        ),
+        LegendEntry("outline", GANTT_OUTLINE, "Critical path"),
+        LegendEntry("arrow", PALETTE["warn"], "Its dependencies"),
+    ]
+    legend_size = 7.0
+    step = legend_size * 1.8 + 4 + max(text_width(e.label, legend_size) for e in entries) + 12
+    columns = max(1, min(3, int((width + 12) // step)))
+    xlabel_base = bottom + 24
+    legend_base = xlabel_base + 16
+    rows = -(-len(entries) // columns)
+    drawing = Drawing(width, round(legend_base + rows * legend_size * 1.6 + 2, 2))
     for phase in roadmap.phases:
-        axes.axvspan(
-            phase.start_month,
-            phase.end_month,
-            color=PHASE_COLOURS[phase.phase],
-            alpha=0.07,
-            linewidth=0,
-        )
-        axes.axvline(phase.end_month, color=PALETTE["neutral"], linewidth=0.8, linestyle="--")
-        axes.plot(
-            phase.end_month,
-            len(items) - 0.1,
-            "D",
-            color=PALETTE["warn"],
-            markersize=6,
-            clip_on=False,
-            zorder=4,
-        )
-        axes.text(
-            phase.end_month,
-            len(items) + 0.5,
-            f"Gate {phase.phase}",
-            ha="center",
-            va="bottom",
-            fontsize=7,
-            color=PALETTE["warn"],
-        )
+        start, end = x(phase.start_month), x(phase.end_month)
+        drawing.rect(start, top, end - start, bottom - top, PHASE_COLOURS[phase.phase], 0.07)
+    for phase in roadmap.phases:
+        gate = x(phase.end_month)
+        drawing.line([(gate, top), (gate, bottom)], PALETTE["neutral"], 0.8, dash=(3, 1.3))
+        drawing.polygon(diamond(gate, top + row * 0.6, 3.5), PALETTE["warn"])
+        drawing.text(gate, top - 4, f"Gate {phase.phase}", 7, "middle", colour=PALETTE["warn"])
+    row_of = {item.id: index for index, item in enumerate(items)}
+    bar = row * 0.62
+    for index, item in enumerate(items):
+        start, colour = x(item.start_month), PHASE_COLOURS[item.phase]
+        outline = GANTT_OUTLINE if item.critical else None
+        length = x(item.end_month) - start
+        drawing.rect(start, y(index) - bar / 2, length, bar, colour, 1, outline, 1.2)
     # Only the critical path's dependencies are drawn, so each arrow can be followed; the
     # initiatives table lists every dependency. A critical-path step that is not a
     # dependency (the initiative waits for its phase gate) gets no arrow: the gate line shows it.
-    by_id = {item.id: item for item in items}
-    path = [step for step in roadmap.critical_path if step in by_id]
+    path = [step for step in roadmap.critical_path if step in row_of]
     for before_id, after_id in zip(path, path[1:], strict=False):
-        before, after = by_id[before_id], by_id[after_id]
-        if before_id not in after.initiative.depends_on:
-            continue
-        axes.annotate(
-            "",
-            xy=(after.start_month, row[after_id]),
-            xytext=(before.end_month, row[before_id]),
-            arrowprops={
-                "arrowstyle": "-|>",
-                "color": PALETTE["warn"],
-                "linewidth": 1.2,
-                "mutation_scale": 8,
-                "connectionstyle": "angle,angleA=90,angleB=0,rad=0",
-                "shrinkA": 0,
-                "shrinkB": 0,
-            },
-            zorder=3,
-        )
-    axes.barh(  # one call for every bar: a call per bar costs a container each
-        [row[item.id] for item in items],
-        [item.duration_months for item in items],
-        left=[item.start_month for item in items],
-        height=0.62,
-        color=[PHASE_COLOURS[item.phase] for item in items],
-        edgecolor=["#1d2433" if item.critical else "none" for item in items],
-        linewidth=[1.2 if item.critical else 0 for item in items],
-        zorder=2,
-    )
-    axes.set_yticks([row[item.id] for item in items])
-    axes.set_yticklabels(
-        [chart_text(_shorten(item.initiative.title, 48)) for item in items], fontsize=7
-    )
-    axes.set_ylim(-0.7, len(items) + 0.5)
-    axes.set_xlim(0, roadmap.total_months + 1)
-    axes.set_xticks(range(0, roadmap.total_months + 1, 3 if roadmap.total_months > 12 else 1))
-    axes.set_xlabel(f"Months from the plan start ({plan.plan_start.isoformat()})")
-    axes.set_title("Roadmap: initiatives by phase, gates and dependencies", pad=16)
-    axes.legend(
-        handles=[
-            *(
-                Patch(color=PHASE_COLOURS[p.phase], label=chart_text(f"Phase {p.phase} {p.name}"))
-                for p in roadmap.phases
-            ),
-            Patch(facecolor="white", edgecolor="#1d2433", label="Critical path"),
-            Line2D([], [], color=PALETTE["warn"], marker=">", label="Its dependencies"),
-        ],
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.6 / max(len(items) * 0.2 + 0.5, 1)),
-        ncol=3,
-        frameon=False,
-        fontsize=7,
-    )
-    return _svg(figure)
+        before, after = items[row_of[before_id]], items[row_of[after_id]]
+        if before_id in after.initiative.depends_on:
+            _elbow_arrow(
+                drawing,
+                (x(before.end_month), y(row_of[before_id])),
+                (x(after.start_month), y(row_of[after_id])),
+                bar / 2,
+            )
+    for index, label in enumerate(labels, start=1):
+        with drawing.group(f"ytick_{index}"):
+            drawing.line([(left, y(index - 1)), (left - 3.5, y(index - 1))], "#000000")
+            drawing.text(left - 6, y(index - 1) + 0.35 * size, label, size, "end")
+    every = 3 if months > 12 else 1
+    for index, month in enumerate(range(0, months + 1, every), start=1):
+        with drawing.group(f"xtick_{index}"):
+            drawing.line([(x(month), bottom), (x(month), bottom + 3.5)], "#000000")
+            drawing.text(x(month), bottom + 12, f"{month}", 7.5, "middle")
+    drawing.line([(left, top), (left, bottom), (right, bottom)], "#000000")
+    middle = (left + right) / 2
+    title = "Roadmap: initiatives by phase, gates and dependencies"
+    xlabel = f"Months from the plan start ({plan.plan_start.isoformat()})"
+    drawing.text(centred(middle, title, 10, width, True), 14, title, 10, "middle", True)
+    drawing.text(centred(middle, xlabel, 9, width), xlabel_base, xlabel, 9, "middle")
+    legend_x = max(0.0, middle - (columns * step - 12) / 2)
+    legend(drawing, legend_x, legend_base, entries, legend_size, columns, step)
+    return drawing.html()
+
+
+GANTT_OUTLINE = "#1d2433"  # the critical path's bars
+
+
+def _elbow_arrow(drawing: Drawing, start: Point, end: Point, clearance: float) -> None:
+    """From the end of one bar down (or up) to the next one's row, then along it to its start;
+    straight down onto the bar, `clearance` from its middle, when they meet in one month."""
+    (x0, y0), (x1, y1) = start, end
+    colour = PALETTE["warn"]
+    if x1 - x0 >= 5:
+        drawing.line([(x0, y0), (x0, y1), (x1 - 4.5, y1)], colour, 1.2)
+        drawing.polygon(((x1, y1), (x1 - 5, y1 - 2.5), (x1 - 5, y1 + 2.5)), colour)
+        return
+    down = 1 if y1 > y0 else -1
+    tip = y1 - down * clearance
+    drawing.line([(x0, y0), (x0, tip - down * 4.5)], colour, 1.2)
+    drawing.polygon(((x0, tip), (x0 - 2.5, tip - down * 5), (x0 + 2.5, tip - down * 5)), colour)
 
 
 def budget_by_phase(plan: Plan) -> str:

@@ -433,3 +433,13 @@ def legend(
 def diamond(x: float, y: float, half: float) -> tuple[Point, ...]:
     """The corners of a diamond centred on (x, y), `half` points from centre to corner."""
     return ((x, y - half), (x + half, y), (x, y + half), (x - half, y))
+
+
+# -- placing text -----------------------------------------------------------------------------
+
+
+def centred(middle: float, text: str, size: float, width: float, bold: bool = False) -> float:
+    """The x to centre `text` on: `middle`, moved in just enough that the text stays whole
+    on a canvas `width` points wide (a title over a plot that sits off the canvas' centre)."""
+    half = min(text_width(text, size, bold), width) / 2
+    return min(max(middle, half), width - half)
