@@ -10,8 +10,6 @@ import base64
 import io
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree import ElementTree
@@ -246,23 +244,3 @@ def test_the_docx_picture_is_the_same_chart_at_its_own_size(plan: Plan) -> None:
         pixels = imread(io.BytesIO(data), format="png")
         assert pixels.shape[:2] == (int(height / 72 * 100), int(width / 72 * 100))
         assert pixels[..., :3].min() < 0.2  # something dark is drawn: the axes, the text
-
-
-def test_drawing_the_plan_charts_never_imports_pyplot() -> None:
-    script = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from mcpscale.pipeline import Options, run\n"
-        "from mcpscale.render import charts\n"
-        f"acme = Path({str(ACME)!r})\n"
-        "options = Options(profile=acme / 'profile.yaml', simulations=20)\n"
-        "plan = run([acme / 'answers'], options).plan\n"
-        "for chart in (charts.budget_by_phase, charts.yearly_cash_flows,"
-        " charts.cumulative_cash_flow, charts.npv_tornado, charts.risk_heat_map):\n"
-        "    assert chart(plan).startswith('<svg')\n"
-        "print('matplotlib.pyplot' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert out.stdout.strip() == "False"

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 import gc
 import re
+import subprocess
+import sys
+from pathlib import Path
 from xml.etree import ElementTree
 
 from mcpscale.pipeline import Options, run
 from mcpscale.render import charts
+from mcpscale.render.drawing import num
 from mcpscale.render.report.html import fewer_collections
 
-from .conftest import DATA
+from .conftest import ACME, DATA
 
 PACKS = DATA / "generality"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -58,14 +62,14 @@ def test_a_long_dimension_name_and_text_with_markup_stay_text() -> None:
     assert "Controls [/x]: scores and spread per question" in svg
 
 
-def test_charts_drawn_once_are_cropped_and_the_same_bytes_every_time() -> None:
+def test_charts_are_sized_in_points_and_the_same_bytes_every_time() -> None:
     result = scored("wide")
     first, second = charts.maturity_radar(result), charts.maturity_radar(result)
     assert first == second
     root = ElementTree.fromstring(first)
     x, y, width, height = (float(v) for v in root.get("viewBox", "").split())
-    assert root.get("width") == f"{charts._pt(width)}pt"
-    assert root.get("height") == f"{charts._pt(height)}pt"
+    assert (x, y) == (0, 0)  # one unit a point: the page shows it at the size it was drawn
+    assert root.get("width") == f"{num(width)}pt" and root.get("height") == f"{num(height)}pt"
     assert "<metadata" not in first  # nothing a reader sees, nothing for WeasyPrint to style
 
 
@@ -76,3 +80,24 @@ def test_the_collector_settings_come_back_after_weasyprint() -> None:
         assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_a_report_with_a_plan_draws_every_chart_without_pyplot(tmp_path: Path) -> None:
+    """Every chart of the Acme report (maturity, spread, Gantt, budget, cash flows, tornado,
+    heat map) is drawn as shapes: a report never pays for importing pyplot."""
+    output = tmp_path / "report.html"
+    code = (
+        "import sys\n"
+        "from mcpscale.cli.app import main\n"
+        f"sys.argv = ['mcpscale', 'report', {str(ACME / 'answers')!r}, '--profile',"
+        f" {str(ACME / 'profile.yaml')!r}, '--output', {str(output)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print('matplotlib.pyplot' in sys.modules)\n"
+    )
+    run_ = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run_.returncode == 0, run_.stderr
+    assert run_.stdout.strip().splitlines()[-1] == "False"
+    assert output.read_text().count("<svg") >= 11

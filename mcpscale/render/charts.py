@@ -1,16 +1,16 @@
-"""Charts as SVG text, one function per chart; matplotlib is imported only here.
+"""The report's charts, one function per chart, each drawn as shapes on render.drawing: inline
+SVG for HTML and PDF, a PNG of the same shapes for DOCX, a few milliseconds each. The trend and
+portfolio charts (render.history_charts, render.portfolio) are matplotlib figures in the same
+look (report_pyplot).
 
 Every chart uses the same colour-blind-safe palette (Okabe-Ito; more series than it holds
 get series_colours()), has a title and labelled axes spanning the questionnaire's scale
-(scale_ticks), and renders byte-identically for the same data: the SVG hash salt is fixed
-and no date is written.
+(scale_ticks, from matplotlib's MaxNLocator), and renders byte-identically for the same data.
 """
 
 from __future__ import annotations
 
-import io
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -25,11 +25,11 @@ from mcpscale.render.drawing import (
     Linear,
     Point,
     centred,
+    chart_title,
     diamond,
     fit,
     legend,
     nice_ticks,
-    png_dpi,
     text_height,
     text_width,
 )
@@ -73,58 +73,6 @@ def report_pyplot() -> Any:
     plt = pyplot()
     plt.rcParams.update(REPORT_STYLE)
     return plt
-
-
-def _svg(figure: Any) -> str:
-    import matplotlib.pyplot as plt
-
-    dpi = png_dpi()
-    if dpi is not None:
-        import base64
-
-        png = io.BytesIO()
-        figure.savefig(png, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-        plt.close(figure)
-        return f'<img src="data:image/png;base64,{base64.b64encode(png.getvalue()).decode()}">'
-    text = _svg_drawn_once(figure)
-    plt.close(figure)
-    return text
-
-
-def _svg_drawn_once(figure: Any) -> str:
-    """The figure as SVG cropped to its drawn content, as savefig(bbox_inches="tight") gives,
-    from one drawing: savefig lays the figure out twice (once to find the box, once to draw),
-    here the box is read from the drawing itself and the crop is the SVG's viewBox."""
-    import matplotlib
-    from matplotlib.backends.backend_svg import RendererSVG
-
-    buffer = io.StringIO()
-    image_dpi = figure.dpi  # pictures inside a chart (the heat map) keep savefig's resolution
-    figure.dpi = 72  # SVG user units are points
-    width, height = figure.get_size_inches()
-    # No <metadata> block (creator, date, format): nothing a reader sees, and every element of
-    # an inlined chart is one more for WeasyPrint to style.
-    bare = dict.fromkeys(("Creator", "Date", "Format", "Type"))
-    renderer = RendererSVG(width * 72, height * 72, buffer, image_dpi=image_dpi, metadata=bare)
-    figure.draw(renderer)
-    box = figure.get_tightbbox(renderer).padded(matplotlib.rcParams["savefig.pad_inches"])
-    renderer.finalize()
-    text = buffer.getvalue()
-    text = text[text.index("<svg") :]  # drop the XML prolog and doctype: inlined in HTML
-    crop = (
-        f'width="{_pt(box.width * 72)}pt" height="{_pt(box.height * 72)}pt" '
-        f'viewBox="{_pt(box.x0 * 72)} {_pt((height - box.y1) * 72)} '
-        f'{_pt(box.width * 72)} {_pt(box.height * 72)}"'
-    )
-    return _SVG_FRAME.sub(crop, text, count=1)
-
-
-_SVG_FRAME = re.compile(r'width="[^"]*" height="[^"]*" viewBox="[^"]*"')
-
-
-def _pt(value: float) -> str:
-    """A length as matplotlib writes it in SVG: six decimals at most, no trailing zeros."""
-    return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 RADAR_DIMENSIONS = range(3, 9)  # fewer: no polygon; more: the spokes' names collide
@@ -303,7 +251,7 @@ def maturity_bars(result: Result) -> str:
     drawing.line([(left, top), (left, bottom), (width - right, bottom)], "#000000")
     title, xlabel = "Current score and target by dimension", "Maturity level"
     middle = left + (width - right - left) / 2
-    drawing.text(centred(middle, title, 10, width, True), 14, title, 10, "middle", True)
+    chart_title(drawing, title, middle)
     drawing.text(centred(middle, xlabel, 9, width), xlabel_base, xlabel, 9, "middle")
     # the legend over the plot's right end: a box for the bars, an upright line for the mark
     swatch, gap = 8 * 1.8, 12
@@ -354,17 +302,9 @@ def question_spread(result: Result, dimension_id: str) -> str:
         drawing.circle(x(question.score or 0), centre, 2.5, PALETTE["current"])
     drawing.line([(left, top), (left, bottom), (width - 12, bottom)], "#000000")
     xlabel = "Maturity level (dot: aggregated score; bar: respondents' range)"
-    title = chart_text(f"{name}: scores and spread per question")
-
-    def centre_of(text: str, size: float, bold: bool = False) -> float:
-        # over the plot, as the other charts centre them, but never past the chart's edges
-        half = min(text_width(text, size, bold), width) / 2
-        return min(max(left + plot_width / 2, half), width - half)
-
-    # a long dimension name: the title gets smaller until it fits the chart's width
-    title_size = round(max(6.0, min(10.0, 10 * width / text_width(title, 10, True))), 1)
-    drawing.text(centre_of(xlabel, 9), height - 6, xlabel, 9, "middle")
-    drawing.text(centre_of(title, title_size, True), top - 10, title, title_size, "middle", True)
+    middle = left + plot_width / 2
+    drawing.text(centred(middle, xlabel, 9, width), height - 6, xlabel, 9, "middle")
+    chart_title(drawing, chart_text(f"{name}: scores and spread per question"), middle, top - 10)
     return drawing.html()
 
 
@@ -485,15 +425,6 @@ def _on_white(colour: str, opacity: float) -> str:
     return "#" + "".join(f"{round(255 - (255 - c) * opacity):02x}" for c in channels)
 
 
-def _title(drawing: Drawing, text: str, centre: float, baseline: float = 14.0) -> None:
-    """A chart's title, bold, centred over its plot but never past the canvas' edges; a
-    long one gets smaller until it fits."""
-    size = round(max(6.0, min(10.0, 10 * drawing.width / text_width(text, 10, True))), 1)
-    half = min(text_width(text, size, True), drawing.width) / 2
-    x = min(max(centre, half), drawing.width - half)
-    drawing.text(x, baseline, text, size, "middle", True)
-
-
 @dataclass(frozen=True)
 class _MoneyPlot:
     """Where a money chart's data goes: amounts map to y, categories sit in equal slots."""
@@ -560,7 +491,7 @@ def _money_by_year(
     drawing.text(11, level, axis_title, 9, "middle", rotate=90)
     drawing.text(middle, height - 6, xlabel, 9, "middle")
     legend(drawing, width - legend_width - 8, top + legend_size, entries, legend_size)
-    _title(drawing, title, middle)
+    chart_title(drawing, title, middle)
     return _MoneyPlot(drawing, y, left, right, slot)
 
 
@@ -643,7 +574,7 @@ def roadmap_gantt(plan: Plan) -> str:
     middle = (left + right) / 2
     title = "Roadmap: initiatives by phase, gates and dependencies"
     xlabel = f"Months from the plan start ({plan.plan_start.isoformat()})"
-    drawing.text(centred(middle, title, 10, width, True), 14, title, 10, "middle", True)
+    chart_title(drawing, title, middle)
     drawing.text(centred(middle, xlabel, 9, width), xlabel_base, xlabel, 9, "middle")
     legend_x = max(0.0, middle - (columns * step - 12) / 2)
     legend(drawing, legend_x, legend_base, entries, legend_size, columns, step)
@@ -837,7 +768,7 @@ def npv_tornado(plan: Plan) -> str:
     ]
     legend_width = 2 * (label_size * 1.8 + 4 + text_width("Input at high", label_size) + 12) - 12
     legend(drawing, middle - legend_width / 2, 31, entries, label_size, columns=2)
-    _title(drawing, "Sensitivity of NPV to each input", middle)
+    chart_title(drawing, "Sensitivity of NPV to each input", middle)
     return drawing.html()
 
 
@@ -889,7 +820,7 @@ def risk_heat_map(plan: Plan) -> str:
     middle = (left + right) / 2
     drawing.text(middle, height - 6, "Probability (1 rare - 5 almost certain)", 9, "middle")
     drawing.text(20, (top + bottom) / 2, "Impact (1 minor - 5 severe)", 9, "middle", rotate=90)
-    _title(drawing, "Risk heat map: probability x impact", middle)
+    chart_title(drawing, "Risk heat map: probability x impact", middle)
     return drawing.html()
 
 

@@ -443,3 +443,12 @@ def centred(middle: float, text: str, size: float, width: float, bold: bool = Fa
     on a canvas `width` points wide (a title over a plot that sits off the canvas' centre)."""
     half = min(text_width(text, size, bold), width) / 2
     return min(max(middle, half), width - half)
+
+
+def chart_title(drawing: Drawing, text: str, centre: float, baseline: float = 14.0) -> None:
+    """A chart's title, bold, centred over its plot (`centre`) but never past the canvas'
+    edges; a title too long for the canvas at 10 points gets smaller until it fits."""
+    size = round(max(6.0, min(10.0, 10 * drawing.width / text_width(text, 10, True))), 1)
+    drawing.text(
+        centred(centre, text, size, drawing.width, True), baseline, text, size, "middle", True
+    )
