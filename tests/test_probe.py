@@ -18,8 +18,8 @@ from mcpscale.evidence.secrets import public_url, redact_args
 
 from .conftest import Cli
 from .servers.launch import free_port, running
+from .servers.warm import command
 
-SERVERS = Path(__file__).parent / "servers"
 TOKEN = "tok-5f1d9c-never-print-me"
 # Over the 200 ms budget on purpose: every request takes at least this long, so the probe must
 # report latency-over-budget however fast or busy the machine is.
@@ -87,8 +87,8 @@ def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 def _serve(token: str, delay_ms: float, *tls_files: Path) -> Iterator[str]:
     port = free_port()
-    arguments = [str(SERVERS / "http_server.py"), str(port), token, str(delay_ms)]
-    with running([*arguments, *map(str, tls_files)], port, "http_server.py"):
+    arguments = [str(port), token, str(delay_ms), *map(str, tls_files)]
+    with running(command("http_server.py", *arguments), port, "http_server.py"):
         yield f"http://127.0.0.1:{port}/mcp"
 
 
@@ -109,7 +109,7 @@ def test_stdio_server_handshake_and_latency(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "probe.json"
     result = cli(
         "evidence", "probe", "--requests", "10", "--output", out,
-        "--", sys.executable, SERVERS / "stdio_server.py",
+        "--", *command("stdio_server.py"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "probe-stdio-fixture 1.2.3" in result.stdout
@@ -129,7 +129,7 @@ def test_stdio_server_handshake_and_latency(cli: Cli, tmp_path: Path) -> None:
 def test_stdio_resource_read_is_timed_when_asked(cli: Cli) -> None:
     result = cli(
         "evidence", "probe", "--requests", "5", "--resource", "fixture://readme", "-f", "json",
-        "--", sys.executable, SERVERS / "stdio_server.py",
+        "--", *command("stdio_server.py"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -139,9 +139,9 @@ def test_stdio_resource_read_is_timed_when_asked(cli: Cli) -> None:
 def test_http_server_facts_latency_and_auth(
     cli: Cli, http_server: str, open_http_server: str, tmp_path: Path
 ) -> None:
-    # 30 sequential requests hold the slow server for over 6 s: a generous overall timeout
+    # 5 sequential requests hold the slow server for over a second: a generous overall timeout
     # keeps a busy machine from turning this into a timeout (tested on its own below).
-    timing = ("--requests", "30", "--concurrency", "1", "--timeout", "60")
+    timing = ("--requests", "5", "--concurrency", "1", "--timeout", "60")
     out = tmp_path / "probe.json"
     result = cli(
         "evidence", "probe", "--url", http_server, *_auth(), *timing,
@@ -193,7 +193,7 @@ def test_a_certificate_that_does_not_verify_stops_the_probe_before_any_request(
 
 
 def test_http_table_never_shows_the_token(cli: Cli, http_server: str) -> None:
-    result = cli("evidence", "probe", "--url", http_server, *_auth(), "--requests", "3")
+    result = cli("evidence", "probe", "--url", http_server, *_auth(), "--requests", "1")
     assert result.exit_code == 0, result.output
     assert "rejected (HTTP 401)" in result.stdout
     assert "Authorization" not in result.output and TOKEN not in result.output
@@ -215,30 +215,26 @@ def test_http_without_or_with_wrong_credentials_is_one_clear_error(
 def test_a_server_that_never_answers_times_out_within_the_timeout(
     cli: Cli, silent_port: int
 ) -> None:
+    # It never answers: the shortest timeout proves the timeout path as well as a long one.
     start = time.monotonic()
     result = cli(
-        "evidence", "probe", "--url", f"http://127.0.0.1:{silent_port}/mcp", "--timeout", "1"
+        "evidence", "probe", "--url", f"http://127.0.0.1:{silent_port}/mcp", "--timeout", "0.2"
     )
     elapsed = time.monotonic() - start
     assert result.exit_code == 2
-    assert elapsed < 1 + 3, elapsed
-    assert "did not answer within --timeout (1 s)" in result.stderr
+    assert elapsed < 0.2 + 3, elapsed
+    assert "did not answer within --timeout (0.2 s)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_a_stdio_command_that_never_answers_times_out(cli: Cli) -> None:
+    # It ignores its stdin closing too: the SDK's 2 s grace, then SIGTERM, ends it.
     start = time.monotonic()
     result = cli(
-        "evidence",
-        "probe",
-        "--timeout",
-        "1",
-        "--",
-        sys.executable,
-        "-c",
-        "import time; time.sleep(30)",
-    )
-    assert result.exit_code == 2 and time.monotonic() - start < 1 + 3
+        "evidence", "probe", "--timeout", "0.2",
+        "--", sys.executable, "-c", "import time; time.sleep(30)",
+    )  # fmt: skip
+    assert result.exit_code == 2 and time.monotonic() - start < 0.2 + 3
     assert "did not answer" in result.stderr
 
 
