@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import select
+import signal
 import socket
 import subprocess
 import sys
@@ -321,3 +323,31 @@ def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> N
     assert [(f.id, f.severity) for f in _findings(target, measured, _Observed())] == [
         ("plaintext-http", "high")
     ]
+
+
+def test_a_forked_test_server_stands_and_falls_with_its_launcher() -> None:
+    """The launcher these tests start a server through (tests/servers/warm.py) is the server
+    to whoever started it: the server's exit status is its own, the server answers on its
+    streams, a SIGTERM reaches the server, and killing the launcher kills the server."""
+    exited = subprocess.run(
+        command("stdio_misbehaving.py", "exit"), capture_output=True, text=True, timeout=30
+    )
+    assert exited.returncode == 3, exited
+    assert "fatal: upstream refused the connection" in exited.stderr
+    initialize = {
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                   "clientInfo": {"name": "test", "version": "1"}},
+    }  # fmt: skip
+    for stop, code in ((subprocess.Popen.terminate, -signal.SIGTERM), (subprocess.Popen.kill, -9)):
+        with subprocess.Popen(
+            command("stdio_server.py"), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        ) as server:
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write(json.dumps(initialize).encode() + b"\n")
+            server.stdin.flush()
+            assert b'"probe-stdio-fixture"' in server.stdout.readline()
+            stop(server)
+            assert server.wait(timeout=10) == code
+            # The server held the only other end of its stdout: it ends when the server does.
+            assert select.select([server.stdout], [], [], 10)[0] and server.stdout.read() == b""
