@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import select
 import signal
 import socket
@@ -18,6 +19,7 @@ from mcpscale.evidence.loopback import is_loopback
 from mcpscale.evidence.probe import percentiles
 from mcpscale.evidence.secrets import public_url, redact_args
 
+from . import zygote
 from .conftest import Cli
 from .servers.launch import free_port, running
 from .servers.warm import command
@@ -227,6 +229,18 @@ def test_a_server_that_never_answers_times_out_within_the_timeout(
     assert elapsed < 0.2 + 3, elapsed
     assert "did not answer within --timeout (0.2 s)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_the_sdks_first_import_is_not_counted_against_the_timeout(
+    open_http_server: str, tmp_path: Path
+) -> None:
+    """`mcpscale evidence probe` in a new process imports the MCP SDK first: a second or more,
+    which is the probe's own time. A server that answers at once passes a short --timeout."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    args = ["evidence", "probe", "--url", open_http_server, "--timeout", "0.5", "-n", "1"]
+    run = zygote.shared().run(args, cwd=tmp_path, env=env, timeout=60)
+    assert run.code == 0, run.err
+    assert "probe-http-fixture" in run.out
 
 
 def test_a_stdio_command_that_never_answers_times_out(cli: Cli) -> None:
