@@ -353,7 +353,10 @@ def test_a_forked_test_server_stands_and_falls_with_its_launcher() -> None:
         "params": {"protocolVersion": "2025-06-18", "capabilities": {},
                    "clientInfo": {"name": "test", "version": "1"}},
     }  # fmt: skip
-    for stop, code in ((subprocess.Popen.terminate, -signal.SIGTERM), (subprocess.Popen.kill, -9)):
+    for stop, code in (
+        (subprocess.Popen.terminate, -signal.SIGTERM),
+        (subprocess.Popen.kill, -signal.SIGKILL),
+    ):
         with subprocess.Popen(
             command("stdio_server.py"), stdin=subprocess.PIPE, stdout=subprocess.PIPE
         ) as server:
