@@ -81,6 +81,7 @@ def _stop() -> None:
 # SDK, uvicorn and runpy import lazily once serving (found by listing what children imported).
 PRELOAD = (
     "argparse",
+    "ctypes",
     "pkgutil",
     "anyio",
     "anyio._backends._asyncio",
@@ -132,7 +133,8 @@ def serve(listening: int, path: str) -> None:
     import threading
 
     for name in PRELOAD:
-        importlib.import_module(name)
+        with contextlib.suppress(ImportError):  # only a head start: a child imports what it needs
+            importlib.import_module(name)
     if threading.active_count() != 1:
         raise SystemExit("warm.py: an import started a thread; forking would not be safe")
     listener = socket.socket(fileno=listening)
