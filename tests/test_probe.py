@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
 import socket
 import subprocess
 import sys
@@ -13,13 +16,14 @@ from pathlib import Path
 import pytest
 
 from mcpscale.evidence.loopback import is_loopback
-from mcpscale.evidence.probe import percentiles
+from mcpscale.evidence.probe import load_sdk, percentiles
 from mcpscale.evidence.secrets import public_url, redact_args
 
+from . import zygote
 from .conftest import Cli
 from .servers.launch import free_port, running
+from .servers.warm import command
 
-SERVERS = Path(__file__).parent / "servers"
 TOKEN = "tok-5f1d9c-never-print-me"
 # Over the 200 ms budget on purpose: every request takes at least this long, so the probe must
 # report latency-over-budget however fast or busy the machine is.
@@ -87,8 +91,8 @@ def _self_signed_certificate(folder: Path) -> tuple[Path, Path]:
 
 def _serve(token: str, delay_ms: float, *tls_files: Path) -> Iterator[str]:
     port = free_port()
-    arguments = [str(SERVERS / "http_server.py"), str(port), token, str(delay_ms)]
-    with running([*arguments, *map(str, tls_files)], port, "http_server.py"):
+    arguments = [str(port), token, str(delay_ms), *map(str, tls_files)]
+    with running(command("http_server.py", *arguments), port, "http_server.py"):
         yield f"http://127.0.0.1:{port}/mcp"
 
 
@@ -109,7 +113,7 @@ def test_stdio_server_handshake_and_latency(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "probe.json"
     result = cli(
         "evidence", "probe", "--requests", "10", "--output", out,
-        "--", sys.executable, SERVERS / "stdio_server.py",
+        "--", *command("stdio_server.py"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "probe-stdio-fixture 1.2.3" in result.stdout
@@ -129,7 +133,7 @@ def test_stdio_server_handshake_and_latency(cli: Cli, tmp_path: Path) -> None:
 def test_stdio_resource_read_is_timed_when_asked(cli: Cli) -> None:
     result = cli(
         "evidence", "probe", "--requests", "5", "--resource", "fixture://readme", "-f", "json",
-        "--", sys.executable, SERVERS / "stdio_server.py",
+        "--", *command("stdio_server.py"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -139,9 +143,9 @@ def test_stdio_resource_read_is_timed_when_asked(cli: Cli) -> None:
 def test_http_server_facts_latency_and_auth(
     cli: Cli, http_server: str, open_http_server: str, tmp_path: Path
 ) -> None:
-    # 30 sequential requests hold the slow server for over 6 s: a generous overall timeout
+    # 5 sequential requests hold the slow server for over a second: a generous overall timeout
     # keeps a busy machine from turning this into a timeout (tested on its own below).
-    timing = ("--requests", "30", "--concurrency", "1", "--timeout", "60")
+    timing = ("--requests", "5", "--concurrency", "1", "--timeout", "60")
     out = tmp_path / "probe.json"
     result = cli(
         "evidence", "probe", "--url", http_server, *_auth(), *timing,
@@ -193,7 +197,7 @@ def test_a_certificate_that_does_not_verify_stops_the_probe_before_any_request(
 
 
 def test_http_table_never_shows_the_token(cli: Cli, http_server: str) -> None:
-    result = cli("evidence", "probe", "--url", http_server, *_auth(), "--requests", "3")
+    result = cli("evidence", "probe", "--url", http_server, *_auth(), "--requests", "1")
     assert result.exit_code == 0, result.output
     assert "rejected (HTTP 401)" in result.stdout
     assert "Authorization" not in result.output and TOKEN not in result.output
@@ -215,30 +219,41 @@ def test_http_without_or_with_wrong_credentials_is_one_clear_error(
 def test_a_server_that_never_answers_times_out_within_the_timeout(
     cli: Cli, silent_port: int
 ) -> None:
+    # It never answers: the shortest timeout proves the timeout path as well as a long one.
+    load_sdk()  # a first import in this process is before the probe's clock, and this one's
     start = time.monotonic()
     result = cli(
-        "evidence", "probe", "--url", f"http://127.0.0.1:{silent_port}/mcp", "--timeout", "1"
+        "evidence", "probe", "--url", f"http://127.0.0.1:{silent_port}/mcp", "--timeout", "0.2"
     )
     elapsed = time.monotonic() - start
     assert result.exit_code == 2
-    assert elapsed < 1 + 3, elapsed
-    assert "did not answer within --timeout (1 s)" in result.stderr
+    assert elapsed < 0.2 + 3, elapsed
+    assert "did not answer within --timeout (0.2 s)" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+def test_the_sdks_first_import_is_not_counted_against_the_timeout(
+    open_http_server: str, tmp_path: Path
+) -> None:
+    """`mcpscale evidence probe` in a new process imports the MCP SDK first: a second or more,
+    which is the probe's own time. A server that answers at once passes a short --timeout."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    args = ["evidence", "probe", "--url", open_http_server, "--timeout", "0.5", "-n", "1"]
+    run = zygote.shared().run(args, cwd=tmp_path, env=env, timeout=60)
+    assert run.code == 0, run.err
+    assert "probe-http-fixture" in run.out
+
+
 def test_a_stdio_command_that_never_answers_times_out(cli: Cli) -> None:
+    # It ignores its stdin closing too: after the SDK's 2 s grace, a SIGTERM ends it. The
+    # probe takes 0.2 s, that grace and time to spare (4 s in all, as ever), not the 30 s.
+    load_sdk()  # a first import in this process is before the probe's clock, and this one's
     start = time.monotonic()
     result = cli(
-        "evidence",
-        "probe",
-        "--timeout",
-        "1",
-        "--",
-        sys.executable,
-        "-c",
-        "import time; time.sleep(30)",
-    )
-    assert result.exit_code == 2 and time.monotonic() - start < 1 + 3
+        "evidence", "probe", "--timeout", "0.2",
+        "--", sys.executable, "-c", "import time; time.sleep(30)",
+    )  # fmt: skip
+    assert result.exit_code == 2 and time.monotonic() - start < 4
     assert "did not answer" in result.stderr
 
 
@@ -325,3 +340,34 @@ def test_plain_http_to_another_host_is_a_high_finding_without_touching_it() -> N
     assert [(f.id, f.severity) for f in _findings(target, measured, _Observed())] == [
         ("plaintext-http", "high")
     ]
+
+
+def test_a_forked_test_server_stands_and_falls_with_its_launcher() -> None:
+    """The launcher these tests start a server through (tests/servers/warm.py) is the server
+    to whoever started it: the server's exit status is its own, the server answers on its
+    streams, a SIGTERM reaches the server, and killing the launcher kills the server."""
+    exited = subprocess.run(
+        command("stdio_misbehaving.py", "exit"), capture_output=True, text=True, timeout=30
+    )
+    assert exited.returncode == 3, exited
+    assert "fatal: upstream refused the connection" in exited.stderr
+    initialize = {
+        "jsonrpc": "2.0", "id": 1, "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                   "clientInfo": {"name": "test", "version": "1"}},
+    }  # fmt: skip
+    for stop, code in (
+        (subprocess.Popen.terminate, -signal.SIGTERM),
+        (subprocess.Popen.kill, -signal.SIGKILL),
+    ):
+        with subprocess.Popen(
+            command("stdio_server.py"), stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        ) as server:
+            assert server.stdin is not None and server.stdout is not None
+            server.stdin.write(json.dumps(initialize).encode() + b"\n")
+            server.stdin.flush()
+            assert b'"probe-stdio-fixture"' in server.stdout.readline()
+            stop(server)
+            assert server.wait(timeout=10) == code
+            # The server held the only other end of its stdout: it ends when the server does.
+            assert select.select([server.stdout], [], [], 10)[0] and server.stdout.read() == b""

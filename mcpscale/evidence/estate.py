@@ -19,6 +19,7 @@ from mcpscale.evidence.probe import (
     ProbeResult,
     ProbeTarget,
     check_options,
+    load_sdk,
     probe_evidence,
     probe_server,
     quiet_sdk_logs,
@@ -91,6 +92,7 @@ def probe_estate(
     chosen = estate_targets(servers, allow_stdio)
     if not chosen:
         raise UserError(f"{', '.join(map(str, scans))}: the scan lists no servers to probe")
+    load_sdk()
     with quiet_sdk_logs():
         results = anyio.run(_probe_all, chosen, options, verify, parallel)
     findings: list[Finding] = [f for result in results for f in result.findings]

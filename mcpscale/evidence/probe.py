@@ -187,6 +187,7 @@ def probe(target: ProbeTarget, options: ProbeOptions) -> Evidence:
 
     check_options(options)
     verify = tls_context(options.ca_file)
+    load_sdk()
     with quiet_sdk_logs():
         result = anyio.run(_probe_alone, target, options, verify)
     server = server_entry(target, result.probe)
@@ -223,6 +224,16 @@ async def _probe_alone(
     if result.probe.error is not None:
         raise UserError(result.probe.error)
     return result
+
+
+def load_sdk() -> None:
+    """Import the SDK's client before --timeout and --deadline start: its first import takes a
+    second or more, which is the probe's own time, not the server's."""
+    import importlib
+
+    for name in ("mcp.client.client", "mcp.client.sse", "mcp.client.stdio",
+                 "mcp.client.streamable_http"):  # fmt: skip
+        importlib.import_module(name)
 
 
 @contextlib.contextmanager

@@ -1,14 +1,18 @@
-"""Start a server script from this folder on a free loopback port, and stop it afterwards."""
+"""Start a server script from this folder on a free loopback port, and stop it afterwards.
+
+The scripts run forked from a warm parent (warm.py) that has imported the SDK already; each is
+still its own process, serving real HTTP on 127.0.0.1 until the test stops it."""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+
+from .warm import command as warm_command
 
 SERVERS = Path(__file__).parent
 
@@ -23,24 +27,22 @@ def free_port() -> int:
 def serving(script: str, kind: str, *args: str, port: int | None = None) -> Iterator[int]:
     """`python tests/servers/SCRIPT KIND PORT ARGS` listening on 127.0.0.1: yields PORT."""
     port = port or free_port()
-    command = [str(SERVERS / script), kind, str(port), *args]
+    command = warm_command(script, kind, str(port), *args)
     with running(command, port, f"{script} {kind}") as listening:
         yield listening
 
 
 @contextlib.contextmanager
-def running(
-    arguments: Sequence[str], port: int, what: str, cwd: Path | None = None
-) -> Iterator[int]:
-    """`python ARGUMENTS` until the block ends, once it listens on 127.0.0.1:port."""
+def running(command: Sequence[str], port: int, what: str, cwd: Path | None = None) -> Iterator[int]:
+    """COMMAND until the block ends, once it listens on 127.0.0.1:port."""
     process = subprocess.Popen(
-        [sys.executable, *arguments],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         cwd=cwd,
     )
     try:
-        for _ in range(150):  # up to 15 s for the server to listen
+        for _ in range(750):  # up to 15 s for the server to listen
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
                 break
@@ -48,17 +50,16 @@ def running(
                 if process.poll() is not None:
                     stderr = process.stderr.read().decode() if process.stderr else ""
                     raise RuntimeError(f"{what} exited: {stderr}") from None
-                time.sleep(0.1)
+                time.sleep(0.02)
         else:
             raise RuntimeError(f"{what} did not start listening")
         yield port
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        # The test is done with it: how it ends is not under test, and a graceful stop waits.
+        process.kill()
+        process.wait(timeout=5)
+        if process.stderr:
+            process.stderr.close()
 
 
 @contextlib.contextmanager

@@ -2,14 +2,13 @@
 
 python tests/servers/stdio_misbehaving.py KIND
 KIND: banner       prints a banner on stdout, then serves MCP properly
-      banner-only  prints a banner on stdout, then never answers
+      banner-only  prints a banner on stdout, then never answers (it reads its stdin to the end)
       exit         writes to stderr (a credential among it) and exits with status 3
 """
 
 from __future__ import annotations
 
 import sys
-import time
 
 BANNER = "Starting fixture server v1.0 on stdio ..."
 SECRET = "sk-live-4f9a8b7c6d5e4f3a2b1c0d9e"
@@ -23,7 +22,7 @@ def main() -> None:
         sys.exit(3)
     print(BANNER, flush=True)
     if kind == "banner-only":
-        time.sleep(60)
+        sys.stdin.read()
         return
     from stdio_server import server
 
