@@ -7,7 +7,6 @@ date must come out of both the same way.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,8 @@ from mcpscale.evidence.loopback import is_loopback
 from mcpscale.evidence.secrets import REDACTED, redact_args
 
 from .conftest import Cli
+from .servers.warm import command
 
-SERVERS = Path(__file__).parent / "servers"
 SECRET = "sk-ant-FAKE0123456789abcdef0123"
 ARGS = ["--api-token", SECRET, "--port", "8080"]
 
@@ -68,7 +67,7 @@ def test_scan_and_probe_redact_the_same_argument_the_same_way(cli: Cli, tmp_path
     out = tmp_path / "probe.json"
     result = cli(
         "evidence", "probe", "--requests", "2", "--output", out,
-        "--", sys.executable, SERVERS / "stdio_server.py", *ARGS,
+        "--", *command("stdio_server.py", *ARGS),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     probed = json.loads(out.read_text())
@@ -87,7 +86,7 @@ def test_scan_and_probe_date_their_evidence_by_the_one_clock(
     scanned = _scan(cli, tmp_path, {"x": {"command": "python", "args": []}})
     result = cli(
         "evidence", "probe", "--requests", "1", "-f", "json",
-        "--", sys.executable, SERVERS / "stdio_server.py",
+        "--", *command("stdio_server.py"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert scanned["collected_at"] == json.loads(result.stdout)["collected_at"] == "1970-01-01"
