@@ -33,7 +33,9 @@ def zygote() -> Zygote:
     """Each run is a real `python -m mcpscale` process forked from one warmed parent, which
     has imported the report's renderers too: a run is mostly its rendering and writing, where
     the kills are aimed."""
-    return warm()
+    started = warm()
+    started.ready()  # the time budget starts after the parent's imports
+    return started
 
 
 def _complete_json(data: bytes) -> bool:

@@ -82,9 +82,9 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """One browser for the file: starting chromium costs a second; each test opens its own
-    contexts (separate cookies and storage, as separate devices), closed after it."""
+def chromium(zygote: Zygote) -> Iterator[Any]:
+    """One browser for the file, started while the zygote imports: starting chromium costs a
+    second. Its contexts are the tests' devices (see Devices)."""
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=str(CHROMIUM))
         yield launched

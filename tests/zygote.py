@@ -450,9 +450,9 @@ def shared() -> Zygote:
 
 def warm() -> Zygote:
     """This test process's zygote that has imported LIVE_MODULES too, started on first use
-    and stopped at exit (killing any child still running)."""
+    and stopped at exit (killing any child still running). Its first child waits for those
+    imports: a test that times its runs calls `ready()` first."""
     if not _WARM:
-        _WARM.append(Zygote(preload=LIVE_MODULES))
+        _WARM.append(Zygote(preload=LIVE_MODULES))  # importing while the caller goes on
         atexit.register(_WARM[0].close)
-        _WARM[0].ready()  # the caller's timings start from a warm parent
     return _WARM[0]
