@@ -220,8 +220,9 @@ class Run:
 class Zygote:
     """One pre-warmed parent; `run` forks a fresh `python -m mcpscale` child from it."""
 
-    def __init__(self, preload: Sequence[str] = ()) -> None:
-        """`preload`: modules the parent imports besides, so the children start warm."""
+    def __init__(self, preload: Sequence[str] = (), env: dict[str, str] | None = None) -> None:
+        """`preload`: modules the parent imports besides, so the children start warm; `env`:
+        the parent's environment (PYTHONPATH says which mcpscale it imports), else ours."""
         self._folder = tempfile.TemporaryDirectory(prefix="zygote-")
         requests_read, self._requests = os.pipe()
         self._replies, replies_write = os.pipe()
@@ -238,6 +239,7 @@ class Zygote:
             cwd=self._folder.name,
             stdin=subprocess.DEVNULL,
             pass_fds=(requests_read, replies_write),
+            env=env,
         )
         os.close(requests_read)
         os.close(replies_write)
@@ -453,6 +455,9 @@ def warm() -> Zygote:
     and stopped at exit (killing any child still running). Its first child waits for those
     imports: a test that times its runs calls `ready()` first."""
     if not _WARM:
-        _WARM.append(Zygote(preload=LIVE_MODULES))  # importing while the caller goes on
+        # This checkout's mcpscale, as the tests that started `python -m mcpscale` with
+        # PYTHONPATH set to it ran; it imports while the caller goes on.
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        _WARM.append(Zygote(preload=LIVE_MODULES, env=env))
         atexit.register(_WARM[0].close)
     return _WARM[0]
