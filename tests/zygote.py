@@ -157,7 +157,9 @@ def wait_for(pid, timeout):
 
 for line in requests:
     job = json.loads(line)
-    if "ping" in job:  # the imports above are done
+    if "preload" in job:  # more imports, for the children forked from now on
+        for name in job["preload"]:
+            importlib.import_module(name)
         replies.write("{}\n")
         replies.flush()
         continue
@@ -296,9 +298,9 @@ class Zygote:
         reply: dict[str, Any] = json.loads(line)
         return reply
 
-    def ready(self) -> None:
-        """Returns once the parent has imported what it preloads."""
-        self._ask({"ping": True})
+    def preload(self, modules: Sequence[str]) -> None:
+        """Imports `modules` in the parent too, for the children it forks from now on."""
+        self._ask({"preload": list(modules)})
 
     def start(
         self,
@@ -429,13 +431,18 @@ class PtyChild(fdspawn):  # type: ignore[misc]
                 self.exitstatus = code
 
 
-# What the live workshop, the interviews and the reports import besides what every command
-# does: a zygote that has these starts those commands warm.
+# What the live workshop and the interviews import besides what every command does: a
+# zygote that has these starts those commands warm.
 LIVE_MODULES = (
     "typer._adapters", "mcpscale.cli.interview", "mcpscale.interview.terminal",
     "mcpscale.web.serve", "uvicorn", "uvicorn.protocols.http.h11_impl", "segno", "jinja2",
-    "mcpscale.render.results", "mcpscale.render.report.html", "mcpscale.render.charts",
-    "matplotlib.pyplot", "matplotlib.ticker",
+    "mcpscale.render.results",
+)  # fmt: skip
+# What a report and its charts import besides (a second and more): `preload` them where a
+# test runs reports over and over.
+REPORT_MODULES = (
+    "mcpscale.render.report.html", "mcpscale.render.charts", "matplotlib.pyplot",
+    "matplotlib.ticker",
 )  # fmt: skip
 
 _SHARED: list[Zygote] = []
@@ -453,7 +460,7 @@ def shared() -> Zygote:
 def warm() -> Zygote:
     """This test process's zygote that has imported LIVE_MODULES too, started on first use
     and stopped at exit (killing any child still running). Its first child waits for those
-    imports: a test that times its runs calls `ready()` first."""
+    imports: a test that times its runs calls `preload` first, which returns after them."""
     if not _WARM:
         # This checkout's mcpscale, as the tests that started `python -m mcpscale` with
         # PYTHONPATH set to it ran; it imports while the caller goes on.
