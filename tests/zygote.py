@@ -6,6 +6,11 @@ once, then forks a child per run: the child is a separate process with its own w
 environment, standard streams and session, and runs mcpscale's `__main__` exactly as `python -m`
 does. Its exit status is the real one, its peak memory comes from wait4 (an upper bound: it
 includes what the parent had loaded), and a run past its deadline is killed with its group.
+
+`run` waits for the end. `start` leaves the child running while the test talks to it: on a
+pseudo-terminal that is its controlling terminal (`PtyChild`, for pexpect), or writing to pipes
+the test reads (`Live`, for a server). `warm()` is a zygote that has imported what those
+commands need too (the live workshop, the interviews).
 """
 
 from __future__ import annotations
