@@ -149,12 +149,21 @@ def live_child(job, ready):
     run_main(job)
 
 
+# A child's group has the child's pid once it has called setsid; before that, it has started
+# nothing, and killing the child is enough.
+def kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        os.kill(pid, signal.SIGKILL)
+
+
 # Reaps child `pid`, killing its group first if it runs past `timeout` seconds.
 def wait_for(pid, timeout):
     handle = os.pidfd_open(pid)
     killed = not select.select([handle], [], [], timeout)[0]
     if killed:
-        os.killpg(pid, signal.SIGKILL)
+        kill_group(pid)
     _, status, usage = os.wait4(pid, 0)
     os.close(handle)
     return {"status": status, "maxrss_kb": usage.ru_maxrss, "killed": killed}
@@ -197,7 +206,7 @@ for line in requests:
     handle = os.pidfd_open(pid)
     killed = not select.select([handle], [], [], job["timeout"])[0]
     if killed:
-        os.killpg(pid, signal.SIGKILL)
+        kill_group(pid)
     _, status, usage = os.wait4(pid, 0)
     os.close(handle)
     seconds = time.monotonic() - started
@@ -282,16 +291,21 @@ class Zygote:
         reply = json.loads(line)
         status = reply["status"]
         code = os.waitstatus_to_exitcode(status)
+        # A child killed before it opened them (a deadline shorter than its start) wrote nothing.
+        out_text, err_text = (
+            path.read_bytes().decode(errors="replace") if path.exists() else ""
+            for path in (out, err)
+        )
         run = Run(
             code=code,
-            out=out.read_bytes().decode(errors="replace"),
-            err=err.read_bytes().decode(errors="replace"),
+            out=out_text,
+            err=err_text,
             seconds=reply["seconds"],
             peak_mb=reply["maxrss_kb"] / 1024,
             killed=reply["killed"],
         )
-        out.unlink()
-        err.unlink()
+        out.unlink(missing_ok=True)
+        err.unlink(missing_ok=True)
         return run
 
     def _ask(self, job: dict[str, Any]) -> dict[str, Any]:
