@@ -242,7 +242,8 @@ class Zygote:
         self._folder = tempfile.TemporaryDirectory(prefix="zygote-")
         requests_read, self._requests = os.pipe()
         self._replies, replies_write = os.pipe()
-        # Started from an empty folder, so it imports the installed mcpscale as `python -m`
+        # Started from an empty folder, so (unless `env` sets PYTHONPATH) it imports the
+        # installed mcpscale as `python -m`
         # run from a user's folder does. fds 3 and 4 carry requests and replies.
         self._process = subprocess.Popen(
             [
