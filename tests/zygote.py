@@ -243,8 +243,8 @@ class Zygote:
         requests_read, self._requests = os.pipe()
         self._replies, replies_write = os.pipe()
         # Started from an empty folder, so (unless `env` sets PYTHONPATH) it imports the
-        # installed mcpscale as `python -m`
-        # run from a user's folder does. fds 3 and 4 carry requests and replies.
+        # installed mcpscale as `python -m` run from a user's folder does. fds 3 and 4 carry
+        # requests and replies.
         self._process = subprocess.Popen(
             [
                 sys.executable,
