@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sys
 from pathlib import Path
 
 import pexpect
@@ -12,27 +11,20 @@ import pexpect
 from mcpscale.inputs.yaml import load_yaml
 
 from .conftest import ROOT, TINY, Cli
+from .zygote import PtyChild, warm
 
 TIMEOUT = 20  # seconds for any one screen; start-up imports rich and pydantic
 
 
-def spawn(output: Path) -> object:
+def spawn(output: Path) -> PtyChild:
+    """`mcpscale assess` on a new 100 x 40 pseudo-terminal, forked from a warmed parent."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1767225600", TERM="xterm")
-    args = ["-m", "mcpscale", "assess", "--questionnaire", str(TINY), "--profile"]
-    args += [str(TINY / "profile.yaml"), "--respondent", "Ana Silva", "--role", "CTO"]
-    args += ["--output", str(output)]
-    return pexpect.spawn(
-        sys.executable,
-        args,
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=TIMEOUT,
-        dimensions=(40, 100),
-    )
+    args = ["assess", "--questionnaire", str(TINY), "--profile", str(TINY / "profile.yaml")]
+    args += ["--respondent", "Ana Silva", "--role", "CTO", "--output", str(output)]
+    return PtyChild(warm(), args, ROOT, env, 40, 100, encoding="utf-8", timeout=TIMEOUT)
 
 
-def answer(child: object, number: int, key: str, note: str = "") -> None:
+def answer(child: PtyChild, number: int, key: str, note: str = "") -> None:
     """Answer question `number` of 4 with `key`, then the note and evidence prompts."""
     child.expect(f"Question {number} of 4")
     child.expect("Answer")

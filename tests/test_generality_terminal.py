@@ -14,7 +14,7 @@ from mcpscale.cli import app
 from mcpscale.render.text import file_name, file_names
 
 from .conftest import DATA, Cli
-from .terminal import Terminal
+from .forked_terminal import ForkedTerminal as Terminal
 
 GENERALITY = DATA / "generality"
 WIDE = GENERALITY / "wide"

@@ -15,7 +15,8 @@ from mcpscale.interview.prompt import fold_lines, is_evidence_link
 from mcpscale.interview.workshop import answers_files, parse_respondents, slugify
 
 from .conftest import TINY
-from .terminal import COLUMNS, Terminal
+from .forked_terminal import ForkedTerminal as Terminal
+from .terminal import COLUMNS
 
 BACKSPACE = "\x7f"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"

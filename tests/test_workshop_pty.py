@@ -9,7 +9,7 @@ from pathlib import Path
 from mcpscale.inputs.yaml import load_yaml
 
 from .conftest import TINY
-from .terminal import Terminal
+from .forked_terminal import ForkedTerminal as Terminal
 
 ROOM = "Ana Silva:CTO,Ben Ode:CISO"
 
@@ -27,8 +27,10 @@ def at_prompt(terminal: Terminal, text: str) -> None:
 
 
 def answer(terminal: Terminal, *keys: str) -> None:
-    """Each respondent in turn types their key at their prompt."""
+    """Each respondent in turn types their key at their prompt ("Ana Silva (0 of 4 answered)",
+    perhaps a default, then ": "), once it is shown whole: keys are sent without a pause."""
     for key in keys:
+        terminal.expect("answered)")
         terminal.expect(": ")
         terminal.send(key + "\r")
 

@@ -6,12 +6,11 @@ MCPSCALE_SCREENSHOTS=docs/images to refresh the README's screenshots from these 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +20,9 @@ import pytest
 
 from mcpscale.inputs.answers import load_answer_sets
 
-from .conftest import ROOT, TINY
+from .conftest import ROOT, TINY, Cli
 from .test_room import saved as saved_answers
+from .zygote import Live, Zygote, warm
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -42,22 +42,31 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@pytest.fixture(scope="module")
+def zygote() -> Zygote:
+    """The web server's processes are forked from a parent that has imported it."""
+    return warm()
+
+
 class Server:
-    """`mcpscale workshop --web` as a user starts it, and the two URLs it prints."""
+    """`mcpscale workshop --web` as a user starts it, and the two URLs it prints: a real
+    process (forked from the warmed parent in tests/zygote.py) serving on loopback."""
 
     def __init__(
-        self, folder: Path, port: int, *extra: str, questionnaire: str = QUESTIONNAIRE
+        self,
+        zygote: Zygote,
+        folder: Path,
+        port: int,
+        *extra: str,
+        questionnaire: str = QUESTIONNAIRE,
     ) -> None:
         self.args = [
-            sys.executable, "-m", "mcpscale", "workshop", "--web", "--respondents", PEOPLE,
+            "workshop", "--web", "--respondents", PEOPLE,
             "--output-dir", str(folder), "--questionnaire", questionnaire,
             "--host", "127.0.0.1", "--port", str(port), *extra,
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen(
-            self.args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
-        assert self.process.stdout is not None
+        self.process = Live(zygote, self.args, Path.cwd(), env)
         lines = [self.process.stdout.readline() for _ in range(2)]
         assert lines[0].startswith("facilitator: http://127.0.0.1:"), lines
         assert lines[1].startswith("join: http://127.0.0.1:"), lines
@@ -73,33 +82,71 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """One browser for the file: starting chromium costs a second; each test opens its own
-    contexts (separate cookies and storage, as separate devices), closed after it."""
+def chromium(zygote: Zygote) -> Iterator[Any]:
+    """One browser for the file, started while the zygote imports: starting chromium costs a
+    second. Its contexts are the tests' devices (see Devices)."""
     with playwright_api.sync_playwright() as p:
         launched = p.chromium.launch(executable_path=str(CHROMIUM))
         yield launched
         launched.close()
 
 
+PHONE = {"width": 360, "height": 740}
+SCREEN = {"width": 1280, "height": 720}  # a new context's own size
+
+
+class Devices:
+    """The phones and screens of one test, each a page in its own browser context: its own
+    cookies, as a separate device. A context and its page are kept for the next test, emptied
+    (a blank page, no cookies): a new one costs chromium a renderer process."""
+
+    def __init__(self, chromium: Any) -> None:
+        self.chromium = chromium
+        self.free: list[Any] = []
+        self.used: list[Any] = []
+
+    def new_page(self, viewport: dict[str, int] = SCREEN) -> Any:
+        page = self.free.pop() if self.free else self.chromium.new_context().new_page()
+        page.set_viewport_size(viewport)
+        self.used.append(page)
+        return page
+
+    def empty(self) -> None:
+        """Each device as new: no page open (so no event stream), no cookie."""
+        for page in self.used:
+            try:
+                page.goto("about:blank")
+                page.context.clear_cookies()
+            except playwright_api.Error:  # a crashed page: its context is not kept
+                with contextlib.suppress(playwright_api.Error):
+                    page.context.close()
+                continue
+            self.free.append(page)
+        self.used.clear()
+
+
+@pytest.fixture(scope="module")
+def devices(chromium: Any) -> Devices:
+    return Devices(chromium)
+
+
 @pytest.fixture
-def browser(chromium: Any) -> Iterator[Any]:
-    yield chromium
-    for context in chromium.contexts:
-        context.close()
+def browser(devices: Devices) -> Iterator[Devices]:
+    yield devices
+    devices.empty()
 
 
-def participant(browser: Any, server: Server, name: str) -> Any:
+def participant(browser: Devices, server: Server, name: str) -> Any:
     """A phone (360 px wide) that joins and takes `name`'s seat."""
-    page = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    page = browser.new_page(PHONE)
     page.goto(server.join)
     page.get_by_role("button", name=name).click()
     page.wait_for_url("**/seat")
     return page
 
 
-def facilitator(browser: Any, server: Server) -> Any:
-    page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+def facilitator(browser: Devices, server: Server) -> Any:
+    page = browser.new_page(SCREEN)
     page.goto(server.facilitator)
     return page
 
@@ -117,8 +164,10 @@ def saved(folder: Path) -> dict[str, dict[str, Any]]:
     return saved_answers(folder, QUESTIONNAIRE)
 
 
-def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any) -> None:
-    server = Server(tmp_path, free_port())
+def test_the_room_votes_reveals_revotes_and_agrees(
+    tmp_path: Path, browser: Devices, zygote: Zygote
+) -> None:
+    server = Server(zygote, tmp_path, free_port())
     try:
         board = facilitator(browser, server)
         ana, ben, chloe = (participant(browser, server, n) for n in PEOPLE_NAMES)
@@ -218,22 +267,20 @@ def test_the_room_votes_reveals_revotes_and_agrees(tmp_path: Path, browser: Any)
             "tech.hipaa": {"choice": "most"},
         },
     }
-    scored = subprocess.run(
-        [sys.executable, "-m", "mcpscale", "score", str(tmp_path), "--questionnaire",
-         QUESTIONNAIRE],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    assert scored.returncode == 0, scored.stderr
+    scored = Cli()("score", tmp_path, "--questionnaire", QUESTIONNAIRE)
+    assert scored.exit_code == 0, scored.output
 
 
 PEOPLE_NAMES = ["Ana Silva", "Ben Ode", "Chloé Müller"]
 
 
-def test_strangers_and_participants_cannot_steer_the_room(tmp_path: Path, browser: Any) -> None:
-    server = Server(tmp_path, free_port())
+def test_strangers_and_participants_cannot_steer_the_room(
+    tmp_path: Path, browser: Devices, zygote: Zygote
+) -> None:
+    server = Server(zygote, tmp_path, free_port())
     try:
         ana = participant(browser, server, "Ana Silva")
-        stranger = browser.new_context().new_page()
+        stranger = browser.new_page()
         for url in (server.join + "x", server.base + "/seat", server.facilitator + "x"):
             response = stranger.goto(url)
             assert response.status == 403, url
@@ -275,14 +322,18 @@ def test_strangers_and_participants_cannot_steer_the_room(tmp_path: Path, browse
         server.stop()
 
 
-def test_a_killed_server_resumes_at_the_same_question(tmp_path: Path, browser: Any) -> None:
+def test_a_killed_server_resumes_at_the_same_question(
+    tmp_path: Path, browser: Devices, zygote: Zygote
+) -> None:
     port = free_port()
-    server = Server(tmp_path, port)
+    server = Server(zygote, tmp_path, port)
     board = facilitator(browser, server)
     pages = [participant(browser, server, name) for name in PEOPLE_NAMES]
     for page in pages:
         choose(page, "From scripts.")
     board.get_by_role("button", name="Next", exact=True).click()
+    for page in pages[:2]:  # the first question has the same choices: wait for the second
+        expect(page.get_by_role("heading", name="How is latency watched?")).to_be_visible()
     choose(pages[0], "Not at all.")
     choose(pages[1], "From a pipeline with checks.")
     board.get_by_role("button", name="Reveal", exact=True).click()
@@ -290,7 +341,7 @@ def test_a_killed_server_resumes_at_the_same_question(tmp_path: Path, browser: A
     before = saved(tmp_path)
     server.stop(signal.SIGKILL)
 
-    again = Server(tmp_path, port)
+    again = Server(zygote, tmp_path, port)
     try:
         assert (again.facilitator, again.join) == (server.facilitator, server.join)
         assert saved(tmp_path) == before
@@ -309,7 +360,7 @@ def test_a_killed_server_resumes_at_the_same_question(tmp_path: Path, browser: A
 
 
 def test_the_projector_shows_the_evidence_and_only_counts_when_anonymous(
-    tmp_path: Path, browser: Any
+    tmp_path: Path, browser: Devices, zygote: Zygote
 ) -> None:
     # The room file says where the room is: at a question the acme scan has a finding on.
     room_file = {"room": 1, "questionnaire": "mcp-enterprise-readiness@1.1",
@@ -317,6 +368,7 @@ def test_the_projector_shows_the_evidence_and_only_counts_when_anonymous(
     (tmp_path / ".workshop-room.json").write_text(json.dumps(room_file))
     evidence = ROOT / "examples" / "acme" / "evidence" / "scan.yaml"
     server = Server(
+        zygote,
         tmp_path,
         free_port(),
         "--anonymous",
@@ -340,10 +392,12 @@ def test_the_projector_shows_the_evidence_and_only_counts_when_anonymous(
         server.stop()
 
 
-def test_a_new_name_joins_only_when_the_facilitator_allows_it(tmp_path: Path, browser: Any) -> None:
-    server = Server(tmp_path, free_port())
+def test_a_new_name_joins_only_when_the_facilitator_allows_it(
+    tmp_path: Path, browser: Devices, zygote: Zygote
+) -> None:
+    server = Server(zygote, tmp_path, free_port())
     try:
-        stranger = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        stranger = browser.new_page(PHONE)
         stranger.goto(server.join)
         expect(stranger.get_by_role("button", name="Join as someone new")).to_have_count(0)
 
@@ -365,9 +419,9 @@ def test_a_new_name_joins_only_when_the_facilitator_allows_it(tmp_path: Path, br
     answers = saved(tmp_path)
     assert answers["Dana <b>Kim</b>"] == {"tech.a": {"choice": "some"}}
     # the same command again: the newcomer keeps their seat and their file
-    again = Server(tmp_path, free_port())
+    again = Server(zygote, tmp_path, free_port())
     try:
-        page = browser.new_context().new_page()
+        page = browser.new_page()
         page.goto(again.join)
         expect(page.get_by_role("button", name="Dana <b>Kim</b>")).to_be_visible()
         expect(page.get_by_role("button", name="Join as someone new")).to_be_visible()
@@ -375,11 +429,13 @@ def test_a_new_name_joins_only_when_the_facilitator_allows_it(tmp_path: Path, br
         again.stop()
 
 
-def test_keyboard_only_a_seat_a_choice_and_the_reveal(tmp_path: Path, browser: Any) -> None:
+def test_keyboard_only_a_seat_a_choice_and_the_reveal(
+    tmp_path: Path, browser: Devices, zygote: Zygote
+) -> None:
     """No mouse: Tab to a control, Enter to press it, on both screens."""
-    server = Server(tmp_path, free_port())
+    server = Server(zygote, tmp_path, free_port())
     try:
-        phone = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+        phone = browser.new_page(PHONE)
         phone.goto(server.join)
 
         def press_tab_until(page: Any, name: str) -> None:
@@ -417,13 +473,13 @@ FEATURES = ROOT / "tests" / "data" / "generality" / "features" / "questionnaire.
 
 
 def test_a_phone_ticks_a_multi_select_and_the_projector_shows_each_votes_level(
-    tmp_path: Path, browser: Any
+    tmp_path: Path, browser: Devices, zygote: Zygote
 ) -> None:
     """The features pack: depends_on, a multi-select with "None of these", choice ids u and n,
     texts with [/x] shown as written, an informational question."""
     room_file = {"room": 1, "questionnaire": "features@1", "question": "activities.l3"}
     (tmp_path / ".workshop-room.json").write_text(json.dumps(room_file))
-    server = Server(tmp_path, free_port(), questionnaire=str(FEATURES))
+    server = Server(zygote, tmp_path, free_port(), questionnaire=str(FEATURES))
     try:
         board = facilitator(browser, server)
         ana, ben, chloe = (participant(browser, server, n) for n in PEOPLE_NAMES)
@@ -512,9 +568,5 @@ def test_a_phone_ticks_a_multi_select_and_the_projector_shows_each_votes_level(
     }
     reviews = {name: a["controls.review"].choice for name, a in answers.items()}
     assert reviews == {"Ana Silva": "u", "Ben Ode": "n", "Chloé Müller": "a"}
-    scored = subprocess.run(
-        [sys.executable, "-m", "mcpscale", "score", str(tmp_path), "--questionnaire",
-         str(FEATURES)],
-        capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-    assert scored.returncode == 0, scored.stderr
+    scored = Cli()("score", tmp_path, "--questionnaire", FEATURES)
+    assert scored.exit_code == 0, scored.output
