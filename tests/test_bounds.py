@@ -88,21 +88,8 @@ def test_compare_with_dev_zero_does_not_hang(result_json: Path) -> None:
 
 
 # ---------------------------------------------------------------- many problems
-
-
-def test_sixty_thousand_unknown_ids_are_capped_and_fast(tmp_path: Path) -> None:
-    lines = ["kind: answers", "questionnaire: tiny", "respondent: {name: Ana, role: CTO}"]
-    lines += ["assessed_at: 2026-11-16", "answers:"]
-    lines += [f"  tech.q{i:05d}: elastic" for i in range(60_000)]
-    answers = tmp_path / "answers.yaml"
-    answers.write_text("\n".join(lines) + "\n")
-    run = mcpscale("validate", answers, "-q", QUESTIONNAIRE)
-    assert run.code == 1 and "Traceback" not in run.err
-    shown = run.out.splitlines()
-    assert len(shown) == 51
-    assert shown[0].startswith(f"{answers}:6:3: unknown question id 'tech.q00000'")
-    assert shown[-1] == f"...and 59,950 more problems in {answers}"
-    assert run.seconds < SECONDS  # was 283 s: each problem scanned the whole mapping
+# 60,000 unknown question ids, capped at 50 lines and fast: the hostile corpus' case
+# inputs/validate-sixty-thousand-unknown-ids (tests/data/hostile).
 
 
 # ---------------------------------------------------------------- numbers and dates
