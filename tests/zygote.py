@@ -461,10 +461,19 @@ LIVE_MODULES = (
 # What a report and its charts import besides (a second and more): `preload` them where a
 # test runs reports over and over.
 REPORT_MODULES = (
-    "mcpscale.render.report.html", "mcpscale.render.charts", "matplotlib.pyplot",
+    "mcpscale.render.report.html", "mcpscale.render.charts", "matplotlib.font_manager",
     "matplotlib.ticker",
 )  # fmt: skip
 
+# The commands' own modules and what they print with: the shared zygote's children run
+# hundreds of commands (the hostile corpus, the bounds), each would import these again.
+COMMAND_MODULES = (
+    "mcpscale.cli.files", "mcpscale.cli.score", "mcpscale.cli.report", "mcpscale.cli.history",
+    "mcpscale.cli.plan", "mcpscale.cli.evidence", "mcpscale.cli.imports", "mcpscale.cli.migrate",
+    "mcpscale.cli.coverage", "mcpscale.cli.questionnaires", "mcpscale.cli.init",
+    "mcpscale.render.results", "mcpscale.render.plan_view", "mcpscale.plan.compose",
+    "rich.console", "rich.table",
+)  # fmt: skip
 _SHARED: list[Zygote] = []
 _WARM: list[Zygote] = []
 
@@ -472,7 +481,7 @@ _WARM: list[Zygote] = []
 def shared() -> Zygote:
     """This test process's one zygote, started on first use and stopped at exit."""
     if not _SHARED:
-        _SHARED.append(Zygote())
+        _SHARED.append(Zygote(preload=COMMAND_MODULES))
         atexit.register(_SHARED[0].close)
     return _SHARED[0]
 
