@@ -1,12 +1,13 @@
 """`mcpscale ARGS` in a real pseudo-terminal, its output drawn on a pyte screen: the tests read
-what a person would see, and type what they would type."""
+what a person would see, and type what they would type. The process is forked from a warmed
+parent (tests/zygote.py) onto the terminal, as its controlling terminal: a real `python -m
+mcpscale`, without half a second of interpreter start-up per run."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import re
-import sys
 import time
 from collections.abc import Callable, Sequence
 
@@ -14,8 +15,9 @@ import pexpect
 import pyte
 
 from .conftest import ROOT
+from .zygote import PtyChild, warm
 
-TIMEOUT = 20  # seconds for any one screen; start-up imports rich and pydantic
+TIMEOUT = 20  # seconds for any one screen
 COLUMNS, ROWS = 100, 40
 
 
@@ -26,14 +28,7 @@ class Terminal:
         env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1767225600", TERM="xterm")
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.ByteStream(self.screen)
-        self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", "mcpscale", *args],
-            cwd=str(ROOT),
-            env=env,
-            timeout=TIMEOUT,
-            dimensions=(rows, columns),
-        )
+        self.child = PtyChild(warm(), list(args), ROOT, env, rows, columns, timeout=TIMEOUT)
         self.child.logfile_read = self  # every byte read is drawn on the screen
 
     def write(self, data: bytes) -> None:

@@ -4,7 +4,6 @@ files only opened, a role changed on resume, and a save that fails halfway throu
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pexpect
@@ -13,6 +12,7 @@ import pytest
 from mcpscale.inputs.yaml import load_yaml
 
 from .conftest import ROOT, TINY, Cli
+from .zygote import PtyChild, warm
 
 TIMEOUT = 20
 ANA = """kind: answers
@@ -30,14 +30,13 @@ def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
 
 
-def spawn(output: Path, *extra: str) -> pexpect.spawn:
+def spawn(output: Path, *extra: str) -> PtyChild:
+    """`mcpscale assess` on a new 100 x 40 pseudo-terminal, forked from a warmed parent."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), SOURCE_DATE_EPOCH="1767225600", TERM="xterm")
-    args = ["-m", "mcpscale", "assess", "--questionnaire", str(TINY), "--respondent", "Ana"]
+    args = ["assess", "--questionnaire", str(TINY), "--respondent", "Ana"]
     args += ["--role", "CTO", "--output", str(output), "--no-notes", *extra]
     args += ["--profile", str(TINY / "profile.yaml")]
-    return pexpect.spawn(
-        sys.executable, args, env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(40, 100)
-    )
+    return PtyChild(warm(), args, ROOT, env, 40, 100, encoding="utf-8", timeout=TIMEOUT)
 
 
 def assess(cli: Cli, output: Path, keys: list[str], *extra: str, role: str = "CTO") -> object:

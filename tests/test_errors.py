@@ -5,7 +5,6 @@ A bug prints one line naming the log; the log holds the traceback, never a secre
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -17,36 +16,29 @@ from mcpscale.cli.errors import log_dir, redact_command_line
 from mcpscale.evidence.secrets import REDACTED
 
 from .conftest import ACME, TINY, Cli
+from .zygote import Run, warm
 
 SECRET = "sk-secret-0123456789abcdefXYZ"
-# Runs `python -m mcpscale ARGS` with one core function replaced by a crash: a bug on demand.
+# Replaces one core function with a crash before mcpscale runs: a bug on demand.
 CRASH = """\
-import runpy, sys
 import {module} as target
 
 def crash(*args, **kwargs):
     raise RuntimeError(f"unexpected {{args!r}}")
 
 target.{function} = crash
-runpy.run_module("mcpscale", run_name="__main__", alter_sys=True)
 """
 
 
-def mcpscale(
-    *args: str | Path, env: dict[str, str], crash: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run mcpscale in its own process; crash='module:function' makes that function raise."""
-    if crash is None:
-        command = [sys.executable, "-m", "mcpscale"]
-    else:
+def mcpscale(*args: str | Path, env: dict[str, str], crash: str | None = None) -> Run:
+    """Run `python -m mcpscale ARGS` as its own process, forked from a warmed parent;
+    crash='module:function' makes that function raise."""
+    prelude = ""
+    if crash is not None:
         module, function = crash.split(":")
-        command = [sys.executable, "-c", CRASH.format(module=module, function=function)]
-    return subprocess.run(
-        [*command, *map(str, args)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **env},
-        timeout=120,
+        prelude = CRASH.format(module=module, function=function)
+    return warm().run(
+        [*map(str, args)], Path.cwd(), {**os.environ, **env}, timeout=120, prelude=prelude
     )
 
 
@@ -56,12 +48,12 @@ def test_a_bug_exits_3_with_one_line_and_the_traceback_in_the_log(tmp_path: Path
         env={"MCPSCALE_LOG_DIR": str(tmp_path)}, crash="mcpscale.pipeline:score_files",
     )  # fmt: skip
     log = tmp_path / "mcpscale.log"
-    assert result.returncode == 3
-    assert result.stdout == ""
-    assert len(result.stderr.splitlines()) == 1
-    assert result.stderr.startswith("internal error: RuntimeError: unexpected (")
-    assert result.stderr.rstrip().endswith(f"; details in {log}")
-    assert "Traceback" not in result.stderr and "╭" not in result.stderr  # nor typer's pretty one
+    assert result.code == 3
+    assert result.out == ""
+    assert len(result.err.splitlines()) == 1
+    assert result.err.startswith("internal error: RuntimeError: unexpected (")
+    assert result.err.rstrip().endswith(f"; details in {log}")
+    assert "Traceback" not in result.err and "╭" not in result.err  # nor typer's pretty one
     text = log.read_text()
     assert f"command: mcpscale score {ACME / 'answers'}\n" in text
     assert "Traceback (most recent call last):" in text
@@ -76,9 +68,9 @@ def test_mcpscale_debug_also_shows_the_traceback(tmp_path: Path) -> None:
         env={"MCPSCALE_LOG_DIR": str(tmp_path), "MCPSCALE_DEBUG": "1"},
         crash="mcpscale.pipeline:score_files",
     )  # fmt: skip
-    assert result.returncode == 3
-    assert result.stderr.startswith("Traceback (most recent call last):")
-    assert result.stderr.splitlines()[-1].startswith("internal error: RuntimeError: unexpected")
+    assert result.code == 3
+    assert result.err.startswith("Traceback (most recent call last):")
+    assert result.err.splitlines()[-1].startswith("internal error: RuntimeError: unexpected")
     assert "Traceback" in (tmp_path / "mcpscale.log").read_text()
 
 
@@ -90,7 +82,7 @@ def test_the_log_never_holds_a_secret_from_the_command_line(tmp_path: Path) -> N
         env={"MCPSCALE_LOG_DIR": str(tmp_path)}, crash="mcpscale.evidence.probe:probe",
     )  # fmt: skip
     text = (tmp_path / "mcpscale.log").read_text()
-    assert result.returncode == 3, result.stderr
+    assert result.code == 3, result.err
     assert "Traceback" in text and "RuntimeError: unexpected" in text
     assert (
         "command: mcpscale evidence probe --url http://127.0.0.1:9/mcp "
@@ -98,7 +90,7 @@ def test_the_log_never_holds_a_secret_from_the_command_line(tmp_path: Path) -> N
     ) in text
     for leaked in (SECRET, "plain-value-1234"):
         assert leaked not in text
-        assert leaked not in result.stderr
+        assert leaked not in result.err
 
 
 def test_a_bug_in_process_goes_through_the_same_policy(
@@ -146,18 +138,18 @@ def test_a_malformed_source_date_epoch_is_bad_input_for_a_report(
         "report", ACME / "answers", "--output", tmp_path / f"report{suffix}",
         env={"SOURCE_DATE_EPOCH": "abc", "MCPSCALE_LOG_DIR": str(tmp_path)},
     )  # fmt: skip
-    assert (result.returncode, result.stderr.splitlines()) == (2, BAD_EPOCH)
+    assert (result.code, result.err.splitlines()) == (2, BAD_EPOCH)
     assert not (tmp_path / "mcpscale.log").exists()
 
 
-def test_a_malformed_source_date_epoch_is_bad_input_for_a_chart(tmp_path: Path) -> None:
-    scored = mcpscale("score", ACME / "answers", "-f", "json", "-o", tmp_path / "r.json", env={})
-    assert scored.returncode == 0, scored.stderr
+def test_a_malformed_source_date_epoch_is_bad_input_for_a_chart(cli: Cli, tmp_path: Path) -> None:
+    scored = cli("score", ACME / "answers", "-f", "json", "-o", tmp_path / "r.json")
+    assert scored.exit_code == 0, scored.output
     result = mcpscale(
         "trend", tmp_path / "r.json", "--output", tmp_path / "trend.svg",
         env={"SOURCE_DATE_EPOCH": "abc", "MCPSCALE_LOG_DIR": str(tmp_path)},
     )  # fmt: skip
-    assert (result.returncode, result.stderr.splitlines()[-1:]) == (2, BAD_EPOCH)
+    assert (result.code, result.err.splitlines()[-1:]) == (2, BAD_EPOCH)
 
 
 def test_an_interview_with_a_malformed_source_date_epoch_is_bad_input(
@@ -175,13 +167,13 @@ def test_an_interview_with_a_malformed_source_date_epoch_is_bad_input(
 def test_a_failed_gate_exits_1_and_bad_input_2_without_a_log(tmp_path: Path) -> None:
     env = {"MCPSCALE_LOG_DIR": str(tmp_path)}
     gate = mcpscale("score", ACME / "answers", "--fail-under", "4.5", env=env)
-    assert gate.returncode == 1
-    assert gate.stderr.splitlines()[-1].startswith("gate failed: overall score ")
+    assert gate.code == 1
+    assert gate.err.splitlines()[-1].startswith("gate failed: overall score ")
     bad = mcpscale("score", tmp_path / "missing.yaml", env=env)
     missing = tmp_path / "missing.yaml"
-    assert (bad.returncode, bad.stderr) == (2, f"error: {missing}: no such file or directory\n")
+    assert (bad.code, bad.err) == (2, f"error: {missing}: no such file or directory\n")
     usage = mcpscale("score", "--no-such-option", env=env)  # typer's own usage error
-    assert usage.returncode == 2 and "No such option: --no-such-option" in usage.stderr
+    assert usage.code == 2 and "No such option: --no-such-option" in usage.err
     assert not (tmp_path / "mcpscale.log").exists()
 
 
@@ -214,9 +206,9 @@ def test_an_unwritable_log_folder_falls_back_to_the_temp_folder(
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
     result = mcpscale("score", ACME / "answers", env={}, crash="mcpscale.pipeline:score_files")
-    assert result.returncode == 3
+    assert result.code == 3
     [log] = (tmp_path / "tmp").glob("mcpscale-*.log")
-    assert result.stderr.rstrip().endswith(f"; details in {log}")
+    assert result.err.rstrip().endswith(f"; details in {log}")
     assert "Traceback" in log.read_text()
 
 

@@ -14,7 +14,7 @@ from mcpscale.cli import app
 from mcpscale.render.text import file_name, file_names
 
 from .conftest import DATA, Cli
-from .forked_terminal import ForkedTerminal as Terminal
+from .terminal import Terminal
 
 GENERALITY = DATA / "generality"
 WIDE = GENERALITY / "wide"

@@ -15,8 +15,7 @@ from mcpscale.interview.prompt import fold_lines, is_evidence_link
 from mcpscale.interview.workshop import answers_files, parse_respondents, slugify
 
 from .conftest import TINY
-from .forked_terminal import ForkedTerminal as Terminal
-from .terminal import COLUMNS
+from .terminal import COLUMNS, Terminal
 
 BACKSPACE = "\x7f"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"

@@ -10,10 +10,8 @@ import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
-import pexpect
 import pytest
 import yaml
 
@@ -22,6 +20,7 @@ from mcpscale.render.style import fmt_money
 from .conftest import ACME, EPOCH, ROOT, TINY, Cli, pdf_pages, run_demo
 from .test_plan_cli import make_custom_pack
 from .test_report import HOSTILE_NOTE, TINY_ARGS, pdf_text
+from .zygote import PtyChild, warm
 
 ECONOMICS = ROOT / "questionnaires" / "mcp-enterprise-readiness" / "economics.yaml"
 PLAN_SECTIONS = (
@@ -232,16 +231,10 @@ def test_report_without_a_profile_of_a_pack_without_a_plan_says_so(
 def on_a_terminal(*args: str) -> str:
     """Everything `mcpscale ARGS...` shows in a pseudo-terminal, escape sequences included."""
     env = dict(os.environ, PYTHONPATH=str(ROOT), TERM="xterm")
-    child = pexpect.spawn(
-        sys.executable,
-        ["-m", "mcpscale", *args],
-        cwd=str(ROOT),
-        env=env,
-        encoding="utf-8",
-        timeout=60,
-        dimensions=(24, 100),
-    )
-    return str(child.read())
+    child = PtyChild(warm(), list(args), ROOT, env, 24, 100, encoding="utf-8", timeout=60)
+    shown = str(child.read())
+    child.close()
+    return shown
 
 
 def test_progress_is_drawn_on_a_terminal_and_quiet_otherwise(cli: Cli, tmp_path: Path) -> None:

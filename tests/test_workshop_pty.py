@@ -9,7 +9,7 @@ from pathlib import Path
 from mcpscale.inputs.yaml import load_yaml
 
 from .conftest import TINY
-from .forked_terminal import ForkedTerminal as Terminal
+from .terminal import Terminal
 
 ROOM = "Ana Silva:CTO,Ben Ode:CISO"
 

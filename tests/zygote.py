@@ -76,6 +76,12 @@ def child(job):
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+    if job.get("prelude"):  # code run first, as `python -c PRELUDE` would before runpy
+        try:
+            exec(job["prelude"], {"__name__": "__prelude__"})
+        except BaseException:
+            traceback.print_exc()
+            os._exit(1)  # never back into the parent's loop
     run_main(job)
 
 
@@ -271,7 +277,10 @@ class Zygote:
         env: dict[str, str],
         stdin: str = "",
         timeout: float = 10.0,
+        prelude: str = "",
     ) -> Run:
+        """`python -m mcpscale ARGS` in `cwd`; `prelude`, Python code the child runs first (to
+        replace a function, say), as `python -c` running it and then runpy would."""
         self._count += 1
         out = Path(self._folder.name) / f"{self._count}.out"
         err = Path(self._folder.name) / f"{self._count}.err"
@@ -284,6 +293,8 @@ class Zygote:
             "stderr": str(err),
             "timeout": timeout,
         }
+        if prelude:
+            job["prelude"] = prelude
         self._send.write(json.dumps(job) + "\n")
         self._send.flush()
         line = self._receive.readline()
