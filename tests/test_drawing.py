@@ -77,3 +77,25 @@ def test_money_ticks_are_round_and_cover_the_range() -> None:
     assert ticks[0] <= -1234 and ticks[-1] >= 5678 and len(ticks) <= 8
     steps = {round(b - a, 6) for a, b in zip(ticks, ticks[1:], strict=False)}
     assert len(steps) == 1 and steps.pop() in {1000, 2000, 2500}
+
+
+def test_a_docx_picture_keeps_every_label_inside_its_edges() -> None:
+    """Labels are placed with text_width(); the picture paints them at the same widths, so
+    the last tick's name and a long title are whole, not cut at the picture's edge."""
+    import base64
+
+    from matplotlib.image import imread
+
+    from mcpscale.pipeline import Options, run
+    from mcpscale.render import charts
+
+    from .conftest import ACME
+
+    result = run([ACME / "answers"], Options(profile=ACME / "profile.yaml")).result
+    for dimension in result.dimensions:
+        with as_png(dpi=150):
+            html = charts.question_spread(result, dimension.id)
+        data = base64.b64decode(html.split(",", 1)[1].split('"')[0])
+        pixels = imread(io.BytesIO(data), format="png")[..., :3]
+        for edge in (pixels[:, :2], pixels[:, -2:], pixels[:2], pixels[-2:]):
+            assert edge.min() > 0.9, dimension.id  # nothing dark touches an edge

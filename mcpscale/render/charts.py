@@ -279,7 +279,10 @@ def question_spread(result: Result, dimension_id: str) -> str:
     widest = max((text_width(label, label_size) for label in labels), default=0.0)
     left = round(min(max(widest + 10, 60.0), width * 0.55), 2)
     labels = [fit(label, label_size, left - 10) for label in labels]
-    plot_width = width - left - 12
+    # room on the right for half the last tick's label ("100 Done", "5 Optimizing")
+    half_last = text_width(tick_labels[-1], label_size) / 2 if tick_labels else 0.0
+    right = round(max(12.0, half_last + 2 - (width - left - 12) * 0.03 / 1.06), 2)
+    plot_width = width - left - right
     tick_lines = max((label.count("\n") + 1 for label in tick_labels), default=1)
     bottom = top + row * max(len(scored), 1)
     height = bottom + 9 * tick_lines + 24
@@ -300,7 +303,7 @@ def question_spread(result: Result, dimension_id: str) -> str:
             drawing.text(left - 6, centre + 2.5, label, label_size, "end")
         drawing.line([(x(min(levels)), centre), (x(max(levels)), centre)], colour, 3, cap="square")
         drawing.circle(x(question.score or 0), centre, 2.5, PALETTE["current"])
-    drawing.line([(left, top), (left, bottom), (width - 12, bottom)], "#000000")
+    drawing.line([(left, top), (left, bottom), (width - right, bottom)], "#000000")
     xlabel = "Maturity level (dot: aggregated score; bar: respondents' range)"
     middle = left + plot_width / 2
     drawing.text(centred(middle, xlabel, 9, width), height - 6, xlabel, 9, "middle")

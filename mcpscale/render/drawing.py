@@ -232,6 +232,7 @@ class Drawing:
 
     def png(self, dpi: int = 150) -> bytes:
         """The same shapes painted by matplotlib (Agg), `dpi` pixels an inch."""
+        import matplotlib
         from matplotlib.figure import Figure
         from matplotlib.patches import Circle, Polygon
 
@@ -279,7 +280,10 @@ class Drawing:
                         **common,
                     )  # fmt: skip
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        # glyphs at their unhinted advances, as text_width() measures them and a PDF sets
+        # them: hinting widens text at screen sizes, and a label placed to fit would not
+        with matplotlib.rc_context({"text.hinting": "no_hinting"}):
+            figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
         return buffer.getvalue()
 
 
