@@ -49,7 +49,8 @@ requests, replies = os.fdopen(3, "r"), os.fdopen(4, "w")
 live = set()  # started children not waited for yet
 
 
-def child(job):
+# The child's own session, folder and environment, as a new process started there has.
+def enter(job):
     os.setsid()
     os.close(3)
     os.close(4)
@@ -57,6 +58,10 @@ def child(job):
     os.environ.clear()
     os.environ.update(job["env"])
     time.tzset()
+
+
+def child(job):
+    enter(job)
     data = job["stdin"].encode()
     if len(data) < 60000:  # a pipe, as when a shell pipes text in; it holds this much
         read, write = os.pipe()
@@ -116,13 +121,7 @@ def run_main(job):
 # A `python -m mcpscale` that runs on while the test talks to it: its standard streams are a
 # pseudo-terminal (its controlling terminal, as in a shell) or FIFOs the test reads.
 def live_child(job, ready):
-    os.setsid()
-    os.close(3)
-    os.close(4)
-    os.chdir(job["cwd"])
-    os.environ.clear()
-    os.environ.update(job["env"])
-    time.tzset()
+    enter(job)
     if job["tty"]:
         terminal = os.open(job["tty"], os.O_RDWR)  # after setsid: the controlling terminal
         for fd in (0, 1, 2):
