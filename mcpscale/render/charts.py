@@ -30,6 +30,7 @@ from mcpscale.render.drawing import (
     fit,
     legend,
     nice_ticks,
+    shorten,
     text_height,
     text_width,
 )
@@ -275,7 +276,7 @@ def question_spread(result: Result, dimension_id: str) -> str:
     ticks = scale_ticks(result.scale)
     tick_labels = level_labels(result.scale, ticks)
     width, row, top, label_size = SPREAD_WIDTH, 12.5, 28.0, 7.0
-    labels = [chart_text(_shorten(q.text, 56)) for q in scored]
+    labels = [chart_text(shorten(q.text, 56)) for q in scored]
     widest = max((text_width(label, label_size) for label in labels), default=0.0)
     left = round(min(max(widest + 10, 60.0), width * 0.55), 2)
     labels = [fit(label, label_size, left - 10) for label in labels]
@@ -507,7 +508,7 @@ def roadmap_gantt(plan: Plan) -> str:
     assert roadmap is not None
     items = list(roadmap.initiatives)
     width, size, row = SPREAD_WIDTH, 6.5, 10.5  # the page's text width: not scaled down
-    labels = [chart_text(_shorten(item.initiative.title, 48)) for item in items]
+    labels = [chart_text(shorten(item.initiative.title, 48)) for item in items]
     widest = max((text_width(label, size) for label in labels), default=0.0)
     left = round(min(max(widest + 12, 40.0), width * 0.45), 2)
     labels = [fit(label, size, left - 8) for label in labels]
@@ -825,13 +826,6 @@ def risk_heat_map(plan: Plan) -> str:
     drawing.text(20, (top + bottom) / 2, "Impact (1 minor - 5 severe)", 9, "middle", rotate=90)
     chart_title(drawing, "Risk heat map: probability x impact", middle)
     return drawing.html()
-
-
-def _shorten(text: str, width: int) -> str:
-    """A name cut at a word to fit a chart axis; the table beside the chart has it in full."""
-    import textwrap
-
-    return textwrap.shorten(" ".join(text.split()), width, placeholder="…")
 
 
 def wrap_labels(labels: Sequence[str], width: int) -> list[str]:

@@ -360,14 +360,20 @@ def text_height(text: str, size: float) -> float:
     return size * (1 + LINE_HEIGHT * text.count("\n"))
 
 
-def fit(label: str, size: float, room: float, bold: bool = False) -> str:
-    """The label cut at a word, with an ellipsis, until it fits `room` points."""
+def shorten(text: str, width: int) -> str:
+    """Text cut at a word to at most `width` characters, with an ellipsis: a name on a chart's
+    axis, whose table beside the chart has it in full."""
     import textwrap
 
+    return textwrap.shorten(" ".join(text.split()), width, placeholder="…")
+
+
+def fit(label: str, size: float, room: float, bold: bool = False) -> str:
+    """The label cut at a word, with an ellipsis, until it fits `room` points."""
     width = len(label)
     while width > 12 and text_width(label, size, bold) > room:
         width -= 4
-        label = textwrap.shorten(" ".join(label.split()), width, placeholder="…")
+        label = shorten(label, width)
     return label
 
 
