@@ -35,15 +35,30 @@ from pexpect.fdpexpect import fdspawn
 # The parent: imports what every command needs, then serves one request a line on fd 3,
 # answering on fd 4. Kept to the standard library and mcpscale, and single-threaded, so
 # forking is safe.
+# Before each fork it freezes what it holds (gc.freeze, as Python's documentation advises for
+# a fork without exec): a child's collections skip the objects it inherited, where its first
+# full collection would walk, and copy, every imported module's objects.
 _PARENT = r"""
-import atexit, json, os, runpy, select, signal, sys, time, traceback
+import atexit, gc, json, os, runpy, select, signal, sys, time, traceback
 
-import importlib, io
+import importlib, io, pkgutil
 
 import mcpscale.cli.app, mcpscale.formats.kinds, mcpscale.inputs.validate, mcpscale.pipeline
 
-for name in sys.argv[1:]:  # what a Zygote(preload=...) asks for besides
-    importlib.import_module(name)
+
+# Imports NAMES; "package.*" is the package and every module under it.
+def load(names):
+    for name in names:
+        if not name.endswith(".*"):
+            importlib.import_module(name)
+            continue
+        package = importlib.import_module(name[:-2])
+        for found in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            if not found.name.endswith(".__main__"):  # that one runs the program
+                importlib.import_module(found.name)
+
+
+load(sys.argv[1:])  # what a Zygote(preload=...) asks for besides
 
 requests, replies = os.fdopen(3, "r"), os.fdopen(4, "w")
 live = set()  # started children not waited for yet
@@ -177,8 +192,7 @@ def wait_for(pid, timeout):
 for line in requests:
     job = json.loads(line)
     if "preload" in job:  # more imports, for the children forked from now on
-        for name in job["preload"]:
-            importlib.import_module(name)
+        load(job["preload"])
         replies.write("{}\n")
         replies.flush()
         continue
@@ -191,6 +205,7 @@ for line in requests:
         sys.stdout.flush()
         sys.stderr.flush()
         ready, ready_write = os.pipe()
+        gc.freeze()
         pid = os.fork()
         if pid == 0:
             os.close(ready)
@@ -205,6 +220,7 @@ for line in requests:
     sys.stdout.flush()
     sys.stderr.flush()
     started = time.monotonic()
+    gc.freeze()
     pid = os.fork()
     if pid == 0:
         child(job)
@@ -475,14 +491,17 @@ REPORT_MODULES = (
     "matplotlib.ticker",
 )  # fmt: skip
 
-# The commands' own modules and what they print with: the shared zygote's children run
-# hundreds of commands (the hostile corpus, the bounds), each would import these again.
+# Every mcpscale module, and the libraries commands import only when they need them (the
+# charts' text metrics and ticks, spreadsheets, documents, validation, prompts): the shared
+# zygote's children run hundreds of commands (the hostile corpus, the bounds), and each
+# imported these again. Found by listing what the children imported. PDF rendering
+# (WeasyPrint) and the MCP SDK are left out: few children use them, and a child's peak
+# memory counts what the parent holds.
 COMMAND_MODULES = (
-    "mcpscale.cli.files", "mcpscale.cli.score", "mcpscale.cli.report", "mcpscale.cli.history",
-    "mcpscale.cli.plan", "mcpscale.cli.evidence", "mcpscale.cli.imports", "mcpscale.cli.migrate",
-    "mcpscale.cli.coverage", "mcpscale.cli.questionnaires", "mcpscale.cli.init",
-    "mcpscale.render.results", "mcpscale.render.plan_view", "mcpscale.plan.compose",
-    "rich.console", "rich.table",
+    "mcpscale.*", "rich.console", "rich.table", "rich.columns", "rich._emoji_codes",
+    "typer._adapters", "typer._click.decorators", "pydantic.type_adapter", "getpass",
+    "numpy", "matplotlib.font_manager", "matplotlib.ticker", "PIL.PngImagePlugin", "openpyxl",
+    "docx", "jinja2",
 )  # fmt: skip
 _SHARED: list[Zygote] = []
 _WARM: list[Zygote] = []
@@ -497,13 +516,14 @@ def shared() -> Zygote:
 
 
 def warm() -> Zygote:
-    """This test process's zygote that has imported LIVE_MODULES too, started on first use
-    and stopped at exit (killing any child still running). Its first child waits for those
-    imports: a test that times its runs calls `preload` first, which returns after them."""
+    """This test process's zygote that has imported COMMAND_MODULES and LIVE_MODULES, started
+    on first use and stopped at exit (killing any child still running). Its first child waits
+    for those imports: a test that times its runs calls `preload` first, which returns after
+    them."""
     if not _WARM:
         # This checkout's mcpscale, as the tests that started `python -m mcpscale` with
         # PYTHONPATH set to it ran; it imports while the caller goes on.
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        _WARM.append(Zygote(preload=LIVE_MODULES, env=env))
+        _WARM.append(Zygote(preload=(*COMMAND_MODULES, *LIVE_MODULES), env=env))
         atexit.register(_WARM[0].close)
     return _WARM[0]
