@@ -128,6 +128,7 @@ class _Child:
 def serve(listening: int, path: str) -> None:
     """The warm parent: fork a child per launcher that connects to the socket LISTENING (fd)
     until standard input closes."""
+    import gc
     import importlib
     import json
     import threading
@@ -170,6 +171,7 @@ def serve(listening: int, path: str) -> None:
                         os.close(fd)
                     connection.close()
                     continue
+                gc.freeze()  # the child's collections skip what it inherits (see tests/zygote.py)
                 pid = os.fork()
                 if pid == 0:
                     _child(json.loads(message), fds, connection, listener, selector, children)
