@@ -28,10 +28,13 @@ class Fitted:
             column.overflow = "fold"
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if fits(self.table, console, options):
-            yield self.table
-        else:
+        lines = drawn_if_it_fits(self.table, console, options)
+        if lines is None:
             yield stacked(self.table)
+            return
+        for line in lines:  # drawn once: measuring it was drawing it
+            yield from line
+            yield Segment.line()
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement.get(console, options, self.table)
@@ -42,8 +45,11 @@ def fitted(renderable: Any) -> Any:
     return Fitted(renderable) if isinstance(renderable, Table) else renderable
 
 
-def fits(table: Table, console: Console, options: ConsoleOptions) -> bool:
-    """True when every header fits unbroken and no drawn line is wider than the width."""
+def drawn_if_it_fits(
+    table: Table, console: Console, options: ConsoleOptions
+) -> list[list[Segment]] | None:
+    """The table's lines as drawn, when every header fits unbroken and no line is wider than
+    the width; else None."""
     width = options.max_width
     padding = table.padding[1] + table.padding[3]
     borders = (2 if table.box and table.show_edge else 0) + (
@@ -51,9 +57,9 @@ def fits(table: Table, console: Console, options: ConsoleOptions) -> bool:
     )
     headers = sum(_widest_line(console, column.header) + padding for column in table.columns)
     if table.show_header and headers + borders > width:
-        return False
-    lines = Segment.split_lines(console.render(table, options.update(height=None)))
-    return all(Segment.get_line_length(line) <= width for line in lines)
+        return None
+    lines = list(Segment.split_lines(console.render(table, options.update(height=None))))
+    return lines if all(Segment.get_line_length(line) <= width for line in lines) else None
 
 
 def stacked(table: Table) -> Group:
