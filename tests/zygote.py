@@ -516,14 +516,14 @@ def shared() -> Zygote:
 
 
 def warm() -> Zygote:
-    """This test process's zygote that has imported COMMAND_MODULES and LIVE_MODULES, started
-    on first use and stopped at exit (killing any child still running). Its first child waits
-    for those imports: a test that times its runs calls `preload` first, which returns after
-    them."""
+    """This test process's zygote that has imported every mcpscale module and LIVE_MODULES,
+    started on first use and stopped at exit (killing any child still running). Its first
+    child waits for those imports: a test that times its runs calls `preload` first, which
+    returns after them."""
     if not _WARM:
         # This checkout's mcpscale, as the tests that started `python -m mcpscale` with
         # PYTHONPATH set to it ran; it imports while the caller goes on.
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        _WARM.append(Zygote(preload=(*COMMAND_MODULES, *LIVE_MODULES), env=env))
+        _WARM.append(Zygote(preload=("mcpscale.*", *LIVE_MODULES), env=env))
         atexit.register(_WARM[0].close)
     return _WARM[0]
