@@ -34,6 +34,23 @@ def pytest_configure(config: pytest.Config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+# xdist hands each worker whole files (pyproject: --dist loadfile), in this order: the files
+# that take longest first, so the workers finish together instead of one waiting on a long
+# file the other drew last. A file stays on one worker, so its browser or warmed parent is
+# started once. The rest keep their collection order.
+LONGEST_FIRST = (
+    "test_workshop_web.py", "test_hostile.py", "test_pack_speaks.py", "test_finance.py",
+    "test_report.py", "test_evidence_conflicts.py", "test_report_plan.py", "test_report_docx.py",
+    "test_plan_fit.py", "test_probe.py", "test_charts_any_scale.py", "test_probe_eras.py",
+    "test_scoring_properties.py", "test_json_writer.py",
+)  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: place for place, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture(autouse=True, scope="module")
 def _frozen_before_each_file() -> None:
     """Python's collector walks every object a test process holds on each full collection: the
