@@ -1,11 +1,14 @@
-"""matplotlib set up for files that diff cleanly: the Agg backend, stable ids, no dates."""
+"""matplotlib set up for pictures that diff cleanly (the Agg backend, stable ids, no dates),
+and a chart drawn as shapes written as a file of its own."""
 
 from __future__ import annotations
 
-import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mcpscale.inputs.clock import today
+
+if TYPE_CHECKING:
+    from mcpscale.render.drawing import Drawing
 
 
 def pyplot() -> Any:
@@ -24,9 +27,11 @@ def pyplot() -> Any:
     return plt
 
 
-def figure_bytes(figure: Any, image_format: str) -> bytes:
-    """SVG or PNG without the creation date, so the same data gives the same file."""
-    buffer = io.BytesIO()
-    metadata = {"Date": None} if image_format == "svg" else {"Software": None}
-    figure.savefig(buffer, format=image_format, metadata=metadata)
-    return buffer.getvalue()
+CHART_DPI = 100  # a chart file's PNG: the resolution matplotlib's figures were saved at
+
+
+def chart_file(drawing: Drawing, image_format: str) -> bytes:
+    """A chart as a file of its own: SVG with its XML declaration, or PNG at CHART_DPI."""
+    if image_format == "png":
+        return drawing.png(CHART_DPI)
+    return ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + drawing.svg()).encode()
