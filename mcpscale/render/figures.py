@@ -1,14 +1,10 @@
-"""matplotlib set up for pictures that diff cleanly (the Agg backend, stable ids, no dates),
-and a chart drawn as shapes written as a file of its own."""
+"""matplotlib set up for files that diff cleanly: the Agg backend, stable ids, no dates."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mcpscale.inputs.clock import today
-
-if TYPE_CHECKING:
-    from mcpscale.render.drawing import Drawing
 
 
 def pyplot() -> Any:
@@ -25,13 +21,3 @@ def pyplot() -> Any:
     # Text is text: a name or a currency holding $x^2$ is never math (render.text.chart_text).
     plt.rcParams["text.parse_math"] = False
     return plt
-
-
-CHART_DPI = 100  # a chart file's PNG: the resolution matplotlib's figures were saved at
-
-
-def chart_file(drawing: Drawing, image_format: str) -> bytes:
-    """A chart as a file of its own: SVG with its XML declaration, or PNG at CHART_DPI."""
-    if image_format == "png":
-        return drawing.png(CHART_DPI)
-    return ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + drawing.svg()).encode()

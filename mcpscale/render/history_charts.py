@@ -1,4 +1,5 @@
-"""History charts: the trend line chart (the portfolio heat map is in render.portfolio)."""
+"""History charts: the trend line chart, and a chart as a file of its own (the portfolio heat map
+is in render.portfolio)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,6 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
     Drawn as shapes (render.drawing): the canvas is sized from the measured labels, so long
     names and dates stay whole, and the same trend gives the same bytes."""
     from mcpscale.render.charts import level_labels, scale_ticks, series_colours, wrap_labels
-    from mcpscale.render.figures import chart_file
     from mcpscale.render.text import chart_text
 
     size, count = TREND_SIZE, len(trend.dimensions)
@@ -148,6 +148,16 @@ def _pieces(points: Sequence[Point | None]) -> list[list[Point]]:
         else:
             pieces[-1].append(point)
     return [piece for piece in pieces if piece]
+
+
+CHART_DPI = 100  # a chart file's PNG: the resolution matplotlib's figures were saved at
+
+
+def chart_file(drawing: Drawing, image_format: str) -> bytes:
+    """A chart as a file of its own: SVG with its XML declaration, or PNG at CHART_DPI."""
+    if image_format == "png":
+        return drawing.png(CHART_DPI)
+    return ('<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + drawing.svg()).encode()
 
 
 def image_format_of(path: Path) -> str:

@@ -45,7 +45,7 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
 
     Drawn as shapes (render.drawing): the canvas is sized from the measured names."""
     from mcpscale.render.charts import level_labels, scale_ticks, wrap_labels
-    from mcpscale.render.figures import chart_file
+    from mcpscale.render.history_charts import chart_file
     from mcpscale.render.text import chart_text
 
     size = HEAT_SIZE
