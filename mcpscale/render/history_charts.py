@@ -58,8 +58,8 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
     tick_labels = level_labels(scale, ticks)
     ylabel = "score (dashed: target)"
     left = round(24 + max(text_width(label, size) for label in tick_labels) + 10, 2)
-    width = max(576.0 if count < 14 else 792.0, left + 300 + legend_width + 24)
-    right = round(width - legend_width - 24, 2)
+    width = max(576.0 if count < 14 else 792.0, left + 300 + legend_width + 30)
+    right = round(width - legend_width - 30, 2)  # the legend, 8 points in from the edge
     top = 30.0
 
     # the x labels: the dates (or file names) under their points, slanted when they would
@@ -122,7 +122,7 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
     title = chart_text(f"{trend.questionnaire.get('title', '')}: trend")
     chart_title(drawing, title, middle)
     for column, column_entries in enumerate(rows):
-        start = right + 24 + column * (column_width + 10)
+        start = right + 22 + column * (column_width + 10)
         base = top + LEGEND_SIZE
         for shape, colour, label in column_entries:
             middle_line = base - LEGEND_SIZE * 0.35

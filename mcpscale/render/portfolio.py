@@ -67,7 +67,10 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
     # the names down the left, wrapped whole; across the bottom, wrapped under their column
     # or, slanted, on one line cut to 160 points
     down = wrap_labels(down, 32) if labelled else []
-    across = [fit(name, size, 160) for name in across] if slanted else wrap_labels(across, 12)
+    if slanted:
+        across = [fit(name, size, 160) for name in across]
+    else:  # a word longer than 12 characters stays whole: the column widens instead
+        across = [wrap_labels([n], max([12, *map(len, n.split())]))[0] for n in across]
     lines = max((label.count("\n") + 1 for label in down), default=1)
     cell_height = max(18.72, 10.08 * lines + 2.88)  # a wrapped name fits its row
     if not labelled:  # unnamed rows: thinner, a stripe a unit
@@ -96,7 +99,8 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
     bar_left = plot_right + 16
     bar_top, bar_bottom = top, top + min(max(bottom - top, 100.0), 300.0)
     bar_labels = max(text_width(label, size) for label in tick_labels)
-    width = round(max(bar_left + 12 + 6 + bar_labels + 8 + 14, 300.0), 2)
+    score_x = bar_left + 18 + bar_labels + 16  # "score", upright: its glyphs left of it
+    width = round(max(score_x + 6, 300.0), 2)
     height = round(max(bottom + 8 + names_height, bar_bottom + size) + 6, 2)
     drawing = Drawing(width, height, css_class="portfolio")
     colours = _cividis()
@@ -148,7 +152,6 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
             drawing.line([(bar_left + 12, bar(tick)), (bar_left + 15.5, bar(tick))], "#000000")
             first = bar(tick) + size * 0.35 - label.count("\n") * size * LINE_HEIGHT / 2
             drawing.text(bar_left + 18, first, label, size)
-    score_x = bar_left + 18 + bar_labels + 10
     drawing.text(score_x, (bar_top + bar_bottom) / 2, "score", 9, "middle", rotate=90)
     title = "Portfolio: score per unit and dimension"
     chart_title(drawing, title, (left + plot_right) / 2)
