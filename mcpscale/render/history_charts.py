@@ -75,7 +75,7 @@ def trend_chart(trend: Trend, image_format: str) -> bytes:
     slanted = widest > slot - 6
     every = max(1, math.ceil(size * 1.6 / slot)) if slanted else 1
     names_height = widest * math.sqrt(0.5) + size if slanted else size
-    height = round(max(324 + 7.2 * max(count - 14, 0), top + legend_height + 8), 2)
+    height = round(max(324 + 7.2 * max(count - 14, 0), top + legend_height + 12), 2)
     bottom = height - names_height - 20
     if bottom - top < 200:  # slanted names take the plot's room: the canvas grows instead
         height, bottom = round(height + 200 - (bottom - top), 2), top + 200

@@ -69,8 +69,10 @@ def heatmap(portfolio: Portfolio, image_format: str) -> bytes:
     down = wrap_labels(down, 32) if labelled else []
     if slanted:
         across = [fit(name, size, 160) for name in across]
-    else:  # a word longer than 12 characters stays whole: the column widens instead
-        across = [wrap_labels([n], max([12, *map(len, n.split())]))[0] for n in across]
+    else:  # a word of up to 24 characters stays whole: the column widens instead
+        across = [
+            wrap_labels([n], max([12, *(min(len(w), 24) for w in n.split())]))[0] for n in across
+        ]
     lines = max((label.count("\n") + 1 for label in down), default=1)
     cell_height = max(18.72, 10.08 * lines + 2.88)  # a wrapped name fits its row
     if not labelled:  # unnamed rows: thinner, a stripe a unit
