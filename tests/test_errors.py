@@ -145,8 +145,9 @@ def test_a_malformed_source_date_epoch_is_bad_input_for_a_report(
 def test_a_malformed_source_date_epoch_is_bad_input_for_a_chart(cli: Cli, tmp_path: Path) -> None:
     scored = cli("score", ACME / "answers", "-f", "json", "-o", tmp_path / "r.json")
     assert scored.exit_code == 0, scored.output
+    # the PNG is painted by matplotlib, which reads SOURCE_DATE_EPOCH; the SVG reads no clock
     result = mcpscale(
-        "trend", tmp_path / "r.json", "--output", tmp_path / "trend.svg",
+        "trend", tmp_path / "r.json", "--output", tmp_path / "trend.png",
         env={"SOURCE_DATE_EPOCH": "abc", "MCPSCALE_LOG_DIR": str(tmp_path)},
     )  # fmt: skip
     assert (result.code, result.err.splitlines()[-1:]) == (2, BAD_EPOCH)

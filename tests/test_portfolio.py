@@ -147,3 +147,29 @@ def test_portfolio_report_in_html_and_pdf_uses_the_report_templates(
     assert 'class="cell below">1.62' in html  # retail tech 1.625 is under its target of 2
     text = "\n".join(p.extract_text() for p in PdfReader(out / "portfolio.pdf").pages)
     assert "Tiny readiness check portfolio" in text and "wholesale" in text  # its subject
+
+
+def test_the_heat_map_leaves_a_cell_without_a_score_blank_and_shows_names_as_text() -> None:
+    """A unit whose dimension has no score gets no cell there; a hostile unit name is text in
+    well-formed SVG; 14 columns and fewer units: a row per dimension; the same bytes twice."""
+    from xml.etree import ElementTree
+
+    from mcpscale.history.portfolio import DimensionCell, Portfolio, UnitScore
+    from mcpscale.render.portfolio import heatmap
+
+    def unit(name: str, scores: list[float | None]) -> UnitScore:
+        cells = tuple(
+            DimensionCell(f"d{i}", f"Dimension {i} & <more>", s, 50.0) for i, s in enumerate(scores)
+        )
+        return UnitScore(name, ("q", "1", "Q"), (0, 100), None, 1, None, 40.0, cells)
+
+    hostile = "$x^2$ <b>Unit</b> \\x1b[31m"
+    portfolio = Portfolio((unit(hostile, [10.0] * 12 + [None]), unit("B", [90.0] * 13)), ())
+    svg = heatmap(portfolio, "svg").decode()
+    assert svg == heatmap(portfolio, "svg").decode()
+    root = ElementTree.fromstring(svg)
+    texts = ["".join(t.itertext()) for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert hostile in " ".join(texts) and "Dimension 3 & <more>" in texts  # a name may wrap
+    # a row per dimension and overall (14), a unit a column (2), less the cell without a score
+    assert texts.count("10.0") == 12 and texts.count("90.0") == 13 and texts.count("40.0") == 2
+    assert heatmap(portfolio, "png").startswith(b"\x89PNG")

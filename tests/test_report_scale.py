@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,39 @@ def test_a_report_with_a_plan_draws_every_chart_without_pyplot(tmp_path: Path) -
     assert run_.returncode == 0, run_.stderr
     assert run_.stdout.strip().splitlines()[-1] == "False"
     assert output.read_text().count("<svg") >= 11
+
+
+def test_trend_and_portfolio_charts_are_drawn_without_pyplot(tmp_path: Path) -> None:
+    """`trend --output x.svg` and `portfolio` draw their charts as shapes too: neither command
+    imports pyplot, and each writes its chart."""
+    root = tmp_path / "units"
+    for unit in ("north", "south"):
+        shutil.copytree(ACME / "answers", root / unit)
+    result = tmp_path / "result.json"
+    chart, portfolio = tmp_path / "trend.svg", tmp_path / "portfolio"
+    commands = [
+        ["score", str(ACME / "answers"), "--format", "json", "--output", str(result)],
+        ["trend", str(result), str(result), "--output", str(chart)],
+        ["portfolio", str(root), "--output-dir", str(portfolio), "--jobs", "1"],
+    ]
+    code = (
+        "import sys\n"
+        "from mcpscale.cli.app import main\n"
+        f"sys.argv = ['mcpscale', *{commands[0]!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print('matplotlib.pyplot' in sys.modules)\n"
+    )
+    for command in commands:
+        run_ = subprocess.run(
+            [sys.executable, "-c", code.replace(repr(commands[0]), repr(command))],
+            capture_output=True,
+            text=True,
+        )
+        assert run_.returncode == 0, run_.stderr
+        assert run_.stdout.strip().splitlines()[-1] == "False", command
+    for svg in (chart, portfolio / "portfolio-heatmap.svg"):
+        ElementTree.fromstring(svg.read_bytes())  # well-formed XML
+        assert svg.read_text().startswith("<?xml") and "<text" in svg.read_text()

@@ -107,9 +107,12 @@ def trend(
 
 
 def _import_output_libraries() -> None:
-    """pandas and matplotlib, which the portfolio's CSV and heat map need: imported while the
-    pool's processes score the units (a second of a 1,000-unit run), not after them."""
-    import matplotlib.pyplot  # noqa: F401
+    """pandas and the parts of matplotlib the portfolio's CSV and heat map need (its font
+    metrics, tick placing and colour maps): imported while the pool's processes score the
+    units, not after them."""
+    import matplotlib.colors  # noqa: F401
+    import matplotlib.font_manager  # noqa: F401
+    import matplotlib.ticker  # noqa: F401
     import pandas  # noqa: F401
 
 

@@ -1,7 +1,6 @@
 """The report's charts, one function per chart, each drawn as shapes on render.drawing: inline
 SVG for HTML and PDF, a PNG of the same shapes for DOCX, a few milliseconds each. The trend and
-portfolio charts (render.history_charts, render.portfolio) are matplotlib figures in the same
-look (report_pyplot).
+portfolio charts (render.history_charts, render.portfolio) are drawn the same way.
 
 Every chart uses the same colour-blind-safe palette (Okabe-Ito; more series than it holds
 get series_colours()), has a title and labelled axes spanning the questionnaire's scale
@@ -14,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from mcpscale.formats.results import Result
 from mcpscale.render.drawing import (
@@ -53,27 +52,6 @@ PALETTE = {
     "yellow": "#F0E442",
 }
 SERIES = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#999999"]
-
-
-# The report's look; render.figures.pyplot() already fixes the backend and the SVG hash salt.
-REPORT_STYLE = {
-    "svg.fonttype": "none",  # text stays text: sharp, searchable, small
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.titleweight": "bold",
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
-
-
-def report_pyplot() -> Any:
-    """pyplot in the report's look; every chart mcpscale draws starts here."""
-    from mcpscale.render.figures import pyplot
-
-    plt = pyplot()
-    plt.rcParams.update(REPORT_STYLE)
-    return plt
 
 
 RADAR_DIMENSIONS = range(3, 9)  # fewer: no polygon; more: the spokes' names collide

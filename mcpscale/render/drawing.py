@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -443,6 +444,44 @@ def legend(
 def diamond(x: float, y: float, half: float) -> tuple[Point, ...]:
     """The corners of a diamond centred on (x, y), `half` points from centre to corner."""
     return ((x, y - half), (x + half, y), (x, y + half), (x - half, y))
+
+
+MARKERS = "o^sDv<>Ph*Xp"  # the filled markers marker() draws, as matplotlib names them
+
+
+def marker(drawing: Drawing, shape: str, x: float, y: float, size: float, colour: str) -> None:
+    """A point of a line chart: one of MARKERS ("o" a dot, "^" "v" "<" ">" triangles, "s" a
+    square, "D" a diamond, "P" a plus, "X" a cross, "h" "p" a hexagon and a pentagon, "*" a
+    star), about `size` points across, centred on (x, y)."""
+    half = size / 2
+    if shape == "o":
+        drawing.circle(x, y, half, colour)
+        return
+    if shape in "PX":  # a plus of arms a third as wide as it is long; X is it turned 45°
+        arm = 1 / 3
+        outline = [(arm, 1), (arm, arm), (1, arm), (1, -arm), (arm, -arm), (arm, -1)]
+        unit = [*outline, *((-u, -v) for u, v in outline)]
+        turn = math.pi / 4 if shape == "X" else 0.0
+        points = [
+            (u * math.cos(turn) - v * math.sin(turn), u * math.sin(turn) + v * math.cos(turn))
+            for u, v in unit
+        ]
+        drawing.polygon([(x + half * u, y - half * v) for u, v in points], colour)
+        return
+    corners, first, inner = {
+        "^": (3, 90, None), "v": (3, -90, None), "<": (3, 180, None), ">": (3, 0, None),
+        "s": (4, 45, None), "D": (4, 90, None), "p": (5, 90, None), "h": (6, 90, None),
+        "*": (5, 90, 0.4),
+    }[shape]  # fmt: skip
+    # about as much ink as the dot: a triangle's or a star's corners reach further out
+    radius = half * {"s": 1.27, "D": 1.15, "p": 1.1, "h": 1.05, "*": 1.4}.get(shape, 1.3)
+    points = []
+    steps = corners * (2 if inner else 1)
+    for step in range(steps):
+        angle = math.radians(first + 360 * step / steps)
+        reach = radius * (inner if inner and step % 2 else 1.0)
+        points.append((x + reach * math.cos(angle), y - reach * math.sin(angle)))
+    drawing.polygon(points, colour)
 
 
 # -- placing text -----------------------------------------------------------------------------

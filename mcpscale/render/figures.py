@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 from mcpscale.inputs.clock import today
@@ -22,11 +21,3 @@ def pyplot() -> Any:
     # Text is text: a name or a currency holding $x^2$ is never math (render.text.chart_text).
     plt.rcParams["text.parse_math"] = False
     return plt
-
-
-def figure_bytes(figure: Any, image_format: str) -> bytes:
-    """SVG or PNG without the creation date, so the same data gives the same file."""
-    buffer = io.BytesIO()
-    metadata = {"Date": None} if image_format == "svg" else {"Software": None}
-    figure.savefig(buffer, format=image_format, metadata=metadata)
-    return buffer.getvalue()
