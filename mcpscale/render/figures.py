@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import AbstractContextManager
 from typing import Any
 
 from mcpscale.inputs.clock import today
@@ -22,6 +23,15 @@ def pyplot() -> Any:
     # Text is text: a name or a currency holding $x^2$ is never math (render.text.chart_text).
     plt.rcParams["text.parse_math"] = False
     return plt
+
+
+def unhinted_text() -> AbstractContextManager[Any]:
+    """matplotlib's settings while a render.drawing picture is painted: glyphs at their
+    unhinted advances, as text_width() measures them and a PDF sets them. Hinting widens text
+    at screen sizes, and a label placed to fit would not."""
+    import matplotlib
+
+    return matplotlib.rc_context({"text.hinting": "no_hinting"})
 
 
 def figure_bytes(figure: Any, image_format: str) -> bytes:
