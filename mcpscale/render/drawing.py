@@ -234,21 +234,19 @@ class Drawing:
         """The same shapes painted by matplotlib's Agg renderer, `dpi` pixels an inch: no
         figure, axes or artists, just each shape's path or glyphs, as savefig would paint them."""
         from matplotlib.backends.backend_agg import RendererAgg
-        from matplotlib.image import imsave
+        from PIL import Image
 
         from mcpscale.render.figures import unhinted_text
 
         # the pixel size savefig gives a figure of width x height points
-        renderer = RendererAgg(
-            int(self.width / 72 * dpi + 1e-8), int(self.height / 72 * dpi + 1e-8), dpi
-        )
+        size = int(self.width / 72 * dpi + 1e-8), int(self.height / 72 * dpi + 1e-8)
+        renderer = RendererAgg(*size, dpi)
         with unhinted_text():
             _paint(renderer, self, dpi)
         buffer = io.BytesIO()
-        imsave(
-            buffer, renderer.buffer_rgba(), format="png", origin="upper", dpi=dpi,
-            metadata={"Software": None},
-        )  # fmt: skip
+        # as savefig writes it (matplotlib.image.imsave), without its Software text
+        picture = Image.frombuffer("RGBA", size, renderer.buffer_rgba(), "raw", "RGBA", 0, 1)
+        picture.save(buffer, format="png", dpi=(dpi, dpi))
         return buffer.getvalue()
 
 
@@ -266,7 +264,7 @@ def _paint(renderer: Any, drawing: Drawing, dpi: int) -> None:
     # with these limits on a whole figure computes it: a line on a pixel's edge snaps the same
     page = Bbox.from_bounds(0, 0, drawing.width / 72 * dpi, drawing.height / 72 * dpi)
     limits = Bbox.from_extents(0, drawing.height, drawing.width, 0)
-    to_pixels = (BboxTransformFrom(limits) + BboxTransformTo(page)).frozen()
+    to_pixels = Affine2D((BboxTransformFrom(limits) + BboxTransformTo(page)).get_matrix())
     gc = renderer.new_gc()
     gc.set_antialiased(False)
     gc.set_linewidth(0)
@@ -288,8 +286,10 @@ def _paint(renderer: Any, drawing: Drawing, dpi: int) -> None:
                     continue
                 left, bottom = to_pixels.transform((x, y + line * shape.size * LINE_HEIGHT))
                 # the anchor: the line's start, middle or end, on its baseline, turned with it
-                width = renderer.get_text_width_height_descent(piece, font, False)[0]
-                back = {"start": 0.0, "middle": width / 2, "end": width}[shape.anchor]
+                back = 0.0
+                if shape.anchor != "start":
+                    width = renderer.get_text_width_height_descent(piece, font, False)[0]
+                    back = width / 2 if shape.anchor == "middle" else width
                 if angle:
                     left, bottom = left - cos * back, bottom - sin * back
                 else:
@@ -319,7 +319,7 @@ def _paint(renderer: Any, drawing: Drawing, dpi: int) -> None:
             face = to_rgba(shape.fill, shape.opacity)
             renderer.draw_path(gc, Path(points, closed=True), to_pixels, face if face[3] else None)
         else:
-            gc.set_foreground(to_rgba(shape.stroke, shape.opacity), isRGBA=True)
+            gc.set_foreground(to_rgba(shape.stroke or "none", shape.opacity), isRGBA=True)
             gc.set_linewidth(shape.width)
             gc.set_joinstyle("round")
             if shape.dash and shape.width > 0:
