@@ -260,8 +260,8 @@ def _paint(renderer: Any, drawing: Drawing, dpi: int) -> None:
     from matplotlib.path import Path
     from matplotlib.transforms import Affine2D, Bbox, BboxTransformFrom, BboxTransformTo
 
-    # points, y down, to pixels, y up (the renderer turns y down again), computed as an axes
-    # with these limits on a whole figure computes it: a line on a pixel's edge snaps the same
+    # points (y down) to pixels (y up; the renderer turns y down again): the very matrix of an
+    # axes over the whole figure, so a line on a pixel's edge snaps to the same row as before
     page = Bbox.from_bounds(0, 0, drawing.width / 72 * dpi, drawing.height / 72 * dpi)
     limits = Bbox.from_extents(0, drawing.height, drawing.width, 0)
     to_pixels = Affine2D((BboxTransformFrom(limits) + BboxTransformTo(page)).get_matrix())
