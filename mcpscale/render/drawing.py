@@ -232,60 +232,105 @@ class Drawing:
     # -- PNG --------------------------------------------------------------------------------
 
     def png(self, dpi: int = 150) -> bytes:
-        """The same shapes painted by matplotlib (Agg), `dpi` pixels an inch."""
-        import matplotlib
-        from matplotlib.figure import Figure
-        from matplotlib.patches import Circle, Polygon
+        """The same shapes painted by matplotlib's Agg renderer, `dpi` pixels an inch: no
+        figure, axes or artists, just each shape's path or glyphs, as savefig would paint them."""
+        from matplotlib.backends.backend_agg import RendererAgg
+        from PIL import Image
 
-        from mcpscale.render.figures import pyplot
+        from mcpscale.render.figures import unhinted_text
 
-        pyplot()  # the backend and the text settings every mcpscale picture uses
-        figure = Figure(figsize=(self.width / 72, self.height / 72), dpi=72)
-        axes = figure.add_axes((0, 0, 1, 1))
-        axes.set_xlim(0, self.width)
-        axes.set_ylim(self.height, 0)
-        axes.set_axis_off()
-        for order, shape in enumerate(self.shapes):
-            common: dict[str, Any] = {"alpha": shape.opacity, "zorder": order}
-            if shape.kind == "circle":
-                ((x, y),) = shape.points
-                axes.add_patch(Circle((x, y), shape.radius, color=shape.fill, **common))
-            elif shape.kind == "path" and (shape.closed or shape.fill != "none"):
-                axes.add_patch(
-                    Polygon(
-                        shape.points,
-                        closed=True,
-                        facecolor=shape.fill if shape.fill != "none" else "none",
-                        edgecolor=shape.stroke or "none",
-                        linewidth=shape.width,
-                        **common,
-                    )  # fmt: skip
-                )
-            elif shape.kind == "path":
-                xs, ys = zip(*shape.points, strict=True)
-                dashes: dict[str, Any] = {"dashes": shape.dash} if shape.dash else {}
-                cap = {"square": "projecting"}.get(shape.cap or "", shape.cap or "butt")
-                axes.plot(
-                    xs, ys, color=shape.stroke, linewidth=shape.width,
-                    solid_capstyle=cap, **dashes, **common,
-                )  # fmt: skip
-            else:
-                ((x, y),) = shape.points
-                for line, piece in enumerate(shape.text.split("\n")):
-                    axes.text(
-                        x, y + line * shape.size * LINE_HEIGHT, piece,
-                        fontsize=shape.size, family=FONT, color=shape.fill,
-                        fontweight="bold" if shape.bold else "normal",
-                        ha={"start": "left", "middle": "center", "end": "right"}[shape.anchor],
-                        va="baseline", rotation=shape.rotate, rotation_mode="anchor",
-                        **common,
-                    )  # fmt: skip
+        # the pixel size savefig gives a figure of width x height points
+        size = int(self.width / 72 * dpi + 1e-8), int(self.height / 72 * dpi + 1e-8)
+        renderer = RendererAgg(*size, dpi)
+        with unhinted_text():
+            _paint(renderer, self, dpi)
         buffer = io.BytesIO()
-        # glyphs at their unhinted advances, as text_width() measures them and a PDF sets
-        # them: hinting widens text at screen sizes, and a label placed to fit would not
-        with matplotlib.rc_context({"text.hinting": "no_hinting"}):
-            figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        # as savefig writes it (matplotlib.image.imsave), without its Software text
+        picture = Image.frombuffer("RGBA", size, renderer.buffer_rgba(), "raw", "RGBA", 0, 1)
+        picture.save(buffer, format="png", dpi=(dpi, dpi))
         return buffer.getvalue()
+
+
+def _paint(renderer: Any, drawing: Drawing, dpi: int) -> None:
+    """Paints a white page, then every shape in order, as a figure's patch and its artists
+    (Line2D, Polygon, Circle, Text with rotation_mode="anchor") would."""
+    import math
+
+    from matplotlib.colors import to_rgba
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.path import Path
+    from matplotlib.transforms import Affine2D, Bbox, BboxTransformFrom, BboxTransformTo
+
+    # points (y down) to pixels (y up; the renderer turns y down again): the very matrix of an
+    # axes over the whole figure, so a line on a pixel's edge snaps to the same row as before
+    page = Bbox.from_bounds(0, 0, drawing.width / 72 * dpi, drawing.height / 72 * dpi)
+    limits = Bbox.from_extents(0, drawing.height, drawing.width, 0)
+    to_pixels = Affine2D((BboxTransformFrom(limits) + BboxTransformTo(page)).get_matrix())
+    gc = renderer.new_gc()
+    gc.set_antialiased(False)
+    gc.set_linewidth(0)
+    renderer.draw_path(gc, Path.unit_rectangle(), BboxTransformTo(page), (1.0, 1.0, 1.0, 1.0))
+    gc.restore()
+    for shape in drawing.shapes:
+        gc = renderer.new_gc()
+        if shape.kind == "text":
+            ((x, y),) = shape.points
+            gc.set_foreground(to_rgba(shape.fill), isRGBA=True)
+            gc.set_alpha(shape.opacity)
+            angle = shape.rotate % 360
+            cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+            font = FontProperties(
+                family=FONT, size=shape.size, weight="bold" if shape.bold else "normal"
+            )
+            for line, piece in enumerate(shape.text.split("\n")):
+                if not piece:
+                    continue
+                left, bottom = to_pixels.transform((x, y + line * shape.size * LINE_HEIGHT))
+                # the anchor: the line's start, middle or end, on its baseline, turned with it
+                back = 0.0
+                if shape.anchor != "start":
+                    width = renderer.get_text_width_height_descent(piece, font, False)[0]
+                    back = width / 2 if shape.anchor == "middle" else width
+                if angle:
+                    left, bottom = left - cos * back, bottom - sin * back
+                else:
+                    left -= back
+                renderer.draw_text(gc, left, renderer.height - bottom, piece, font, angle)
+        elif shape.kind == "circle":
+            # a Circle(color=...) paints its edge too, patch.linewidth (1 point) wide
+            ((x, y),) = shape.points
+            colour = to_rgba(shape.fill, shape.opacity)
+            gc.set_alpha(shape.opacity)
+            gc.set_foreground(colour, isRGBA=True)
+            gc.set_linewidth(1.0)
+            gc.set_joinstyle("miter")
+            gc.set_capstyle("butt")
+            circle = Affine2D().scale(shape.radius).translate(x, y) + to_pixels
+            renderer.draw_path(gc, Path.unit_circle(), circle, colour)
+        elif shape.closed or shape.fill != "none":
+            points = list(shape.points)
+            if len(points) == 1 or points[0] != points[-1]:
+                points.append(points[0])  # as Polygon(closed=True) closes it
+            gc.set_alpha(shape.opacity)
+            edge = to_rgba(shape.stroke or "none", shape.opacity)
+            gc.set_foreground(edge, isRGBA=True)
+            gc.set_linewidth(shape.width if edge[3] else 0)
+            gc.set_joinstyle("miter")
+            gc.set_capstyle("butt")
+            face = to_rgba(shape.fill, shape.opacity)
+            renderer.draw_path(gc, Path(points, closed=True), to_pixels, face if face[3] else None)
+        else:
+            gc.set_foreground(to_rgba(shape.stroke or "none", shape.opacity), isRGBA=True)
+            gc.set_linewidth(shape.width)
+            gc.set_joinstyle("round")
+            if shape.dash and shape.width > 0:
+                # a dashed Line2D: butt ends, and dashes in line widths (lines.scale_dashes)
+                gc.set_capstyle("butt")
+                gc.set_dashes(0, [length * shape.width for length in shape.dash])
+            else:
+                gc.set_capstyle({"square": "projecting"}.get(shape.cap or "", shape.cap or "butt"))
+            renderer.draw_path(gc, Path(shape.points), to_pixels)
+        gc.restore()
 
 
 def _svg_shape(shape: _Shape) -> str:

@@ -90,8 +90,8 @@ def markdown_code(value: Any) -> str:
 
 
 def chart_text(value: Any) -> str:
-    """A chart title, label, tick label or legend entry: `$` stays a dollar sign (never math
-    mode, see render.figures.pyplot) and control characters are visible (SVG is XML)."""
+    """A chart title, label, tick label or legend entry: `$` stays a dollar sign (charts paint
+    text as it is, never as math) and control characters are visible (SVG is XML)."""
     return visible(value)
 
 
