@@ -27,11 +27,23 @@ TINY = DATA / "tiny"
 ACME = ROOT / "examples" / "acme"
 
 
+# Whether this run is the fast loop (`-m "not slow"`): see examples().
+_FAST_LOOP = [False]
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """A test run started as a background job ignores Ctrl-C, and the programs the tests start
     would inherit that: the tests that press Ctrl-C in a pseudo-terminal need it back."""
     if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    _FAST_LOOP[0] = "not slow" in " ".join(str(config.getoption("markexpr") or "").split())
+
+
+def examples(count: int) -> int:
+    """How many examples a property test tries: `count` in the whole suite, which CI runs, and
+    a fifth of it (at least 20) in the fast loop, where a developer wants an answer while they
+    work. Hypothesis draws new examples each run, so the fast loop still explores."""
+    return min(count, max(20, count // 5)) if _FAST_LOOP[0] else count
 
 
 # xdist hands each worker whole files (pyproject: --dist loadfile), in this order: the files

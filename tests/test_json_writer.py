@@ -19,7 +19,7 @@ from mcpscale.formats.serialize import to_json
 from mcpscale.history.portfolio import portfolio_to_dict
 from mcpscale.pipeline import Options, score_portfolio
 
-from .conftest import ACME, DATA, Cli
+from .conftest import ACME, DATA, Cli, examples
 
 GENERALITY = DATA / "generality"
 
@@ -55,7 +55,7 @@ json_like = st.recursive(
 )
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(json_like)
 def test_the_writer_writes_what_the_json_module_wrote(data: Any) -> None:
     assert to_json(data) == json_module_text(data)

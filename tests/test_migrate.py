@@ -22,7 +22,7 @@ from mcpscale.formats.migration import MigrationSet
 from mcpscale.inputs.load import load_model, load_questionnaire
 from mcpscale.inputs.packs import bundled_pack_paths
 
-from .conftest import ACME, DATA, ROOT, Cli
+from .conftest import ACME, DATA, ROOT, Cli, examples
 
 PACK = DATA / "migrate"
 V1, V2 = PACK / "v1", PACK / "v2"
@@ -280,7 +280,7 @@ def v1_answers(draw: st.DrawFn) -> dict[str, Answer]:
     return chosen
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(v1_answers())
 def test_every_answer_carries_over_or_is_listed(answers: dict[str, Answer]) -> None:
     """Nothing is lost silently, and whatever carries over fits version 2.0."""

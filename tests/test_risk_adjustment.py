@@ -19,7 +19,7 @@ from mcpscale.formats.results import EvidenceConflict, Result
 from mcpscale.pipeline import Options, plan_files, score_files
 from mcpscale.plan.risk_adjustment import Factor, adjusted, assessment_factors
 
-from .conftest import ACME, DATA, ROOT, Cli
+from .conftest import ACME, DATA, ROOT, Cli, examples
 
 PACK = ROOT / "questionnaires" / "mcp-enterprise-readiness"
 LOWER = {"high": "medium", "medium": "low", "low": "low"}
@@ -69,7 +69,7 @@ def acme() -> tuple[Result, Any, RiskAdjustment]:
     return plan.result, plan.gates, plan.economics.risk_adjustment
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_on_the_example_lower_confidence_or_more_conflicts_never_lower_it(
     acme: tuple[Result, Any, RiskAdjustment], data: st.DataObject

@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from mcpscale.formats.pack import ECONOMIC_INPUTS, Estimate
 from mcpscale.plan.roi import STREAMS, irr, npv, payback_month, project
 
+from .conftest import examples
+
 FIXED = {name: Estimate(low=1.0, likely=1.0, high=1.0) for name in ECONOMIC_INPUTS}
 
 
@@ -83,7 +85,7 @@ estimates = st.tuples(st.floats(0.05, 1.0), st.floats(0.0, 1.0), st.floats(0.0, 
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     st.fixed_dictionaries({name: estimates for name in ECONOMIC_INPUTS}),
     st.floats(0.0, 1e6),
@@ -103,7 +105,7 @@ def test_percentiles_are_ordered(assumptions: dict[str, Estimate], cost: float, 
     assert all(low <= mid <= high for low, mid, high in sim.cumulative)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(
     st.floats(1.0, 1e6),
     st.lists(st.floats(0.0, 1e5), min_size=24, max_size=24),
@@ -140,7 +142,7 @@ def test_sensitivity_lists_the_largest_swing_first() -> None:
     assert roi.sensitivity[0].input == "compute_cost_reduction"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     st.fixed_dictionaries({name: estimates for name in ECONOMIC_INPUTS}),
     st.lists(st.floats(0.0, 1e4), min_size=24, max_size=24),
@@ -158,7 +160,7 @@ def test_the_simulation_model_agrees_with_the_cash_flows_at_most_likely(
     assert model_npv == pytest.approx(roi.npv, rel=1e-9, abs=1e-6)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(
     st.fixed_dictionaries({name: estimates for name in ECONOMIC_INPUTS}),
     st.lists(st.floats(0.0, 1e4), min_size=24, max_size=24),

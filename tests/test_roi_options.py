@@ -27,7 +27,7 @@ from mcpscale.plan.roi import (
 )
 from mcpscale.render.style import fmt_money
 
-from .conftest import ACME, TINY, Cli
+from .conftest import ACME, TINY, Cli, examples
 from .test_plan_cli import make_custom_pack
 
 PACK = data_dir("questionnaires") / "mcp-enterprise-readiness"
@@ -133,7 +133,7 @@ plans = st.tuples(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(inputs, plans, st.integers(0, 2**32 - 1), correlation_sets)
 def test_flexibility_is_never_negative(
     assumptions: dict[str, Estimate], plan: tuple, seed: int, correlations: tuple
@@ -147,7 +147,7 @@ def test_flexibility_is_never_negative(
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(inputs, plans, st.integers(0, 2**32 - 1), correlation_sets)
 def test_p10_p50_p90_are_in_order_for_npv_roi_and_payback(
     assumptions: dict[str, Estimate], plan: tuple, seed: int, correlations: tuple
@@ -160,7 +160,7 @@ def test_p10_p50_p90_are_in_order_for_npv_roi_and_payback(
     assert 0 <= simulation.prob_payback <= 1
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=examples(40), deadline=None)
 @given(inputs, st.integers(0, 2**32 - 1), st.integers(1, 400))
 def test_without_correlations_the_draws_are_the_independent_ones(
     assumptions: dict[str, Estimate], seed: int, draws: int
@@ -327,7 +327,7 @@ def test_correlations_in_economics_change_the_simulation_and_bad_ones_are_named(
     assert "the coefficients contradict each other" in result.output
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     st.floats(-1000, 1000),
     st.lists(st.floats(-500, 500), min_size=1, max_size=40),

@@ -14,6 +14,8 @@ from mcpscale.formats.answers import AnswerSet
 from mcpscale.formats.questionnaire import Question, Questionnaire
 from mcpscale.formats.results import result_to_dict
 
+from .conftest import examples
+
 
 @st.composite
 def questionnaires(draw: st.DrawFn) -> Questionnaire:
@@ -71,7 +73,7 @@ def assessments(draw: st.DrawFn) -> tuple[Questionnaire, list[AnswerSet]]:
     return q, answer_sets
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(assessments(), st.sampled_from(["mean", "median"]))
 def test_scores_stay_within_the_scale(
     case: tuple[Questionnaire, list[AnswerSet]], aggregate: str
@@ -86,7 +88,7 @@ def test_scores_stay_within_the_scale(
         assert dimension.gap is None or dimension.gap >= 0
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(assessments(), st.randoms(use_true_random=False))
 def test_reordering_respondents_changes_nothing(
     case: tuple[Questionnaire, list[AnswerSet]], rng: random.Random
@@ -99,7 +101,7 @@ def test_reordering_respondents_changes_nothing(
     )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(assessments(), st.data())
 def test_raising_one_answer_never_lowers_its_dimension(
     case: tuple[Questionnaire, list[AnswerSet]], data: st.DataObject
@@ -140,7 +142,7 @@ def _rescaled(q: Questionnaire, factor: int, shift: int) -> Questionnaire:
     return Questionnaire.model_validate(data)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(assessments(), st.integers(1, 25), st.integers(-50, 50))
 def test_any_scale_reads_the_same_when_its_levels_are_renumbered(
     assessment: tuple[Questionnaire, list[AnswerSet]], factor: int, shift: int
@@ -158,7 +160,7 @@ def test_any_scale_reads_the_same_when_its_levels_are_renumbered(
             assert abs(new.score - (old.score * factor + shift)) < 1e-6 * factor
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(questionnaires(), st.floats(-100, 100, allow_nan=False))
 def test_a_scores_level_is_the_highest_scale_level_at_or_below_it(
     q: Questionnaire, score: float

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mcpscale.errors import UserError
 from mcpscale.inputs.yaml import SafeLoader, parse_yaml
 
-from .conftest import ROOT
+from .conftest import ROOT, examples
 
 scalars = st.one_of(
     st.none(),
@@ -43,7 +43,7 @@ def reference(text: str) -> object:
         loader.dispose()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(documents, st.booleans())
 def test_plain_trees_build_as_pyyaml_builds_them(data: object, flow: bool) -> None:
     text = yaml.safe_dump({"key": data}, default_flow_style=flow, allow_unicode=True)
