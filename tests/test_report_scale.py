@@ -17,7 +17,7 @@ from mcpscale.render import charts
 from mcpscale.render.drawing import num
 from mcpscale.render.report.html import fewer_collections
 
-from .conftest import ACME, DATA
+from .conftest import ACME, DATA, Cli
 
 PACKS = DATA / "generality"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -111,30 +111,30 @@ def test_trend_and_portfolio_charts_are_drawn_without_pyplot(tmp_path: Path) -> 
     for unit in ("north", "south"):
         shutil.copytree(ACME / "answers", root / unit)
     result = tmp_path / "result.json"
+    scored = Cli()("score", ACME / "answers", "--format", "json", "--output", result)
+    assert scored.exit_code == 0, scored.output
     chart, portfolio = tmp_path / "trend.svg", tmp_path / "portfolio"
     commands = [
-        ["score", str(ACME / "answers"), "--format", "json", "--output", str(result)],
         ["trend", str(result), str(result), "--output", str(chart)],
         ["portfolio", str(root), "--output-dir", str(portfolio), "--jobs", "1"],
     ]
+    # both in one fresh process: neither command, nor the two together, loads pyplot
     code = (
         "import sys\n"
         "from mcpscale.cli.app import main\n"
-        f"sys.argv = ['mcpscale', *{commands[0]!r}]\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as stop:\n"
-        "    assert not stop.code, stop.code\n"
+        f"for args in {commands!r}:\n"
+        "    sys.argv = ['mcpscale', *args]\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit as stop:\n"
+        "        assert not stop.code, (sys.argv, stop.code)\n"
         "print('matplotlib.pyplot' in sys.modules)\n"
     )
-    for command in commands:
-        run_ = subprocess.run(
-            [sys.executable, "-c", code.replace(repr(commands[0]), repr(command))],
-            capture_output=True,
-            text=True,
-        )
-        assert run_.returncode == 0, run_.stderr
-        assert run_.stdout.strip().splitlines()[-1] == "False", command
+    run_ = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert run_.returncode == 0, run_.stderr
+    assert run_.stdout.strip().splitlines()[-1] == "False"
     for svg in (chart, portfolio / "portfolio-heatmap.svg"):
         ElementTree.fromstring(svg.read_bytes())  # well-formed XML
         assert svg.read_text().startswith("<?xml") and "<text" in svg.read_text()
