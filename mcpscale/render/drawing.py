@@ -291,10 +291,7 @@ def _paint(renderer: Any, drawing: Drawing, dpi: int) -> None:
                 if shape.anchor != "start":
                     width = renderer.get_text_width_height_descent(piece, font, False)[0]
                     back = width / 2 if shape.anchor == "middle" else width
-                if angle:
-                    left, bottom = left - cos * back, bottom - sin * back
-                else:
-                    left -= back
+                left, bottom = left - cos * back, bottom - sin * back
                 renderer.draw_text(gc, left, renderer.height - bottom, piece, font, angle)
         elif shape.kind == "circle":
             # a Circle(color=...) paints its edge too, patch.linewidth (1 point) wide
